@@ -1,0 +1,64 @@
+# The front door: `make run` starts the product with demo data, `make test` runs every check.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first Python >= 3.12 found: on PATH, then pyenv's installed versions.
+FIND_PYTHON = for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 \
+	$$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
+	if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	"$$p" -c 'import sys; print(sys.executable)'; break; fi; done
+
+.PHONY: run test install lint format migrations-check demo bench-import serve clean
+
+$(STAMP): pyproject.toml
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		python=$$($(FIND_PYTHON)); \
+		if [ -z "$$python" ]; then echo "Python >= 3.12 wird benötigt und wurde nicht gefunden."; exit 1; fi; \
+		echo "Lege $(VENV) mit $$python an"; rm -rf $(VENV); "$$python" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "Zielsteuerung läuft auf http://$(HOST):$(PORT)/  (Beenden mit Strg+C)"
+	@echo "Demo-Zugänge (Passwort jeweils: demo):"
+	@echo "  ministerium            Ministerium (MW), Bearbeitung"
+	@echo "  jobcenter-heidekreis   Jobcenter Landkreis Heidekreis (03358)"
+	@echo "  jobcenter-verden       Jobcenter Landkreis Verden (03361)"
+	@echo "  leser                  Lesezugriff (Ausschuss für Zielvereinbarungen)"
+	@echo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: install lint migrations-check
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+bench-import: install
+	$(PY) benchmarks/bench_import.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

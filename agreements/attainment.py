@@ -1,0 +1,364 @@
+"""Where each goal stands: the JFW engine of indicators.computations applied to the agreements.
+
+This module chooses the data basis (a reporting month and, per Landkreis, one delivery), loads
+that delivery's values in one query and hands them to the pure functions. It never mixes
+deliveries: a month the chosen delivery lacks makes the comparison impossible, and the missing
+months are named. Only values for "gesamt" (sex g) count.
+
+The number of queries does not depend on the number of agreements, goals or months:
+agreements and goals (2), the reporting month (1, when not given), the delivery per Landkreis
+(2, when not given) and the values (1).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Max, Prefetch, QuerySet, prefetch_related_objects
+
+from agreements.models import Agreement, Goal, GoalKind, TargetType
+from indicators import computations
+from indicators.computations import Target, Verdict
+from indicators.models import DataDelivery, Sex, Value
+from zielsteuerung import formats
+
+
+@dataclass(frozen=True)
+class GoalAttainment:
+    goal: Goal  # quantitative or monitoring, with an indicator
+    indicator_code: str
+    month: date | None  # reporting month, first day
+    delivery: DataDelivery | None
+    jfw: Decimal | None  # K2/K2E4/K3E1 in percent (5.5696…), K1 in EUR, K3 in persons
+    jfw_previous_year: Decimal | None
+    change_percent: Decimal | None  # relative change in percent, e.g. Decimal("8.6974…")
+    target_change_percent: Decimal | None  # None for monitoring goals and quota targets
+    target_path: Decimal | None  # the JFW the target asks for at this month
+    verdict: Verdict
+    missing_months: tuple[date, ...]
+    numerator: Decimal | None  # Σ integrations beside a quota; None for K1/K3
+    denominator: Decimal | None  # mean stock beside a quota
+    note: str = ""  # why there is no comparison, in German; empty when there is one
+
+    @property
+    def agreement(self):
+        return self.goal.agreement
+
+    @property
+    def comparable(self):
+        return self.jfw is not None and self.jfw_previous_year is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Data basis
+
+
+def _base_values(year, *, units=None, deliveries=None):
+    """Values of base quantities (gesamt) in `year`, optionally for some units/deliveries."""
+    values = Value.objects.filter(
+        month__gte=date(year, 1, 1),
+        month__lte=date(year, 12, 1),
+        sex=Sex.TOTAL,
+        indicator__code__in=computations.BASE_CODES,
+    )
+    if units is not None:
+        values = values.filter(unit__in=units)
+    if deliveries is not None:
+        values = values.filter(delivery__in=deliveries)
+    return values
+
+
+def _newest(delivery):
+    """Sort key matching DataDeliveryQuerySet.newest_first()."""
+    return (delivery.ladestand, delivery.waiting_months, delivery.created_at, delivery.pk)
+
+
+def default_basis(year, *, traeger=None, deliveries=None):
+    """The latest month of `year` with data, and the newest delivery containing that month.
+
+    With `traeger`, only that Landkreis' values count: a Jobcenter's own upload lacks the
+    other Landkreise, so the newest delivery overall may say nothing about this one.
+    `deliveries` restricts the choice (e.g. to one Ladestand or one Wartezeit).
+    """
+    units = None if traeger is None else [traeger]
+    values = _base_values(year, units=units, deliveries=deliveries)
+    month = values.aggregate(latest=Max("month"))["latest"]
+    if month is None:
+        return None, None
+    delivery = (
+        DataDelivery.objects.filter(pk__in=values.filter(month=month).values("delivery"))
+        .newest_first()
+        .first()
+    )
+    return month, delivery
+
+
+def _deliveries_per_unit(units, month, deliveries=None):
+    """For each unit, the newest delivery that holds values of it for `month`."""
+    pairs = set(
+        _base_values(month.year, units=units, deliveries=deliveries)
+        .filter(month=month)
+        .values_list("unit_id", "delivery_id")
+        .distinct()
+    )
+    by_pk = DataDelivery.objects.in_bulk({delivery_id for _, delivery_id in pairs})
+    chosen = {}
+    for unit_id, delivery_id in pairs:
+        delivery = by_pk[delivery_id]
+        if unit_id not in chosen or _newest(delivery) > _newest(chosen[unit_id]):
+            chosen[unit_id] = delivery
+    return chosen
+
+
+def _load_values(chosen, codes, first_month, last_month):
+    """{unit_id: {(code, month): value}} of each unit's chosen delivery, in one query."""
+    result = {unit_id: {} for unit_id in chosen}
+    if not chosen or not codes:
+        return result
+    rows = Value.objects.filter(
+        delivery__in={d.pk for d in chosen.values()},
+        unit__in=list(chosen),
+        indicator__code__in=codes,
+        month__gte=first_month,
+        month__lte=last_month,
+        sex=Sex.TOTAL,
+    ).values_list("unit_id", "delivery_id", "indicator__code", "month", "value")
+    for unit_id, delivery_id, code, month, value in rows:
+        if chosen[unit_id].pk == delivery_id:
+            result[unit_id][(code, month)] = value
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Goals
+
+
+def _with_goals(agreements):
+    goals = Prefetch(
+        "goals",
+        queryset=Goal.objects.select_related("indicator").order_by("number"),
+    )
+    if isinstance(agreements, QuerySet):
+        return list(agreements.select_related("traeger").prefetch_related(goals))
+    agreements = list(agreements)
+    prefetch_related_objects(agreements, goals)
+    return agreements
+
+
+def measured_goals(agreement):
+    """The goals measured on an indicator: quantitative and monitoring goals with one."""
+    return [
+        goal
+        for goal in agreement.goals.all()
+        if goal.kind in (GoalKind.QUANTITATIVE, GoalKind.MONITORING) and goal.indicator_id
+    ]
+
+
+def target_of(goal):
+    """The goal's target for the engine, or None for a monitoring goal."""
+    if goal.kind != GoalKind.QUANTITATIVE or goal.target_value is None:
+        return None
+    return Target(
+        type=goal.target_type or TargetType.CHANGE,
+        value=goal.target_value,
+        better=goal.indicator.better,
+    )
+
+
+def _month_date(year, month):
+    if month is None:
+        return None
+    if isinstance(month, date):
+        if month.year != year:
+            raise ValueError(f"Der Berichtsmonat {month:%m/%Y} liegt nicht im Jahr {year}.")
+        return month.replace(day=1)
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"Einen Monat {month} gibt es nicht.")
+    return date(year, int(month), 1)
+
+
+def _missing_text(comparison, delivery):
+    by_code = {}
+    for code, month in comparison.missing:
+        by_code.setdefault(code, []).append(formats.month_name(month))
+    listed = "; ".join(f"{code} {', '.join(months)}" for code, months in by_code.items())
+    return (
+        f"Kein Vergleich möglich: in der Lieferung mit {delivery} fehlen {listed}."
+        if delivery is not None
+        else f"Kein Vergleich möglich: es fehlen {listed}."
+    )
+
+
+def _note(code, evaluation, delivery):
+    comparison = evaluation.comparison
+    if comparison.missing:
+        return _missing_text(comparison, delivery)
+    if comparison.current.exact is None or comparison.previous.exact is None:
+        return "Kein Vergleich möglich: der Bestand, auf den sich die Quote bezieht, ist 0."
+    if comparison.ratio is None:
+        return f"Keine Veränderung berechenbar: der Vorjahreswert von {code} ist 0."
+    return ""
+
+
+def _without_figures(goal, month, delivery, verdict, note):
+    target = target_of(goal)
+    return GoalAttainment(
+        goal=goal,
+        indicator_code=goal.indicator.code,
+        month=month,
+        delivery=delivery,
+        jfw=None,
+        jfw_previous_year=None,
+        change_percent=None,
+        target_change_percent=target.value if target and target.is_change else None,
+        target_path=None,
+        verdict=verdict,
+        missing_months=(),
+        numerator=None,
+        denominator=None,
+        note=note,
+    )
+
+
+def _attainment(goal, month, delivery, values):
+    code = goal.indicator.code
+    if not computations.is_computable(code):
+        note = f"{code} wird nicht aus gelieferten Basisgrößen berechnet; kein Vergleich möglich."
+        return _without_figures(goal, month, delivery, Verdict.NO_DATA, note)
+    target = target_of(goal)
+    if month is None:
+        verdict = Verdict.MONITORING if target is None else Verdict.NO_DATA
+        note = f"Für {goal.agreement.year} liegen keine Daten vor."
+        return _without_figures(goal, None, None, verdict, note)
+    evaluation = computations.evaluate(
+        code, values, month.year, month.month, target, monitoring=target is None
+    )
+    comparison = evaluation.comparison
+    return GoalAttainment(
+        goal=goal,
+        indicator_code=code,
+        month=month,
+        delivery=delivery,
+        jfw=comparison.current.value,
+        jfw_previous_year=comparison.previous.value,
+        change_percent=comparison.change_percent,
+        target_change_percent=evaluation.target_change_percent,
+        target_path=evaluation.target_path,
+        verdict=evaluation.verdict,
+        missing_months=comparison.missing_months,
+        numerator=comparison.current.numerator,
+        denominator=comparison.current.denominator,
+        note=_note(code, evaluation, delivery),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry points
+
+
+def attainment_for_year(year, *, month=None, delivery=None, agreements=None, deliveries=None):
+    """The attainment of every measured goal of the year's agreements (or of `agreements`).
+
+    `month` (1..12 or a date in `year`): default the latest month of the year with data.
+    `delivery`: one delivery for every Landkreis; by default each Landkreis gets the newest
+    delivery that holds its values for that month (chosen among `deliveries` if given).
+    """
+    if agreements is None:
+        agreements = Agreement.objects.for_year(year)
+    agreements = _with_goals(agreements)
+    goals = [goal for agreement in agreements for goal in measured_goals(agreement)]
+    if not goals:
+        return []
+    units = sorted({agreement.traeger_id for agreement in agreements})
+    candidates = [delivery] if delivery is not None else deliveries
+    reporting_month = _month_date(year, month)
+    if reporting_month is None:
+        reporting_month = _base_values(year, units=units, deliveries=candidates).aggregate(
+            latest=Max("month")
+        )["latest"]
+    if reporting_month is None:
+        return [_attainment(goal, None, None, {}) for goal in goals]
+
+    if delivery is not None:
+        chosen = dict.fromkeys(units, delivery)
+    else:
+        chosen = _deliveries_per_unit(units, reporting_month, candidates)
+    codes = sorted(
+        {
+            code
+            for goal in goals
+            if computations.is_computable(goal.indicator.code)
+            for code in computations.FORMULAS[goal.indicator.code].codes
+        }
+    )
+    values = _load_values(chosen, codes, date(year - 2, 12, 1), reporting_month)
+    return [
+        _attainment(
+            goal,
+            reporting_month,
+            chosen.get(goal.agreement.traeger_id),
+            values.get(goal.agreement.traeger_id, {}),
+        )
+        for goal in goals
+    ]
+
+
+def goal_attainments(agreement, *, month=None, delivery=None):
+    """The attainment of the agreement's measured goals at `month` on `delivery` (defaults: the
+    latest month of the agreement's year with data for its Landkreis, the newest delivery
+    holding that month for it)."""
+    return attainment_for_year(
+        agreement.year, month=month, delivery=delivery, agreements=[agreement]
+    )
+
+
+def monthly_series(agreement, goal, *, delivery, year=None):
+    """Month by month (January to December of `year`, default the agreement's year): the JFW
+    of this and the previous year, change, target path and verdict, all from `delivery`.
+
+    Months the delivery lacks give None (and their missing months); the previous year and the
+    target path usually reach further than the current year, which a chart shows as it is.
+    """
+    year = year or agreement.year
+    code = goal.indicator.code if goal.indicator_id else ""
+    target = target_of(goal) if goal.indicator_id else None
+    monitoring = goal.kind == GoalKind.MONITORING
+    computable = computations.is_computable(code)
+    values = {}
+    if delivery is not None and computable:
+        chosen = {agreement.traeger_id: delivery}
+        codes = computations.FORMULAS[code].codes
+        values = _load_values(chosen, codes, date(year - 2, 12, 1), date(year, 12, 1))[
+            agreement.traeger_id
+        ]
+    rows = []
+    for number in range(1, 13):
+        month = date(year, number, 1)
+        row = {
+            "month": month,
+            "jfw": None,
+            "jfw_previous_year": None,
+            "change_percent": None,
+            "target_path": None,
+            "verdict": Verdict.NO_DATA,
+            "missing_months": (),
+            "numerator": None,
+            "denominator": None,
+        }
+        if computable:
+            evaluation = computations.evaluate(
+                code, values, year, number, target, monitoring=monitoring or target is None
+            )
+            comparison = evaluation.comparison
+            row.update(
+                jfw=comparison.current.value,
+                jfw_previous_year=comparison.previous.value,
+                change_percent=comparison.change_percent,
+                target_path=evaluation.target_path,
+                verdict=evaluation.verdict,
+                missing_months=comparison.missing_months,
+                numerator=comparison.current.numerator,
+                denominator=comparison.current.denominator,
+            )
+        rows.append(row)
+    return rows

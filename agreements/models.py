@@ -1,0 +1,354 @@
+"""Zielvereinbarungen: parties, text sections, budget lines, goals, steps and signatures."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Sum
+from simple_history.models import HistoricalRecords
+
+from indicators.models import Indicator
+from zielsteuerung.access import is_ministry, sees_all, traeger_of
+from zielsteuerung.models import Organisation, OrganisationKind
+
+LEGAL_BASIS = "§ 48b Abs. 1 S. 1 Nr. 4 des Sozialgesetzbuchs Zweites Buch (SGB II)"
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "entwurf", "Entwurf"
+    NEGOTIATION = "in_abstimmung", "in Abstimmung"
+    SIGNED = "unterzeichnet", "unterzeichnet"
+    CLOSED = "abgeschlossen", "abgeschlossen"
+
+
+class AgreementQuerySet(models.QuerySet):
+    def for_year(self, year):
+        return self.filter(year=year)
+
+    def visible_to(self, user):
+        if sees_all(user):
+            return self
+        own = traeger_of(user)
+        if own is None:
+            return self.none()
+        return self.filter(traeger=own)
+
+    def editable_by(self, user):
+        """Only the ministries edit agreements (Jobcenter users update step status only)."""
+        return self if is_ministry(user) else self.none()
+
+    def steps_editable_by(self, user):
+        """Agreements whose implementation steps the user may report on."""
+        if is_ministry(user):
+            return self
+        own = traeger_of(user)
+        return self.filter(traeger=own) if own else self.none()
+
+
+class Agreement(models.Model):
+    year = models.PositiveSmallIntegerField("Jahr")
+    traeger = models.ForeignKey(
+        Organisation,
+        verbose_name="Landkreis",
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        limit_choices_to={"kind": OrganisationKind.TRAEGER},
+    )
+    status = models.CharField(
+        "Status", max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    title = models.CharField(
+        "Titel",
+        max_length=300,
+        default="Vereinbarung zur Erreichung der Ziele der Grundsicherung für Arbeitsuchende",
+    )
+    legal_basis = models.CharField("Rechtsgrundlage", max_length=300, default=LEGAL_BASIS)
+    preamble = models.TextField(
+        "Eingangsformel",
+        blank=True,
+        help_text="Der Satz vor „Vereinbarung“; leer lassen für den üblichen Wortlaut.",
+    )
+    principles = models.TextField("I. Grundsätze", blank=True)
+    framework = models.TextField("II. Rahmenbedingungen", blank=True)
+    obligations = models.TextField("§ 1 Verpflichtung der Vereinbarungspartner", blank=True)
+    budget_intro = models.TextField("§ 2 Haushaltsmittel (Einleitung)", blank=True)
+    goals_intro = models.TextField("§ 3 (1) Einleitung", blank=True)
+    indicator_reference = models.TextField("§ 3 (2) Kennzahlen-Verordnung", blank=True)
+    target_followup = models.TextField(
+        "§ 4 Zielnachhaltung und Zieldialoge",
+        blank=True,
+        help_text="Absätze durch Leerzeilen trennen; sie werden als (1), (2), … nummeriert.",
+    )
+    target_followup_title = models.CharField(
+        "Überschrift § 4",
+        max_length=200,
+        default="Zielnachhaltung und Zieldialoge im Land Niedersachsen",
+    )
+    is_demo = models.BooleanField("Demodaten", default=False)
+    version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
+    created_at = models.DateTimeField("angelegt am", auto_now_add=True)
+    updated_at = models.DateTimeField("geändert am", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Zielvereinbarung"
+        verbose_name_plural = "Zielvereinbarungen"
+        ordering = ["-year", "traeger__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["traeger", "year"],
+                name="one_agreement_per_traeger_and_year",
+                violation_error_message="Für diesen Landkreis gibt es in diesem Jahr bereits eine Zielvereinbarung.",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2005) & Q(year__lte=2100), name="agreement_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Zielvereinbarung {self.year} – {self.traeger}"
+
+    @property
+    def budget_total(self):
+        """Derived from the budget lines; never typed twice."""
+        lines = list(self.budget_lines.all())
+        return sum((line.amount for line in lines), Decimal("0"))
+
+    def budget_total_from_db(self):
+        return self.budget_lines.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+    def clean(self):
+        if self.traeger_id and self.traeger.kind != OrganisationKind.TRAEGER:
+            raise ValidationError(
+                {"traeger": "Eine Zielvereinbarung wird mit einem zkT geschlossen."}
+            )
+
+
+class AgreementParty(models.Model):
+    """A party of the agreement with its name as valid in the agreement's year."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("Name im Vereinbarungsjahr", max_length=200)
+    abbreviation = models.CharField("Kurzbezeichnung", max_length=20, blank=True)
+    order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Vereinbarungspartner"
+        verbose_name_plural = "Vereinbarungspartner"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "organisation"], name="party_once")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BudgetKind(models.TextChoices):
+    ADMINISTRATION = "verwaltungskosten", "Verwaltungskosten"
+    INTEGRATION = "eingliederung", "Leistungen zur Eingliederung in Arbeit"
+
+
+class BudgetLine(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="budget_lines")
+    kind = models.CharField("Haushaltsansatz", max_length=30, choices=BudgetKind.choices)
+    amount = models.DecimalField("Betrag (Euro)", max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Haushaltsansatz"
+        verbose_name_plural = "Haushaltsansätze"
+        ordering = ["agreement", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "kind"], name="one_budget_line_per_kind"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.amount}"
+
+
+class GoalKind(models.TextChoices):
+    QUANTITATIVE = "quantitative", "quantitatives Ziel"
+    MONITORING = "monitoring", "Monitoring"
+    QUALITATIVE = "qualitative", "qualitatives Ziel"
+
+
+class TargetType(models.TextChoices):
+    CHANGE = "veraenderung", "Veränderung zum Vorjahr (%)"
+    QUOTA = "quote", "absolute Quote (%)"
+    CEILING = "obergrenze", "höchstens Veränderung (%)"
+
+
+class Goal(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="goals")
+    number = models.PositiveSmallIntegerField("Nummer")
+    kind = models.CharField("Art", max_length=20, choices=GoalKind.choices)
+    title = models.CharField("Titel", max_length=300)
+    description = models.TextField("Beschreibung", blank=True)
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name="Zielindikator",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goals",
+    )
+    target_type = models.CharField(
+        "Zielart", max_length=20, choices=TargetType.choices, blank=True, default=""
+    )
+    target_value = models.DecimalField(
+        "Zielwert (%)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Vorzeichenbehaftet: +3,1 für einen Anstieg, −1,5 für einen Rückgang.",
+    )
+    target_text = models.TextField(
+        "Zielformulierung",
+        blank=True,
+        help_text="z. B. „Das Ziel ist im Jahr 2020 erreicht, wenn …“",
+    )
+    monitoring_text = models.TextField("Weitere Monitoringgrößen", blank=True)
+    steps_intro = models.TextField("Einleitung der Umsetzungsschritte", blank=True)
+    criterion = models.TextField("Kriterium der Zielerreichung", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Ziel"
+        verbose_name_plural = "Ziele"
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"],
+                name="goal_number_unique_in_agreement",
+                violation_error_message="Diese Zielnummer ist in der Vereinbarung schon vergeben.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="quantitative")
+                | (Q(indicator__isnull=False) & Q(target_value__isnull=False)),
+                name="quantitative_goal_has_indicator_and_target",
+                violation_error_message="Ein quantitatives Ziel braucht Zielindikator und Zielwert.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    @property
+    def is_quantitative(self):
+        return self.kind == GoalKind.QUANTITATIVE
+
+    @property
+    def is_monitoring(self):
+        return self.kind == GoalKind.MONITORING
+
+    @property
+    def is_qualitative(self):
+        return self.kind == GoalKind.QUALITATIVE
+
+    def clean(self):
+        errors = {}
+        if self.kind == GoalKind.QUANTITATIVE:
+            if not self.indicator_id:
+                errors["indicator"] = "Ein quantitatives Ziel braucht einen Zielindikator."
+            if self.target_value is None:
+                errors["target_value"] = "Ein quantitatives Ziel braucht einen Zielwert."
+            if not self.target_type:
+                self.target_type = TargetType.CHANGE
+        if errors:
+            raise ValidationError(errors)
+
+
+class StepStatus(models.TextChoices):
+    OPEN = "offen", "offen"
+    IN_PROGRESS = "in_umsetzung", "in Umsetzung"
+    DONE = "umgesetzt", "umgesetzt"
+    NOT_DONE = "nicht_umgesetzt", "nicht umgesetzt"
+
+
+class ImplementationStep(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+    text = models.TextField("Umsetzungsschritt")
+    status = models.CharField(
+        "Stand", max_length=20, choices=StepStatus.choices, default=StepStatus.OPEN
+    )
+    status_note = models.TextField("Bericht zum Stand", blank=True)
+    status_updated_at = models.DateTimeField("Stand gemeldet am", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Umsetzungsschritt"
+        verbose_name_plural = "Umsetzungsschritte"
+        ordering = ["goal", "order", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Signature(models.Model):
+    """A signature block. Dates in real agreements are often incomplete: store what is known."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+    place = models.CharField("Ort", max_length=100, blank=True)
+    day = models.PositiveSmallIntegerField("Tag", null=True, blank=True)
+    month = models.PositiveSmallIntegerField("Monat", null=True, blank=True)
+    year = models.PositiveSmallIntegerField("Jahr", null=True, blank=True)
+    in_representation = models.BooleanField("In Vertretung", default=False)
+    signatory = models.CharField("Name", max_length=200, blank=True)
+    organisation_label = models.TextField(
+        "Bezeichnung unter der Unterschrift", blank=True, help_text="wie im Dokument, mehrzeilig"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Unterschrift"
+        verbose_name_plural = "Unterschriften"
+        ordering = ["agreement", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(day__isnull=True) | (Q(day__gte=1) & Q(day__lte=31)),
+                name="signature_day_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | (Q(month__gte=1) & Q(month__lte=12)),
+                name="signature_month_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.signatory} ({self.organisation})"
+
+    @property
+    def date_text(self):
+        """The date as far as it is known: `28.11.2020`, `27. 2020`, or empty."""
+        if self.day and self.month and self.year:
+            return f"{self.day:02d}.{self.month:02d}.{self.year}"
+        parts = []
+        if self.day:
+            parts.append(f"{self.day}.")
+        if self.month:
+            parts.append(f"{self.month:02d}.")
+        if self.year:
+            parts.append(str(self.year))
+        return " ".join(parts)
+
+    @property
+    def place_and_date(self):
+        date = self.date_text
+        if self.place and date:
+            return f"{self.place}, den {date}"
+        return self.place or (f"den {date}" if date else "")

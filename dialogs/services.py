@@ -1,0 +1,913 @@
+"""Writes that span the dialog's models, and what pages read about dialogs.
+
+- creating a dialog with its agenda prefilled from the agreement,
+- the workflow: draft → review by the Landkreis → approved by both sides (frozen),
+- freezing the figures from the attainment engine at the dialog's data basis,
+- carrying measures that are not done into the following dialogs,
+- the status board of a year and what is due before the spring review.
+
+Every transition checks the dialog's `version` (optimistic locking), so that a step taken on
+an outdated page is refused instead of silently overwriting someone else's work.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Prefetch, Q
+from django.utils import timezone
+
+from agreements.attainment import default_basis, goal_attainments
+from agreements.models import GoalKind, StepStatus
+from dialogs.models import (
+    MISC_ORDER,
+    OPEN_MEASURE_STATUSES,
+    AgendaItem,
+    Approval,
+    Correction,
+    Dialog,
+    DialogEvent,
+    DialogKind,
+    DialogStatus,
+    EventAction,
+    FinalAssessment,
+    ItemKind,
+    Measure,
+    MeasureReview,
+    Participant,
+    Side,
+    reason_required,
+)
+from indicators.computations import Verdict
+from zielsteuerung import formats
+from zielsteuerung.access import is_ministry, membership_of, traeger_of
+
+MISC_TITLE = "Verschiedenes"
+SIX_PLACES = Decimal("0.000001")
+FOUR_PLACES = Decimal("0.0001")
+
+
+class WorkflowError(Exception):
+    """A refused step; the message is German and tells the user what to do."""
+
+
+class StaleDialog(WorkflowError):
+    """Someone else changed the dialog since the user loaded the page."""
+
+    def __init__(self, dialog):
+        self.dialog = dialog
+        last = dialog.events.order_by("-at", "-pk").first()
+        self.by = last.user_name if last else ""
+        self.at = last.at if last else dialog.updated_at
+        when = timezone.localtime(self.at).strftime("%d.%m.%Y um %H:%M Uhr") if self.at else ""
+        who = f" von {self.by}" if self.by else ""
+        super().__init__(
+            f"Das Protokoll wurde inzwischen{who} geändert ({when}). Ihre Änderung wurde "
+            "nicht gespeichert, damit nichts überschrieben wird."
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Who acts
+
+
+def person_name(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def organisation_of(user):
+    membership = membership_of(user)
+    return membership.organisation if membership else None
+
+
+def log(dialog, user, action, comment=""):
+    organisation = organisation_of(user)
+    return DialogEvent.objects.create(
+        dialog=dialog,
+        action=action,
+        user=user,
+        user_name=person_name(user),
+        organisation_name=organisation.name if organisation else "",
+        comment=comment,
+    )
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What a user may do with a dialog now; pages show these, views enforce them."""
+
+    edit: bool = False
+    send: bool = False
+    withdraw: bool = False
+    comment: bool = False
+    request_changes: bool = False
+    approve: bool = False
+    approve_side: str = ""
+    correct: bool = False
+    delete: bool = False
+
+
+def allowed_actions(dialog, user, approvals=None):
+    """The user must already see the dialog (fetched through `visible_to`)."""
+    sides = {a.side for a in (approvals if approvals is not None else dialog.approvals.all())}
+    if is_ministry(user):
+        return Actions(
+            edit=dialog.is_draft,
+            send=dialog.is_draft,
+            withdraw=dialog.in_review,
+            approve=dialog.in_review and Side.MINISTRY not in sides,
+            approve_side=Side.MINISTRY,
+            correct=dialog.is_frozen,
+            delete=dialog.is_draft,
+        )
+    own = traeger_of(user)
+    if own is not None and own.pk == dialog.agreement.traeger_id:
+        return Actions(
+            comment=dialog.in_review,
+            request_changes=dialog.in_review,
+            approve=dialog.in_review and Side.LANDKREIS not in sides,
+            approve_side=Side.LANDKREIS,
+        )
+    return Actions()
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures: live from the engine until approval, stored with the minutes afterwards
+
+
+@dataclass(frozen=True)
+class Figures:
+    indicator_code: str
+    month: date | None
+    delivery: object
+    jfw: Decimal | None
+    jfw_previous_year: Decimal | None
+    change_percent: Decimal | None
+    target_change_percent: Decimal | None
+    target_path: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    verdict: Verdict
+    missing_months: str
+    note: str
+    frozen: bool
+
+    @property
+    def verdict_label(self):
+        """„auf Zielkurs“ during the year, „erreicht“ on the December values."""
+        return self.verdict.label_for(self.month)
+
+    @classmethod
+    def from_attainment(cls, attainment):
+        return cls(
+            indicator_code=attainment.indicator_code,
+            month=attainment.month,
+            delivery=attainment.delivery,
+            jfw=attainment.jfw,
+            jfw_previous_year=attainment.jfw_previous_year,
+            change_percent=attainment.change_percent,
+            target_change_percent=attainment.target_change_percent,
+            target_path=attainment.target_path,
+            numerator=attainment.numerator,
+            denominator=attainment.denominator,
+            verdict=Verdict(attainment.verdict),
+            missing_months=months_text(attainment.missing_months),
+            note=attainment.note,
+            frozen=False,
+        )
+
+    @classmethod
+    def from_item(cls, item):
+        return cls(
+            indicator_code=item.indicator_code,
+            month=item.month,
+            delivery=item.delivery,
+            jfw=item.jfw,
+            jfw_previous_year=item.jfw_previous_year,
+            change_percent=item.change_percent,
+            target_change_percent=item.target_change_percent,
+            target_path=item.target_path,
+            numerator=item.numerator,
+            denominator=item.denominator,
+            verdict=Verdict(item.verdict or Verdict.NO_DATA),
+            missing_months=item.missing_months,
+            note=item.note,
+            frozen=True,
+        )
+
+
+def months_text(months):
+    return ", ".join(formats.month_name(month) for month in months)
+
+
+def live_attainments(dialog):
+    """The engine's figures for the dialog's data basis, by goal id."""
+    attainments = goal_attainments(
+        dialog.agreement, month=dialog.reporting_month, delivery=dialog.delivery
+    )
+    return {attainment.goal.pk: attainment for attainment in attainments}
+
+
+def item_figures(dialog, items):
+    """Figures per agenda item id: stored ones for approved minutes, else live."""
+    goal_items = [item for item in items if item.is_goal]
+    if dialog.is_frozen:
+        return {item.pk: Figures.from_item(item) for item in goal_items}
+    if not goal_items:
+        return {}
+    live = live_attainments(dialog)
+    return {
+        item.pk: Figures.from_attainment(live[item.goal_id])
+        for item in goal_items
+        if item.goal_id in live
+    }
+
+
+def step_rows(goal):
+    return [
+        {
+            "text": step.text,
+            "status": step.status,
+            "status_label": step.get_status_display(),
+            "note": step.status_note,
+        }
+        for step in goal.steps.all()
+    ]
+
+
+def item_steps(dialog, items):
+    """Status of the implementation steps per qualitative item: stored or live."""
+    result = {}
+    for item in items:
+        if not item.is_qualitative:
+            continue
+        if dialog.is_frozen or item.goal is None:
+            result[item.pk] = item.steps_snapshot
+        else:
+            result[item.pk] = step_rows(item.goal)
+    return result
+
+
+def qualitative_verdict(goal):
+    """A qualitative goal is met when every agreed step has been implemented (its criterion:
+    „erreicht, wenn die vereinbarten Steuerungsansätze umgesetzt wurden“)."""
+    statuses = [step.status for step in goal.steps.all()]
+    if not statuses:
+        return Verdict.NO_DATA
+    return Verdict.MET if all(s == StepStatus.DONE for s in statuses) else Verdict.NOT_MET
+
+
+def december_verdicts(dialog):
+    """The computed verdict per goal on the December values of the agreement year."""
+    agreement = dialog.agreement
+    december = date(agreement.year, 12, 1)
+    attainments = goal_attainments(agreement, month=december, delivery=dialog.delivery)
+    verdicts = {a.goal.pk: Verdict(a.verdict) for a in attainments}
+    for goal in agreement.goals.filter(kind=GoalKind.QUALITATIVE).prefetch_related("steps"):
+        verdicts[goal.pk] = qualitative_verdict(goal)
+    return verdicts
+
+
+def assessment_verdicts(dialog, assessments):
+    """Computed verdicts per assessment id: stored for approved minutes, else live."""
+    if dialog.is_frozen:
+        return {a.pk: Verdict(a.computed_verdict or Verdict.NO_DATA) for a in assessments}
+    if not assessments:
+        return {}
+    live = december_verdicts(dialog)
+    return {a.pk: live.get(a.goal_id, Verdict.NO_DATA) for a in assessments}
+
+
+def _quantize(value, places):
+    return None if value is None else Decimal(value).quantize(places)
+
+
+def _freeze_figures(dialog, items):
+    now = timezone.now()
+    live = live_attainments(dialog) if any(item.is_goal for item in items) else {}
+    for item in items:
+        if item.is_goal and item.goal_id in live:
+            attainment = live[item.goal_id]
+            item.indicator_code = attainment.indicator_code
+            item.month = attainment.month
+            item.delivery = attainment.delivery
+            item.jfw = _quantize(attainment.jfw, SIX_PLACES)
+            item.jfw_previous_year = _quantize(attainment.jfw_previous_year, SIX_PLACES)
+            item.change_percent = _quantize(attainment.change_percent, SIX_PLACES)
+            item.target_change_percent = _quantize(attainment.target_change_percent, SIX_PLACES)
+            item.target_path = _quantize(attainment.target_path, SIX_PLACES)
+            item.numerator = _quantize(attainment.numerator, FOUR_PLACES)
+            item.denominator = _quantize(attainment.denominator, FOUR_PLACES)
+            item.verdict = str(Verdict(attainment.verdict))
+            item.missing_months = months_text(attainment.missing_months)
+            item.note = attainment.note
+        elif item.is_goal:
+            item.verdict = str(Verdict.NO_DATA)
+        elif item.is_qualitative and item.goal is not None:
+            item.steps_snapshot = step_rows(item.goal)
+        item.figures_frozen_at = now
+        item.save()
+
+
+def annotate_items(dialog, items):
+    """Attach what each agenda item shows: `item.figures` (goal items) and `item.steps`
+    (qualitative items), stored for approved minutes, else live."""
+    figures = item_figures(dialog, items)
+    steps = item_steps(dialog, items)
+    for item in items:
+        item.figures = figures.get(item.pk)
+        item.steps = steps.get(item.pk, [])
+    return items
+
+
+def annotate_assessments(dialog, assessments):
+    verdicts = assessment_verdicts(dialog, assessments)
+    for assessment in assessments:
+        assessment.computed = verdicts.get(assessment.pk, Verdict.NO_DATA)
+    return assessments
+
+
+def minutes_context(dialog):
+    """Everything the minutes show, for the page and the PDF alike."""
+    items = list(dialog.items.select_related("goal", "delivery").prefetch_related("goal__steps"))
+    assessments = list(dialog.assessments.all()) if dialog.is_spring_review else []
+    rows = measure_rows(dialog)
+    return {
+        "dialog": dialog,
+        "agreement": dialog.agreement,
+        "participants": list(dialog.participants.select_related("organisation")),
+        "items": annotate_items(dialog, items),
+        "new_measures": [row for row in rows if not row.carried],
+        "carried_measures": [row for row in rows if row.carried],
+        "assessments": annotate_assessments(dialog, assessments),
+        "approvals": list(dialog.approvals.all()),
+        "corrections": list(dialog.corrections.select_related("item")),
+        "events": list(dialog.events.all()),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Creating a dialog
+
+
+def suggested_kind(agreement):
+    interim = agreement.dialogs.filter(kind=DialogKind.INTERIM).count()
+    has_spring = agreement.dialogs.filter(kind=DialogKind.SPRING).exists()
+    return DialogKind.SPRING if interim >= 2 and not has_spring else DialogKind.INTERIM
+
+
+def suggested_basis(agreement, kind):
+    """The data basis a new dialog starts from: the latest month of the year with data."""
+    month, delivery = default_basis(agreement.year, traeger=agreement.traeger)
+    if kind == DialogKind.SPRING:
+        december = date(agreement.year, 12, 1)
+        return december, (delivery if month == december else None)
+    return month, delivery
+
+
+@transaction.atomic
+def create_dialog(agreement, user, *, kind, date, place="", delivery=None, reporting_month=None):
+    dialog = Dialog.objects.create(
+        agreement=agreement,
+        kind=kind,
+        date=date,
+        place=place,
+        delivery=delivery,
+        reporting_month=reporting_month,
+        waiting_months=delivery.waiting_months if delivery else 0,
+        created_by=user,
+    )
+    prefill_agenda(dialog)
+    organisation = organisation_of(user)
+    if organisation is not None:
+        Participant.objects.create(
+            dialog=dialog,
+            organisation=organisation,
+            name=person_name(user),
+            function=membership_of(user).function,
+        )
+    carry_open_measures(dialog)
+    log(dialog, user, EventAction.CREATED)
+    return dialog
+
+
+def prefill_agenda(dialog):
+    """One item per goal of the agreement (figures or step status), then „Verschiedenes“;
+    a spring review also gets one final assessment per goal that has a verdict."""
+    goals = dialog.agreement.goals.select_related("indicator").order_by("number")
+    for goal in goals:
+        kind = ItemKind.QUALITATIVE if goal.is_qualitative else ItemKind.GOAL
+        AgendaItem.objects.create(
+            dialog=dialog,
+            order=goal.number * 10,
+            kind=kind,
+            goal=goal,
+            title=f"Ziel {goal.number}: {goal.title}",
+            indicator_code=goal.indicator.code if goal.indicator_id else "",
+        )
+        if dialog.is_spring_review and not goal.is_monitoring:
+            FinalAssessment.objects.create(
+                dialog=dialog, goal=goal, goal_number=goal.number, goal_title=goal.title
+            )
+    AgendaItem.objects.create(dialog=dialog, order=MISC_ORDER, kind=ItemKind.MISC, title=MISC_TITLE)
+
+
+def prefill_assessments(dialog):
+    """Called when a dialog becomes a spring review after it was created."""
+    present = set(dialog.assessments.values_list("goal_id", flat=True))
+    for goal in dialog.agreement.goals.exclude(kind=GoalKind.MONITORING).order_by("number"):
+        if goal.pk not in present:
+            FinalAssessment.objects.create(
+                dialog=dialog, goal=goal, goal_number=goal.number, goal_title=goal.title
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Measures
+
+
+def earlier_than(dialog):
+    return Q(dialog__date__lt=dialog.date) | Q(dialog__date=dialog.date, dialog__pk__lt=dialog.pk)
+
+
+def carry_open_measures(dialog):
+    """Bring every measure still open from earlier dialogs of the agreement into `dialog`."""
+    if dialog.is_frozen:
+        return
+    present = set(dialog.measure_reviews.values_list("measure_id", flat=True))
+    carried = (
+        Measure.objects.filter(agreement=dialog.agreement, status__in=OPEN_MEASURE_STATUSES)
+        .filter(earlier_than(dialog))
+        .exclude(pk__in=present)
+    )
+    for measure in carried:
+        MeasureReview.objects.create(dialog=dialog, measure=measure)
+
+
+def carry_into_later_dialogs(dialog):
+    """After measures were agreed in `dialog`, later open drafts of the agreement list them."""
+    later = dialog.agreement.dialogs.exclude(status=DialogStatus.APPROVED).filter(
+        Q(date__gt=dialog.date) | Q(date=dialog.date, pk__gt=dialog.pk)
+    )
+    for other in later:
+        carry_open_measures(other)
+
+
+@dataclass
+class MeasureRow:
+    measure: Measure
+    review: MeasureReview | None
+    status: str
+    status_label: str
+    overdue: bool
+    carried: bool
+
+    @property
+    def origin(self):
+        return self.measure.dialog
+
+
+def measure_rows(dialog):
+    """The measures of a dialog: those agreed in it and those carried from earlier dialogs.
+
+    Approved minutes show each measure's status as stored at approval; otherwise its current
+    status. Overdue means: still open after its due date, on the dialog's date."""
+    reviews = list(
+        dialog.measure_reviews.select_related(
+            "measure__dialog", "measure__responsible_organisation"
+        ).order_by("measure__dialog__date", "measure__pk")
+    )
+    by_measure = {review.measure_id: review for review in reviews}
+    new = list(dialog.measures.select_related("responsible_organisation").order_by("pk"))
+    on = dialog.date
+    rows = []
+    for measure in [review.measure for review in reviews if review.measure.dialog_id != dialog.pk]:
+        rows.append(_measure_row(dialog, measure, by_measure.get(measure.pk), on, carried=True))
+    for measure in new:
+        rows.append(_measure_row(dialog, measure, by_measure.get(measure.pk), on, carried=False))
+    return rows
+
+
+def _measure_row(dialog, measure, review, on, carried):
+    if dialog.is_frozen and review is not None and review.status:
+        status = review.status
+    else:
+        status = measure.status
+    label = dict(Measure._meta.get_field("status").choices)[status]
+    open_ = status in OPEN_MEASURE_STATUSES
+    overdue = open_ and measure.due_date is not None and measure.due_date < on
+    return MeasureRow(measure, review, status, label, overdue, carried)
+
+
+def report_measure_status(measure, user, status, note):
+    measure.status = status
+    measure.status_note = note
+    measure.status_updated_at = timezone.now()
+    measure.save()
+    return measure
+
+
+def dialogs_for_agreement(agreement):
+    """The dialogs of an agreement, oldest first, for the Landkreis page of the dashboards.
+
+    The caller has fetched `agreement` through `Agreement.objects.visible_to(user)`."""
+    return list(
+        agreement.dialogs.order_by("date", "pk")
+        .prefetch_related("approvals")
+        .select_related("delivery")
+    )
+
+
+def open_measures(agreement, today=None):
+    """Measures of the agreement not yet done or dropped, soonest due first; each carries
+    `overdue` (due before `today`)."""
+    today = today or timezone.localdate()
+    measures = list(
+        Measure.objects.filter(agreement=agreement)
+        .still_open()
+        .select_related("dialog", "responsible_organisation")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )
+    for measure in measures:
+        measure.overdue = measure.is_overdue(today)
+    return measures
+
+
+# ---------------------------------------------------------------------------------------------
+# Workflow
+
+
+def claim(dialog, version, status):
+    """Take the dialog from `version` to the next one if it is still at `status`.
+
+    This is the one place where concurrent work is detected: the conditional UPDATE matches
+    only if nobody changed the dialog since the page was loaded."""
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        version = -1
+    updated = Dialog.objects.filter(pk=dialog.pk, version=version, status=status).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        fresh = Dialog.objects.get(pk=dialog.pk)
+        if fresh.status != status:
+            if fresh.is_frozen:
+                raise WorkflowError(
+                    "Das Protokoll ist inzwischen freigegeben; es kann nur noch korrigiert werden."
+                )
+            raise WorkflowError(
+                f"Dieser Schritt ist nicht mehr möglich: Das Protokoll ist inzwischen "
+                f"„{fresh.get_status_display()}“. Bitte laden Sie die Seite neu."
+            )
+        raise StaleDialog(fresh)
+    dialog.version = version + 1
+
+
+def readiness_problems(dialog):
+    """What is missing before the minutes can go to the Landkreis (German, one per line)."""
+    problems = []
+    if not dialog.participants.exists():
+        problems.append("Es sind noch keine Teilnehmenden eingetragen.")
+    if dialog.reporting_month is None:
+        problems.append("Die Datengrundlage (Berichtsmonat) ist noch nicht festgelegt.")
+    agreement = dialog.agreement
+    if dialog.delivery is None and default_basis(agreement.year, traeger=agreement.traeger)[1]:
+        problems.append("Die Datengrundlage (Ladestand) ist noch nicht festgelegt.")
+    if dialog.is_spring_review:
+        assessments = list(dialog.assessments.all())
+        verdicts = assessment_verdicts(dialog, assessments)
+        for assessment in assessments:
+            if not assessment.assessment:
+                problems.append(
+                    f"Ziel {assessment.goal_number}: die abschließende Bewertung fehlt."
+                )
+            elif (
+                reason_required(assessment.assessment, str(verdicts.get(assessment.pk)))
+                and not assessment.reason.strip()
+            ):
+                problems.append(
+                    f"Ziel {assessment.goal_number}: die Bewertung weicht von der errechneten "
+                    "Bewertung auf den Dezemberwerten ab; bitte begründen."
+                )
+    return problems
+
+
+@transaction.atomic
+def send_to_review(dialog, user, version, comment=""):
+    problems = readiness_problems(dialog)
+    if problems:
+        raise WorkflowError("Das Protokoll kann noch nicht versandt werden: " + " ".join(problems))
+    claim(dialog, version, DialogStatus.DRAFT)
+    carry_open_measures(dialog)
+    dialog.status = DialogStatus.REVIEW
+    dialog.save()
+    log(dialog, user, EventAction.SENT, comment)
+
+
+@transaction.atomic
+def withdraw(dialog, user, version, comment=""):
+    claim(dialog, version, DialogStatus.REVIEW)
+    _back_to_draft(dialog)
+    log(dialog, user, EventAction.WITHDRAWN, comment)
+
+
+@transaction.atomic
+def request_changes(dialog, user, version, comment):
+    if not comment.strip():
+        raise WorkflowError("Bitte beschreiben Sie, welche Änderungen Sie wünschen.")
+    claim(dialog, version, DialogStatus.REVIEW)
+    _back_to_draft(dialog)
+    log(dialog, user, EventAction.CHANGES_REQUESTED, comment)
+
+
+def _back_to_draft(dialog):
+    # Approvals given so far referred to the text under review; a changed text needs new ones.
+    for approval in dialog.approvals.all():
+        approval.delete()
+    dialog.status = DialogStatus.DRAFT
+    dialog.save()
+
+
+@transaction.atomic
+def save_draft(dialog, forms, user):
+    """Save every form of the draft page, if nobody saved the draft in the meantime."""
+    stored_kind = Dialog.objects.filter(pk=dialog.pk).values_list("kind", flat=True).get()
+    claim(dialog, forms.header.cleaned_data["version"], DialogStatus.DRAFT)
+    dialog = forms.header.save(commit=False)
+    dialog.waiting_months = dialog.delivery.waiting_months if dialog.delivery else 0
+    dialog.save()
+    forms.participants.save()
+    forms.items.save()
+    new_measures = forms.measures.save()
+    reviews = {
+        review.measure_id: review
+        for review in dialog.measure_reviews.select_related("measure").exclude(
+            measure__dialog=dialog
+        )
+    }
+    for form in forms.carried.forms:
+        review = reviews.get(form.cleaned_data.get("measure"))
+        if review is None:  # the measure was removed from its dialog in the meantime
+            continue
+        if review.note != form.cleaned_data["note"]:
+            review.note = form.cleaned_data["note"]
+            review.save()
+        if review.measure.status != form.cleaned_data["status"]:
+            report_measure_status(
+                review.measure, user, form.cleaned_data["status"], review.measure.status_note
+            )
+    if dialog.is_spring_review:
+        forms.assessments.save()
+        prefill_assessments(dialog)
+    elif stored_kind == DialogKind.SPRING:
+        for assessment in dialog.assessments.all():
+            assessment.delete()
+    if new_measures:
+        carry_into_later_dialogs(dialog)
+    log(dialog, user, EventAction.EDITED)
+    return dialog
+
+
+@transaction.atomic
+def save_comments(dialog, user, version, items_formset):
+    claim(dialog, version, DialogStatus.REVIEW)
+    comment = ""
+    if items_formset.has_changed():
+        # Both sides approve the same text: comments added after the ministries' approval
+        # need their approval again.
+        for approval in dialog.approvals.filter(side=Side.MINISTRY):
+            approval.delete()
+            comment = "Die Freigabe der Ministerien ist aufgehoben, weil sich die Anmerkungen geändert haben."
+    items_formset.save()
+    dialog.save()
+    log(dialog, user, EventAction.COMMENTED, comment)
+
+
+@transaction.atomic
+def approve(dialog, user, version):
+    """Record one side's approval; when both sides have approved, freeze the minutes."""
+    side = Side.MINISTRY if is_ministry(user) else Side.LANDKREIS
+    claim(dialog, version, DialogStatus.REVIEW)
+    if dialog.approvals.filter(side=side).exists():
+        raise WorkflowError("Diese Seite hat das Protokoll bereits freigegeben.")
+    organisation = organisation_of(user)
+    Approval.objects.create(
+        dialog=dialog,
+        side=side,
+        user=user,
+        organisation=organisation,
+        organisation_name=organisation.name if organisation else "",
+        name=person_name(user),
+    )
+    log(dialog, user, EventAction.APPROVED, f"Freigabe für die Seite „{Side(side).label}“")
+    if dialog.approvals.count() == 2:
+        freeze(dialog, user)
+    else:
+        dialog.save()
+    return side
+
+
+def freeze(dialog, user):
+    """Store the figures, step statuses, measure statuses and computed verdicts with the
+    minutes and mark them approved. Runs inside `approve`'s transaction."""
+    items = list(dialog.items.select_related("goal").prefetch_related("goal__steps"))
+    _freeze_figures(dialog, items)
+    if dialog.is_spring_review:
+        assessments = list(dialog.assessments.all())
+        verdicts = december_verdicts(dialog)
+        for assessment in assessments:
+            verdict = str(verdicts.get(assessment.goal_id, Verdict.NO_DATA))
+            if not assessment.assessment or (
+                reason_required(assessment.assessment, verdict) and not assessment.reason.strip()
+            ):
+                raise WorkflowError(
+                    f"Freigabe nicht möglich: Ziel {assessment.goal_number} braucht eine "
+                    "abschließende Bewertung und, wo sie von der errechneten abweicht, eine "
+                    "Begründung."
+                )
+            assessment.computed_verdict = verdict
+            assessment.save()
+    carry_open_measures(dialog)
+    reviews = {review.measure_id: review for review in dialog.measure_reviews.all()}
+    for measure in dialog.measures.all():
+        reviews.setdefault(measure.pk, MeasureReview(dialog=dialog, measure=measure))
+    for review in reviews.values():
+        review.status = review.measure.status
+        review.save()
+    dialog.status = DialogStatus.APPROVED
+    dialog.frozen_at = timezone.now()
+    dialog.save()
+    log(dialog, user, EventAction.FROZEN)
+
+
+@transaction.atomic
+def add_correction(dialog, user, *, text, reason, item=None):
+    if not dialog.is_frozen:
+        raise WorkflowError(
+            "Korrekturen gibt es nur für freigegebene Protokolle; ein Entwurf wird direkt geändert."
+        )
+    organisation = organisation_of(user)
+    correction = Correction.objects.create(
+        dialog=dialog,
+        item=item,
+        text=text,
+        reason=reason,
+        created_by=user,
+        author_name=person_name(user),
+        organisation_name=organisation.name if organisation else "",
+    )
+    log(dialog, user, EventAction.CORRECTED, reason)
+    return correction
+
+
+@transaction.atomic
+def delete_draft(dialog):
+    if not dialog.is_draft:
+        raise WorkflowError("Nur ein Entwurf kann gelöscht werden.")
+    dialog.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# The status board of a year
+
+
+class SlotState:
+    MISSING = "fehlt"
+    PLANNED = "geplant"
+    HELD = "durchgefuehrt"
+    REVIEW = "in_pruefung"
+    APPROVED = "freigegeben"
+
+    LABELS = {
+        MISSING: "nicht geplant",
+        PLANNED: "geplant",
+        HELD: "durchgeführt",
+        REVIEW: "Protokoll in Prüfung",
+        APPROVED: "freigegeben",
+    }
+
+
+def slot_state(dialog, today):
+    if dialog is None:
+        return SlotState.MISSING
+    if dialog.is_frozen:
+        return SlotState.APPROVED
+    if dialog.in_review:
+        return SlotState.REVIEW
+    return SlotState.PLANNED if dialog.date > today else SlotState.HELD
+
+
+@dataclass
+class Slot:
+    name: str
+    dialog: Dialog | None
+    state: str
+
+    @property
+    def label(self):
+        return SlotState.LABELS[self.state]
+
+
+@dataclass
+class BoardRow:
+    agreement: object
+    slots: list[Slot]
+    further: list[Dialog]
+    overdue_measures: list[Measure] = field(default_factory=list)
+
+    @property
+    def spring(self):
+        return self.slots[2]
+
+
+@dataclass
+class DueItem:
+    agreement: object
+    text: str
+    dialog: Dialog | None = None
+    measure: Measure | None = None
+
+
+def status_board(agreements, today=None):
+    """One row per agreement: dialog 1, dialog 2 and the spring review, each with its state.
+
+    `agreements` is a queryset already restricted to what the user may see; the board costs
+    three queries whatever the number of agreements."""
+    today = today or timezone.localdate()
+    agreements = list(
+        agreements.select_related("traeger").prefetch_related(
+            Prefetch("dialogs", queryset=Dialog.objects.order_by("date", "pk"))
+        )
+    )
+    overdue = {}
+    for measure in (
+        Measure.objects.filter(agreement__in=agreements)
+        .overdue(today)
+        .select_related("dialog", "responsible_organisation")
+        .order_by("due_date", "pk")
+    ):
+        overdue.setdefault(measure.agreement_id, []).append(measure)
+    rows = []
+    for agreement in agreements:
+        dialogs = list(agreement.dialogs.all())
+        interim = [d for d in dialogs if d.kind == DialogKind.INTERIM]
+        spring = [d for d in dialogs if d.kind == DialogKind.SPRING]
+        first = interim[0] if interim else None
+        second = interim[1] if len(interim) > 1 else None
+        spring_dialog = spring[0] if spring else None
+        shown = {d.pk for d in (first, second, spring_dialog) if d is not None}
+        rows.append(
+            BoardRow(
+                agreement=agreement,
+                slots=[
+                    Slot("1. Zieldialog", first, slot_state(first, today)),
+                    Slot("2. Zieldialog", second, slot_state(second, today)),
+                    Slot("Frühjahrsbilanz", spring_dialog, slot_state(spring_dialog, today)),
+                ],
+                further=[d for d in dialogs if d.pk not in shown],
+                overdue_measures=overdue.get(agreement.pk, []),
+            )
+        )
+    return rows
+
+
+def due_before_spring_review(rows, today=None):
+    """What must happen before the spring review of each agreement: missing dialogs,
+    unapproved minutes of dialogs held, overdue measures."""
+    today = today or timezone.localdate()
+    due = []
+    for row in rows:
+        agreement = row.agreement
+        if row.spring.state == SlotState.APPROVED:
+            continue
+        for slot in row.slots[:2]:
+            if slot.state == SlotState.MISSING:
+                due.append(DueItem(agreement, f"{slot.name} fehlt"))
+        if row.spring.state == SlotState.MISSING:
+            due.append(DueItem(agreement, "Frühjahrsbilanz ist noch nicht geplant"))
+        for dialog in agreement.dialogs.all():
+            if dialog.is_spring_review or dialog.is_frozen or dialog.date > today:
+                continue
+            state = "in Prüfung beim Landkreis" if dialog.in_review else "im Entwurf"
+            due.append(
+                DueItem(
+                    agreement,
+                    f"Protokoll des Zieldialogs vom {dialog.date:%d.%m.%Y} ist noch nicht "
+                    f"freigegeben ({state})",
+                    dialog=dialog,
+                )
+            )
+        for measure in row.overdue_measures:
+            due.append(
+                DueItem(
+                    agreement,
+                    f"Maßnahme „{measure.text[:80]}“ war fällig am {measure.due_date:%d.%m.%Y}",
+                    dialog=measure.dialog,
+                    measure=measure,
+                )
+            )
+    return due

@@ -1,0 +1,504 @@
+"""Pages of the Zieldialoge: the list with the status board, a dialog's page, its draft,
+the Landkreis' review, approval, corrections, PDFs and the measures of an agreement.
+
+Every object is fetched through `visible_to(user)` first (another Landkreis gets 404); what a
+role may never do answers 403; what the state of the minutes does not allow now is refused
+with a message and nothing is written."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agreements.models import Agreement
+from dialogs import services
+from dialogs.forms import (
+    ChangeRequestForm,
+    CommentFormSet,
+    CorrectionForm,
+    DialogForm,
+    DraftForms,
+    MeasureStatusForm,
+    StepForm,
+    VersionForm,
+)
+from dialogs.history import dialog_history
+from dialogs.models import FROZEN_MESSAGE, Dialog, DialogKind, Measure
+from dialogs.pdf import dialog_folder_pdf, minutes_pdf
+from zielsteuerung.access import is_ministry, require_ministry, traeger_of
+
+
+def _get_dialog_for_user(request, pk):
+    queryset = Dialog.objects.visible_to(request.user).select_related(
+        "agreement__traeger", "delivery"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _get_agreement_for_user(request, pk):
+    return get_object_or_404(
+        Agreement.objects.visible_to(request.user).select_related("traeger"), pk=pk
+    )
+
+
+def _get_measure_for_user(request, pk):
+    queryset = Measure.objects.visible_to(request.user).select_related("dialog", "agreement")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _require_own_landkreis(request, dialog):
+    """Jobcenter steps: only the Jobcenter of the dialog's Landkreis (others never see it)."""
+    own = traeger_of(request.user)
+    if own is None or own.pk != dialog.agreement.traeger_id:
+        raise PermissionDenied("Diesen Schritt geht nur das Jobcenter des Landkreises.")
+
+
+def _refusal_for_state(dialog):
+    if dialog.is_frozen:
+        return FROZEN_MESSAGE
+    if dialog.in_review:
+        return (
+            "Das Protokoll liegt dem Landkreis zur Prüfung vor. Holen Sie es in den Entwurf "
+            "zurück, um es zu ändern."
+        )
+    return "Das Protokoll ist noch im Entwurf beim Ministerium und nicht zur Prüfung versandt."
+
+
+def _years(request):
+    return sorted(
+        set(Agreement.objects.visible_to(request.user).values_list("year", flat=True)),
+        reverse=True,
+    )
+
+
+@login_required
+@require_GET
+def dialog_list(request):
+    years = _years(request)
+    today = timezone.localdate()
+    year = None
+    requested = request.GET.get("jahr", "")
+    if requested:
+        if not requested.isdigit() or int(requested) not in years:
+            raise Http404("Für dieses Jahr gibt es keine Zielvereinbarungen.")
+        year = int(requested)
+    elif years:
+        year = today.year if today.year in years else years[0]
+    rows, due = [], []
+    if year is not None:
+        agreements = Agreement.objects.for_year(year).visible_to(request.user)
+        rows = services.status_board(agreements.order_by("traeger__name"), today)
+        due = services.due_before_spring_review(rows, today)
+    return render(
+        request,
+        "dialogs/list.html",
+        {
+            "nav": "dialogs",
+            "years": years,
+            "year": year,
+            "rows": rows,
+            "due": due,
+            "today": today,
+            "can_create": is_ministry(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dialog_create(request, agreement_pk):
+    agreement = _get_agreement_for_user(request, agreement_pk)
+    require_ministry(request.user)
+    if request.method == "POST":
+        form = DialogForm(request.POST, agreement=agreement)
+        if form.is_valid():
+            dialog = services.create_dialog(
+                agreement, request.user, **{k: form.cleaned_data[k] for k in form.Meta.fields}
+            )
+            messages.success(
+                request,
+                "Der Zieldialog ist angelegt; die Tagesordnung ist aus der Zielvereinbarung "
+                "vorbereitet.",
+            )
+            return redirect("dialogs:edit", dialog.pk)
+    else:
+        kind = services.suggested_kind(agreement)
+        month, delivery = services.suggested_basis(agreement, kind)
+        form = DialogForm(
+            agreement=agreement,
+            initial={
+                "kind": kind,
+                "date": timezone.localdate(),
+                "reporting_month": month,
+                "delivery": delivery,
+            },
+        )
+    return render(
+        request,
+        "dialogs/create.html",
+        {"nav": "dialogs", "agreement": agreement, "form": form},
+    )
+
+
+@login_required
+@require_GET
+def dialog_detail(request, pk):
+    dialog = _get_dialog_for_user(request, pk)
+    context = services.minutes_context(dialog)
+    actions = services.allowed_actions(dialog, request.user, context["approvals"])
+    context.update(
+        nav="dialogs",
+        actions=actions,
+        step_form=StepForm(initial={"version": dialog.version}),
+        change_form=ChangeRequestForm(initial={"version": dialog.version}, prefix="changes"),
+        last_change_request=dialog.events.filter(action="aenderung_erbeten").last(),
+    )
+    return render(request, "dialogs/detail.html", context)
+
+
+def _draft_forms(dialog, data=None):
+    rows = [row for row in services.measure_rows(dialog) if row.carried]
+    assessments = list(dialog.assessments.all()) if dialog.is_spring_review else []
+    return DraftForms(
+        dialog,
+        data,
+        carried_rows=rows,
+        computed_verdicts=services.assessment_verdicts(dialog, assessments),
+    )
+
+
+def _edit_context(dialog, forms, **extra):
+    services.annotate_items(dialog, [form.instance for form in forms.items if form.instance.pk])
+    return {
+        "nav": "dialogs",
+        "dialog": dialog,
+        "agreement": dialog.agreement,
+        "forms": forms,
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dialog_edit(request, pk):
+    dialog = _get_dialog_for_user(request, pk)
+    require_ministry(request.user)
+    if not dialog.is_draft:
+        messages.error(request, _refusal_for_state(dialog))
+        return redirect("dialogs:detail", dialog.pk)
+    if request.method == "GET":
+        return render(request, "dialogs/edit.html", _edit_context(dialog, _draft_forms(dialog)))
+    forms = _draft_forms(dialog, request.POST)
+    if forms.is_valid():
+        try:
+            services.save_draft(dialog, forms, request.user)
+        except services.StaleDialog as stale:
+            return _edit_conflict(request, stale)
+        except (services.WorkflowError, ValidationError) as refusal:
+            messages.error(request, _message_of(refusal))
+            return redirect("dialogs:detail", dialog.pk)
+        messages.success(request, "Der Entwurf ist gespeichert.")
+        return redirect("dialogs:edit", dialog.pk)
+    messages.error(request, "Bitte prüfen Sie die markierten Angaben; es wurde nichts gespeichert.")
+    return render(request, "dialogs/edit.html", _edit_context(dialog, forms), status=400)
+
+
+def _edit_conflict(request, stale):
+    """Someone saved the draft since this user opened it: keep what the user typed, show the
+    newer version, and let them save again on purpose (with the new version number)."""
+    current = Dialog.objects.select_related("agreement__traeger", "delivery").get(
+        pk=stale.dialog.pk
+    )
+    data = request.POST.copy()
+    data["dialog-version"] = str(current.version)
+    forms = _draft_forms(current, data)
+    forms.is_valid()
+    messages.error(
+        request,
+        f"{stale} Ihre Eingaben stehen unten noch im Formular. Bitte vergleichen Sie sie mit "
+        "der aktuellen Fassung (eigener Tab) und speichern Sie dann erneut; damit ersetzen "
+        "Ihre Eingaben die inzwischen gespeicherte Fassung.",
+    )
+    context = _edit_context(current, forms, conflict=stale)
+    return render(request, "dialogs/edit.html", context, status=409)
+
+
+def _message_of(error):
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def _step(request, pk, action, *, ministry=False, landkreis=False, form_class=StepForm):
+    """Run one workflow step from a POSTed button; refusals come back as messages."""
+    dialog = _get_dialog_for_user(request, pk)
+    if ministry:
+        require_ministry(request.user)
+    if landkreis:
+        _require_own_landkreis(request, dialog)
+    form = form_class(request.POST, prefix="changes" if form_class is ChangeRequestForm else None)
+    if not form.is_valid():
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors) or "Die Anfrage war unvollständig.")
+        return redirect("dialogs:detail", dialog.pk)
+    try:
+        result = action(dialog, form.cleaned_data)
+    except services.StaleDialog as stale:
+        messages.error(
+            request,
+            f"{stale} Bitte prüfen Sie die aktuelle Fassung und wiederholen Sie den Schritt.",
+        )
+    except (services.WorkflowError, ValidationError) as refusal:
+        messages.error(request, _message_of(refusal))
+    else:
+        messages.success(request, result)
+    return redirect("dialogs:detail", dialog.pk)
+
+
+@login_required
+@require_POST
+def dialog_send(request, pk):
+    def send(dialog, data):
+        services.send_to_review(dialog, request.user, data["version"], data["comment"])
+        return "Das Protokoll ist an den Landkreis zur Prüfung gesandt."
+
+    return _step(request, pk, send, ministry=True)
+
+
+@login_required
+@require_POST
+def dialog_withdraw(request, pk):
+    def withdraw(dialog, data):
+        services.withdraw(dialog, request.user, data["version"], data["comment"])
+        return "Das Protokoll ist wieder im Entwurf; bisherige Freigaben sind aufgehoben."
+
+    return _step(request, pk, withdraw, ministry=True)
+
+
+@login_required
+@require_POST
+def dialog_request_changes(request, pk):
+    def request_changes(dialog, data):
+        services.request_changes(dialog, request.user, data["version"], data["comment"])
+        return "Ihre Änderungswünsche sind an das Ministerium gesandt; das Protokoll ist wieder im Entwurf."
+
+    return _step(request, pk, request_changes, landkreis=True, form_class=ChangeRequestForm)
+
+
+@login_required
+@require_POST
+def dialog_approve(request, pk):
+    dialog = _get_dialog_for_user(request, pk)
+    if not is_ministry(request.user):
+        _require_own_landkreis(request, dialog)
+
+    def approve(dialog, data):
+        services.approve(dialog, request.user, data["version"])
+        if dialog.is_frozen:
+            return (
+                "Das Protokoll ist von beiden Seiten freigegeben; die Zahlen sind festgeschrieben."
+            )
+        return "Ihre Freigabe ist vermerkt; die Freigabe der anderen Seite steht noch aus."
+
+    return _step(request, pk, approve)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dialog_comment(request, pk):
+    dialog = _get_dialog_for_user(request, pk)
+    _require_own_landkreis(request, dialog)
+    if not dialog.in_review:
+        messages.error(request, _refusal_for_state(dialog))
+        return redirect("dialogs:detail", dialog.pk)
+    data = request.POST if request.method == "POST" else None
+    version_form = VersionForm(data, initial={"version": dialog.version})
+    formset = CommentFormSet(data, instance=dialog, prefix="items")
+    status = 200
+    if request.method == "POST":
+        if version_form.is_valid() and formset.is_valid():
+            try:
+                services.save_comments(
+                    dialog, request.user, version_form.cleaned_data["version"], formset
+                )
+            except services.StaleDialog as stale:
+                messages.error(
+                    request,
+                    f"{stale} Ihre Anmerkungen stehen unten noch im Formular; bitte prüfen Sie "
+                    "die aktuelle Fassung und speichern Sie erneut.",
+                )
+                data = request.POST.copy()
+                data["version"] = str(Dialog.objects.get(pk=dialog.pk).version)
+                version_form = VersionForm(data)
+                status = 409
+            except services.WorkflowError as refusal:
+                messages.error(request, str(refusal))
+                return redirect("dialogs:detail", dialog.pk)
+            else:
+                messages.success(request, "Ihre Anmerkungen sind gespeichert.")
+                return redirect("dialogs:detail", dialog.pk)
+        else:
+            messages.error(request, "Bitte prüfen Sie die Angaben; es wurde nichts gespeichert.")
+            status = 400
+    services.annotate_items(dialog, [form.instance for form in formset])
+    context = {
+        "nav": "dialogs",
+        "dialog": dialog,
+        "agreement": dialog.agreement,
+        "version_form": version_form,
+        "formset": formset,
+    }
+    return render(request, "dialogs/comment.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dialog_correct(request, pk):
+    dialog = _get_dialog_for_user(request, pk)
+    require_ministry(request.user)
+    if not dialog.is_frozen:
+        messages.error(
+            request,
+            "Korrekturen gibt es nur für freigegebene Protokolle; einen Entwurf ändern Sie direkt.",
+        )
+        return redirect("dialogs:detail", dialog.pk)
+    form = CorrectionForm(request.POST or None, dialog=dialog)
+    if request.method == "POST":
+        if form.is_valid():
+            services.add_correction(
+                dialog,
+                request.user,
+                text=form.cleaned_data["text"],
+                reason=form.cleaned_data["reason"],
+                item=form.cleaned_data["item"],
+            )
+            messages.success(
+                request, "Die Korrektur ist mit Datum und Grund beim Protokoll vermerkt."
+            )
+            return redirect("dialogs:detail", dialog.pk)
+        messages.error(request, "Bitte prüfen Sie die Angaben; es wurde nichts gespeichert.")
+    return render(
+        request,
+        "dialogs/correct.html",
+        {"nav": "dialogs", "dialog": dialog, "agreement": dialog.agreement, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def dialog_delete(request, pk):
+    dialog = _get_dialog_for_user(request, pk)
+    require_ministry(request.user)
+    agreement_year = dialog.agreement.year
+    try:
+        services.delete_draft(dialog)
+    except (services.WorkflowError, ValidationError) as refusal:
+        messages.error(request, _message_of(refusal))
+        return redirect("dialogs:detail", dialog.pk)
+    messages.success(request, "Der Entwurf des Zieldialogs ist gelöscht.")
+    return redirect(f"{reverse('dialogs:list')}?jahr={agreement_year}")
+
+
+@login_required
+@require_GET
+def dialog_pdf(request, pk):
+    dialog = _get_dialog_for_user(request, pk)
+    from zielsteuerung.pdf import pdf_response  # TEMPORARY (helper D): until A1's module exists
+
+    return pdf_response(minutes_pdf(dialog, request), minutes_filename(dialog))
+
+
+@login_required
+@require_GET
+def dialog_folder(request, pk):
+    dialog = _get_dialog_for_user(request, pk)
+    from zielsteuerung.pdf import pdf_response  # TEMPORARY (helper D): until A1's module exists
+
+    return pdf_response(dialog_folder_pdf(dialog, request), folder_filename(dialog))
+
+
+def minutes_filename(dialog):
+    return f"protokoll-zieldialog-{dialog.agreement.traeger.key}-{dialog.date:%Y-%m-%d}.pdf"
+
+
+def folder_filename(dialog):
+    return f"dialogmappe-{dialog.agreement.traeger.key}-{dialog.date:%Y-%m-%d}.pdf"
+
+
+@login_required
+@require_GET
+def dialog_history_view(request, pk):
+    dialog = _get_dialog_for_user(request, pk)
+    return render(
+        request,
+        "dialogs/history.html",
+        {
+            "nav": "dialogs",
+            "dialog": dialog,
+            "agreement": dialog.agreement,
+            "events": list(dialog.events.all()),
+            "changes": dialog_history(dialog),
+        },
+    )
+
+
+@login_required
+@require_GET
+def agreement_measures(request, agreement_pk):
+    agreement = _get_agreement_for_user(request, agreement_pk)
+    today = timezone.localdate()
+    measures = list(
+        Measure.objects.filter(agreement=agreement)
+        .select_related("dialog", "responsible_organisation")
+        .order_by("dialog__date", "pk")
+    )
+    editable = set(
+        Measure.objects.status_editable_by(request.user)
+        .filter(agreement=agreement)
+        .values_list("pk", flat=True)
+    )
+    rows = [
+        {
+            "measure": m,
+            "overdue": m.is_overdue(today),
+            "form": MeasureStatusForm(instance=m, prefix=f"m{m.pk}") if m.pk in editable else None,
+        }
+        for m in measures
+    ]
+    dialogs = agreement.dialogs.order_by("date", "pk")
+    return render(
+        request,
+        "dialogs/measures.html",
+        {
+            "nav": "dialogs",
+            "agreement": agreement,
+            "rows": rows,
+            "dialogs": dialogs,
+            "can_create": is_ministry(request.user),
+            "spring_kind": DialogKind.SPRING,
+        },
+    )
+
+
+@login_required
+@require_POST
+def measure_status(request, pk):
+    measure = _get_measure_for_user(request, pk)
+    if not Measure.objects.status_editable_by(request.user).filter(pk=measure.pk).exists():
+        raise PermissionDenied("Sie haben nur Lesezugriff.")
+    form = MeasureStatusForm(request.POST, instance=measure, prefix=f"m{measure.pk}")
+    if form.is_valid():
+        services.report_measure_status(
+            measure, request.user, form.cleaned_data["status"], form.cleaned_data["status_note"]
+        )
+        messages.success(request, "Der Stand der Maßnahme ist gespeichert.")
+    else:
+        messages.error(
+            request, "Bitte wählen Sie einen gültigen Stand; es wurde nichts gespeichert."
+        )
+    return redirect("dialogs:measures", measure.agreement_id)

@@ -1,0 +1,51 @@
+"""Admin: the indicator catalogue is edited here; deliveries and values are only shown,
+because a stored delivery never changes (no add, change or delete, not even in bulk)."""
+
+from django.contrib import admin
+
+from indicators.models import DataDelivery, Indicator, Value
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "unit", "better", "sort_order"]
+    list_filter = ["kind", "unit", "better"]
+    search_fields = ["code", "name"]
+    ordering = ["sort_order", "code"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataDelivery)
+class DataDeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "ladestand",
+        "waiting_months",
+        "source",
+        "organisation",
+        "delivered_by",
+        "file_name",
+        "row_count",
+        "created_at",
+    ]
+    list_filter = ["source", "waiting_months", "is_demo"]
+    search_fields = ["file_name", "sha256"]
+    list_select_related = ["organisation", "delivered_by"]
+
+
+@admin.register(Value)
+class ValueAdmin(ReadOnlyAdmin):
+    list_display = ["delivery", "unit", "indicator", "month", "sex", "value"]
+    list_filter = ["indicator", "sex"]
+    search_fields = ["unit__key", "unit__name"]
+    list_select_related = ["delivery", "unit", "indicator"]
+    show_full_result_count = False  # counting a few million rows on every page is slow

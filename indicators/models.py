@@ -1,0 +1,216 @@
+"""Indicator catalogue, data deliveries (Ladestand) and the monthly values they carry."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef
+
+from zielsteuerung.access import sees_all, traeger_of
+from zielsteuerung.models import Organisation
+
+
+class IndicatorKind(models.TextChoices):
+    TARGET = "zielindikator", "Zielindikator"
+    SUPPLEMENTARY = "ergaenzung", "Ergänzungsgröße"
+    BASE = "basis", "Basisgröße"
+
+
+class Unit(models.TextChoices):
+    PERCENT = "prozent", "Prozent"
+    EUR = "eur", "Euro"
+    PERSONS = "personen", "Personen"
+    COUNT = "anzahl", "Anzahl"
+
+
+class Better(models.TextChoices):
+    HIGHER = "hoeher", "höher ist besser"
+    LOWER = "niedriger", "niedriger ist besser"
+    NEUTRAL = "neutral", "neutral"
+
+
+class Indicator(models.Model):
+    """A Kennzahl (K1 … K3E4) or a base quantity that Jobcenter upload (LLU, ELB, INT …)."""
+
+    code = models.CharField("Kennzahl", max_length=20, unique=True)
+    name = models.CharField("Bezeichnung", max_length=200)
+    kind = models.CharField("Art", max_length=20, choices=IndicatorKind.choices)
+    unit = models.CharField("Einheit", max_length=20, choices=Unit.choices)
+    better = models.CharField(
+        "Bessere Richtung", max_length=20, choices=Better.choices, default=Better.NEUTRAL
+    )
+    legal_reference = models.CharField("Rechtsgrundlage", max_length=200, blank=True)
+    description = models.TextField("Erläuterung", blank=True)
+    sort_order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+
+    class Meta:
+        verbose_name = "Kennzahl"
+        verbose_name_plural = "Kennzahlen"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+class DeliverySource(models.TextChoices):
+    JOBCENTER = "jobcenter", "Jobcenter-Upload"
+    BA = "ba", "Bundesagentur für Arbeit"
+    LAND = "land", "Land"
+    DEMO = "demo", "Demodaten"
+
+
+class ImmutableQuerySet(models.QuerySet):
+    """Stored deliveries and values are never changed or deleted, not even in bulk."""
+
+    refusal = "Gespeicherte Daten können nicht geändert oder gelöscht werden."
+
+    def update(self, **kwargs):
+        raise ValidationError(self.refusal)
+
+    def delete(self):
+        raise ValidationError(self.refusal)
+
+
+class DataDeliveryQuerySet(ImmutableQuerySet):
+    refusal = "Eine gespeicherte Datenlieferung kann nicht geändert oder gelöscht werden."
+
+    def visible_to(self, user):
+        """Ministries and readers see every delivery; a Jobcenter sees those with its values."""
+        if sees_all(user):
+            return self
+        own = traeger_of(user)
+        if own is None:
+            return self.none()
+        own_values = Value.objects.filter(delivery=OuterRef("pk"), unit=own)
+        return self.filter(models.Q(organisation=own) | Exists(own_values))
+
+    def newest_first(self):
+        return self.order_by("-ladestand", "-waiting_months", "-created_at", "-pk")
+
+
+class DataDelivery(models.Model):
+    """One Ladestand: a set of monthly values as extracted on one date.
+
+    A delivery is immutable once stored; newer deliveries never change older ones.
+    """
+
+    ladestand = models.DateField("Ladestand")
+    waiting_months = models.PositiveSmallIntegerField(
+        "Wartezeit (Monate)", default=0, help_text="0 = ohne Wartezeit"
+    )
+    source = models.CharField("Quelle", max_length=20, choices=DeliverySource.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="geliefert für",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        help_text="Der Landkreis bei einem Jobcenter-Upload; leer bei landes- oder bundesweiten Daten.",
+    )
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="geliefert von",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    file_name = models.CharField("Dateiname", max_length=255, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    row_count = models.PositiveIntegerField("Anzahl Werte", default=0)
+    is_demo = models.BooleanField("Demodaten", default=False)
+    created_at = models.DateTimeField("gespeichert am", auto_now_add=True)
+
+    objects = DataDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Datenlieferung"
+        verbose_name_plural = "Datenlieferungen"
+        ordering = ["-ladestand", "-waiting_months", "-created_at"]
+
+    def __str__(self):
+        return f"Ladestand {self.ladestand:%d.%m.%Y} ({self.waiting_label})"
+
+    def save(self, *args, **kwargs):
+        if self.pk and DataDelivery.objects.filter(pk=self.pk).exists():
+            raise ValidationError("Eine gespeicherte Datenlieferung kann nicht geändert werden.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Eine gespeicherte Datenlieferung kann nicht gelöscht werden.")
+
+    @property
+    def waiting_label(self):
+        if self.waiting_months == 0:
+            return "ohne Wartezeit"
+        return f"Wartezeit {self.waiting_months} Monat" + ("e" if self.waiting_months > 1 else "")
+
+
+class Sex(models.TextChoices):
+    TOTAL = "g", "gesamt"
+    MEN = "m", "Männer"
+    WOMEN = "w", "Frauen"
+
+
+class ValueQuerySet(ImmutableQuerySet):
+    refusal = "Ein gelieferter Wert kann nicht geändert oder gelöscht werden."
+
+    def visible_to(self, user):
+        """Ministries and readers see every value; a Jobcenter only its own Landkreis'."""
+        if sees_all(user):
+            return self
+        own = traeger_of(user)
+        if own is None:
+            return self.none()
+        return self.filter(unit=own)
+
+
+class Value(models.Model):
+    """One monthly figure of one unit and code, as one delivery reported it.
+
+    Two indexes serve every query: the unique constraint (delivery, unit, indicator, month,
+    sex) and (unit, indicator, month). The single-column indexes Django would add for the
+    foreign keys are left out: each costs time on every one of the 600 000 rows a national
+    delivery inserts (docs/benchmarks.md), and none would be used by a query.
+    """
+
+    delivery = models.ForeignKey(
+        DataDelivery, on_delete=models.PROTECT, related_name="values", db_index=False
+    )
+    unit = models.ForeignKey(
+        Organisation,
+        verbose_name="Träger",
+        on_delete=models.PROTECT,
+        related_name="values",
+        db_index=False,
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", db_index=False
+    )
+    month = models.DateField("Berichtsmonat", help_text="erster Tag des Monats")
+    sex = models.CharField("Geschlecht", max_length=1, choices=Sex.choices, default=Sex.TOTAL)
+    value = models.DecimalField("Wert", max_digits=20, decimal_places=4)
+
+    objects = ValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Wert"
+        verbose_name_plural = "Werte"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delivery", "unit", "indicator", "month", "sex"],
+                name="one_value_per_cell_and_delivery",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "indicator", "month"])]
+
+    def __str__(self):
+        return f"{self.unit.key} {self.indicator.code} {self.month:%m/%Y}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and Value.objects.filter(pk=self.pk).exists():
+            raise ValidationError("Ein gelieferter Wert kann nicht geändert werden.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Ein gelieferter Wert kann nicht gelöscht werden.")

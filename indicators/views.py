@@ -1,0 +1,295 @@
+"""Pages of the indicator data: upload (file → preview → confirm), deliveries, the template.
+
+Between preview and confirmation the uploaded bytes wait in a server-side file named by a
+random token that only the uploader's session knows (files of up to UPLOAD_MAX_BYTES do not
+belong into a session). The confirmation checks the bytes again before anything is stored:
+what is stored is exactly what was checked, at the moment it is stored.
+"""
+
+import os
+import re
+import secrets
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from indicators import imports
+from indicators.forms import ConfirmForm, UploadForm
+from indicators.models import DataDelivery, DeliverySource, Value
+from zielsteuerung.access import require_editor
+
+PENDING = "indicator_upload"  # session key of the upload waiting for confirmation
+PENDING_MAX_AGE = 24 * 60 * 60  # seconds; older waiting files are removed
+TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+SHOWN_PROBLEMS = 500
+UNKNOWN_HINT = (
+    "Schlüssel, die keiner der 16 Landkreise sind, werden als Vergleichseinheiten angelegt, "
+    "wenn Sie „Unbekannte Schlüssel als Vergleichseinheiten anlegen“ ankreuzen."
+)
+
+
+def _get_delivery_for_user(request, pk):
+    queryset = DataDelivery.objects.visible_to(request.user).select_related(
+        "organisation", "delivered_by"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@csrf_exempt  # checked by csrf_protect below, once the size is known to be acceptable
+def upload(request):
+    """Choose a file → preview. An oversized request is refused before its body is read."""
+    require_editor(request.user)
+    if request.method == "POST":
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > settings.UPLOAD_MAX_BYTES + 1024 * 1024:
+            form = UploadForm(user=request.user)
+            message = (
+                f"Die Datei ist zu groß; erlaubt sind höchstens "
+                f"{imports.file_size(settings.UPLOAD_MAX_BYTES)}."
+            )
+            return _upload_page(request, form, status=413, refusal=message)
+    return _upload(request)
+
+
+@csrf_protect
+def _upload(request):
+    if request.method != "POST":
+        return _upload_page(request, UploadForm(user=request.user))
+    form = UploadForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return _upload_page(request, form, status=400)
+    upload_file = form.cleaned_data["file"]
+    data = b"".join(upload_file.chunks())
+    details = {
+        "file_name": Path(upload_file.name).name[:255],
+        "ladestand": form.cleaned_data["ladestand"].isoformat(),
+        "waiting_months": form.cleaned_data["waiting_months"],
+        "source": form.chosen_source,
+        "create_units": bool(form.cleaned_data.get("create_units")),
+    }
+    _discard_pending(request)
+    check = _check(request, data, details)
+    token = _keep_pending(request, data, details) if check.ok else None
+    return _preview_page(request, check, details, token)
+
+
+@login_required
+@require_POST
+def upload_confirm(request):
+    """Store the previewed file, checked once more."""
+    require_editor(request.user)
+    pending = request.session.get(PENDING)
+    form = ConfirmForm(request.POST)
+    if (
+        not form.is_valid()
+        or not pending
+        or not secrets.compare_digest(form.cleaned_data["token"], pending["token"])
+    ):
+        messages.error(
+            request, "Diese Vorschau ist nicht mehr gültig. Bitte laden Sie die Datei erneut hoch."
+        )
+        return redirect("indicators:upload")
+    try:
+        data = _pending_path(pending["token"]).read_bytes()
+    except FileNotFoundError:
+        request.session.pop(PENDING, None)
+        messages.error(
+            request,
+            "Die hochgeladene Datei liegt nicht mehr vor (nach 24 Stunden wird sie gelöscht). "
+            "Bitte laden Sie sie erneut hoch.",
+        )
+        return redirect("indicators:upload")
+    check = _check(request, data, pending)
+    if check.ok:
+        try:
+            delivery = imports.store_delivery(
+                check,
+                waiting_months=pending["waiting_months"],
+                source=pending["source"],
+                user=request.user,
+            )
+        except imports.Refused as refusal:
+            check.problems = refusal.problems
+        else:
+            _discard_pending(request)
+            messages.success(
+                request,
+                f"Gespeichert: Ladestand {delivery.ladestand:%d.%m.%Y} "
+                f"({delivery.waiting_label}), {check.describe()}.",
+            )
+            return redirect("indicators:delivery_detail", pk=delivery.pk)
+    _discard_pending(request)
+    return _preview_page(request, check, pending, token=None)
+
+
+def _check(request, data, details):
+    return imports.check_file(
+        data,
+        details["file_name"],
+        ladestand=date.fromisoformat(details["ladestand"]),
+        user=request.user,
+        create_units=details["create_units"],
+        unknown_hint=UNKNOWN_HINT,
+    )
+
+
+def _upload_page(request, form, status=200, refusal=None):
+    return render(
+        request,
+        "indicators/upload.html",
+        {"form": form, "refusal": refusal, "nav": "upload", "max_bytes": settings.UPLOAD_MAX_BYTES},
+        status=status,
+    )
+
+
+def _preview_page(request, check, details, token):
+    summary = check.summary() if check.ok else []
+    return render(
+        request,
+        "indicators/upload_preview.html",
+        {
+            "check": check,
+            "details": details,
+            "source_label": DeliverySource(details["source"]).label,
+            "problems": [str(p) for p in check.problems[:SHOWN_PROBLEMS]],
+            "more_problems": max(0, len(check.problems) - SHOWN_PROBLEMS),
+            "summary": summary,
+            "code_totals": _code_totals(summary),
+            "confirm_form": ConfirmForm(initial={"token": token}) if token else None,
+            "nav": "upload",
+        },
+    )
+
+
+def _code_totals(summary):
+    """Per code and sex over all units: units, values, months and sum."""
+    totals = {}
+    for row in summary:
+        entry = totals.get((row.code, row.sex))
+        if entry is None:
+            totals[(row.code, row.sex)] = {
+                "code": row.code,
+                "sex": row.sex,
+                "units": 1,
+                "count": row.count,
+                "first": row.first_month,
+                "last": row.last_month,
+                "total": row.total,
+            }
+            continue
+        entry["units"] += 1
+        entry["count"] += row.count
+        entry["first"] = min(entry["first"], row.first_month)
+        entry["last"] = max(entry["last"], row.last_month)
+        entry["total"] += row.total
+    return list(totals.values())
+
+
+# -- waiting uploads ---------------------------------------------------------------------------
+
+
+def _pending_dir():
+    configured = getattr(settings, "UPLOAD_PENDING_DIR", "")
+    path = Path(configured) if configured else Path(tempfile.gettempdir()) / "zs-uploads"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def _pending_path(token):
+    if not TOKEN.fullmatch(token):  # the token alone names the file: no path can sneak in
+        raise ValueError("invalid upload token")
+    return _pending_dir() / f"{token}.upload"
+
+
+def _keep_pending(request, data, details):
+    _remove_stale_pending()
+    token = secrets.token_urlsafe(32)
+    descriptor = os.open(_pending_path(token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    request.session[PENDING] = {**details, "token": token}
+    return token
+
+
+def _discard_pending(request):
+    pending = request.session.pop(PENDING, None)
+    if pending and TOKEN.fullmatch(pending.get("token", "")):
+        _pending_path(pending["token"]).unlink(missing_ok=True)
+
+
+def _remove_stale_pending():
+    limit = time.time() - PENDING_MAX_AGE
+    for path in _pending_dir().glob("*.upload"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+@login_required
+@require_GET
+def upload_template(request):
+    """The template workbook: sheets "Lang", "Breit" and "Erläuterung"."""
+    require_editor(request.user)
+    response = HttpResponse(
+        imports.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="vorlage-kennzahlen.xlsx"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Deliveries
+
+
+@login_required
+@require_GET
+def delivery_list(request):
+    deliveries = (
+        DataDelivery.objects.visible_to(request.user)
+        .select_related("organisation", "delivered_by")
+        .newest_first()
+    )
+    page = Paginator(deliveries, 50).get_page(request.GET.get("seite"))
+    return render(
+        request,
+        "indicators/delivery_list.html",
+        {"page": page, "deliveries": page.object_list, "nav": "upload"},
+    )
+
+
+@login_required
+@require_GET
+def delivery_detail(request, pk):
+    delivery = _get_delivery_for_user(request, pk)
+    rows = (
+        Value.objects.visible_to(request.user)
+        .filter(delivery=delivery)
+        .values("unit__key", "unit__name", "indicator__code", "indicator__sort_order", "sex")
+        .annotate(count=Count("id"), first=Min("month"), last=Max("month"), total=Sum("value"))
+        .order_by("unit__key", "indicator__sort_order", "sex")
+    )
+    return render(
+        request,
+        "indicators/delivery_detail.html",
+        {"delivery": delivery, "rows": rows, "nav": "upload"},
+    )

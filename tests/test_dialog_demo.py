@@ -1,0 +1,44 @@
+"""The demo dialogs of Heidekreis 2020: one approved with a measure, one draft, the spring
+review planned; seeding twice changes nothing."""
+
+from datetime import date
+
+import pytest
+
+from dialogs.demo import seed_demo_dialogs
+from dialogs.models import Dialog, DialogKind, DialogStatus
+from indicators.demo import seed_demo_delivery
+from tests.conftest import make_user
+from tests.dialogs_world import make_agreement
+from zielsteuerung.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_world(heidekreis):
+    make_user("ministerium", "MW", Role.MINISTRY_EDITOR, first_name="Maria", last_name="Meyer")
+    make_user("jobcenter-heidekreis", "03358", Role.JOBCENTER_EDITOR)
+    seed_demo_delivery()
+    return make_agreement(heidekreis)
+
+
+def test_demo_dialogs_are_seeded_once(demo_world):
+    first, second, spring = seed_demo_dialogs()
+    assert first.status == DialogStatus.APPROVED and first.measures.count() == 1
+    assert second.status == DialogStatus.DRAFT and spring.kind == DialogKind.SPRING
+    assert seed_demo_dialogs() == [first, second, spring]
+    assert Dialog.objects.count() == 3
+
+
+def test_approved_demo_minutes_keep_the_july_delivery(demo_world):
+    first, second, _ = seed_demo_dialogs()
+    k2 = first.items.get(goal__number=2)
+    assert k2.delivery.ladestand == date(2020, 7, 17) and k2.month == date(2020, 6, 1)
+    assert k2.jfw is not None
+    assert second.delivery.ladestand == date(2021, 1, 17)
+    assert second.measure_reviews.count() == 1  # the measure of July is carried
+
+
+def test_demo_dialogs_need_the_agreement():
+    assert seed_demo_dialogs() == []

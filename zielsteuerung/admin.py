@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from zielsteuerung.models import Membership, Organisation, OrganisationName
+
+
+class OrganisationNameInline(admin.TabularInline):
+    model = OrganisationName
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["key", "name", "kind", "comparison_type"]
+    list_filter = ["kind"]
+    search_fields = ["key", "name"]
+    inlines = [OrganisationNameInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "function"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__username", "user__last_name"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ZielsteuerungConfig(AppConfig):
+    name = "zielsteuerung"
+    verbose_name = "Organisationen und Zugänge"

@@ -1,0 +1,42 @@
+"""Template filters for German formats; loaded as a builtin in every template."""
+
+from django import template
+
+from zielsteuerung import formats
+
+register = template.Library()
+
+
+@register.filter
+def de_number(value, places=0):
+    return formats.number(value, int(places))
+
+
+@register.filter
+def de_signed(value, places=1):
+    return formats.number(value, int(places), sign=True)
+
+
+@register.filter
+def de_percent(value, places=1):
+    return formats.percent(value, int(places))
+
+
+@register.filter
+def de_signed_percent(value, places=1):
+    return formats.percent(value, int(places), sign=True)
+
+
+@register.filter
+def de_euro(value, places=0):
+    return formats.euro(value, int(places))
+
+
+@register.filter
+def de_month(value):
+    return formats.month_name(value)
+
+
+@register.filter
+def de_date(value):
+    return formats.day(value)
