@@ -1,23 +1,314 @@
+"""Agreement pages: list, the agreement as its document and PDF, the one-page editor, copy into
+the next year, status changes, the Jobcenter's step report and the history."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements.models import Agreement
+from agreements import forms, services
+from agreements.history import agreement_history
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+    Goal,
+    GoalKind,
+    ImplementationStep,
+)
+from zielsteuerung import access
+from zielsteuerung.models import Organisation
+from zielsteuerung.pdf import pdf_response, render_pdf
 
 
-def _get_agreement_for_user(request, pk):
-    return get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
+def _document_queryset(user):
+    return (
+        Agreement.objects.visible_to(user)
+        .select_related("traeger")
+        .prefetch_related(
+            "budget_lines",
+            "signatures__organisation",
+            Prefetch("parties", queryset=AgreementParty.objects.prefetch_related("organisation")),
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.select_related("indicator").prefetch_related("steps"),
+            ),
+        )
+    )
+
+
+def _visible(request, pk):
+    return get_object_or_404(_document_queryset(request.user), pk=pk)
+
+
+def _editable(request, pk):
+    """The agreement if the user may edit it: 404 when it is not visible, 403 when read-only."""
+    agreement = _visible(request, pk)
+    if not Agreement.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied("Zielvereinbarungen ändern nur die Ministerien.")
+    return agreement
 
 
 @login_required
 @require_GET
 def agreement_list(request):
-    agreements = Agreement.objects.visible_to(request.user).select_related("traeger")
-    return render(request, "agreements/list.html", {"agreements": agreements, "nav": "agreements"})
+    visible = Agreement.objects.visible_to(request.user)
+    years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
+    traeger = Organisation.objects.filter(pk__in=visible.values("traeger")).order_by("name")
+    filters = forms.FilterForm(request.GET or None, years=years, traeger=traeger)
+    agreements = visible.select_related("traeger").order_by("-year", "traeger__name")
+    if filters.is_valid():
+        if filters.cleaned_data["year"]:
+            agreements = agreements.filter(year=filters.cleaned_data["year"])
+        if filters.cleaned_data["traeger"]:
+            agreements = agreements.filter(traeger=filters.cleaned_data["traeger"])
+        if filters.cleaned_data["status"]:
+            agreements = agreements.filter(status=filters.cleaned_data["status"])
+    return render(
+        request,
+        "agreements/list.html",
+        {
+            "agreements": agreements,
+            "filters": filters,
+            "can_edit": access.is_ministry(request.user),
+            "nav": "agreements",
+        },
+    )
+
+
+def _document_context(agreement):
+    goals = list(agreement.goals.all())
+    budget = {line.kind: line for line in agreement.budget_lines.all()}
+    return {
+        "agreement": agreement,
+        "parties": list(agreement.parties.all()),
+        "goals": goals,
+        "measured_goal_numbers": [g.number for g in goals if not g.is_qualitative],
+        "qualitative_goal_numbers": [g.number for g in goals if g.is_qualitative],
+        "budget_lines": [
+            budget[kind] for kind in ("verwaltungskosten", "eingliederung") if kind in budget
+        ],
+        "signatures": list(agreement.signatures.all()),
+        "followup_paragraphs": [
+            paragraph.strip()
+            for paragraph in agreement.target_followup.split("\n\n")
+            if paragraph.strip()
+        ],
+    }
 
 
 @login_required
 @require_GET
 def agreement_detail(request, pk):
-    agreement = _get_agreement_for_user(request, pk)
-    return render(request, "agreements/detail.html", {"agreement": agreement, "nav": "agreements"})
+    agreement = _visible(request, pk)
+    user = request.user
+    context = _document_context(agreement)
+    context.update(
+        {
+            "nav": "agreements",
+            "can_edit": access.is_ministry(user) and agreement.status != AgreementStatus.CLOSED,
+            "can_copy": access.is_ministry(user),
+            "can_report_steps": Agreement.objects.steps_editable_by(user).filter(pk=pk).exists()
+            and any(goal.is_qualitative for goal in context["goals"]),
+            "status_form": forms.StatusForm(agreement=agreement)
+            if access.is_ministry(user)
+            else None,
+            "delete_refusal": services.delete_refusal(agreement)
+            if access.is_ministry(user)
+            else None,
+        }
+    )
+    return render(request, "agreements/detail.html", context)
+
+
+@login_required
+@require_GET
+def agreement_pdf(request, pk):
+    agreement = _visible(request, pk)
+    content = render_pdf("agreements/pdf.html", _document_context(agreement), request)
+    filename = f"Zielvereinbarung-{agreement.year}-{agreement.traeger.name}.pdf".replace(" ", "-")
+    return pdf_response(content, filename)
+
+
+def _formsets(request, agreement):
+    data = request.POST if request.method == "POST" else None
+    if agreement.pk is None:
+        steps_queryset = ImplementationStep.objects.none()
+    else:
+        steps_queryset = ImplementationStep.objects.filter(goal__agreement=agreement)
+        steps_queryset = steps_queryset.select_related("goal")
+    return {
+        "goals": forms.GoalFormSet(data, instance=agreement, prefix="ziele"),
+        "steps": forms.StepFormSet(data, queryset=steps_queryset, prefix="schritte"),
+        "signatures": forms.SignatureFormSet(data, instance=agreement, prefix="unterschriften"),
+    }
+
+
+def _qualitative_numbers(goals):
+    numbers = set()
+    for form in goals.forms:
+        if goals._should_delete_form(form) or not form.cleaned_data:
+            continue
+        if form.cleaned_data.get("kind") == GoalKind.QUALITATIVE:
+            numbers.add(form.cleaned_data.get("number"))
+    return numbers
+
+
+def _edit(request, agreement):
+    form = forms.AgreementForm(request.POST or None, instance=agreement)
+    formsets = _formsets(request, agreement)
+    conflict = None
+    if request.method == "POST":
+        valid = form.is_valid() and all(f.is_valid() for f in formsets.values())
+        if valid:
+            valid = services.check_step_goals(
+                _qualitative_numbers(formsets["goals"]), formsets["steps"]
+            )
+        if valid:
+            try:
+                saved = services.save_agreement(form, user=request.user, **formsets)
+            except services.AgreementConflict as error:
+                conflict = error
+            except services.AgreementRefused as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Die Zielvereinbarung wurde gespeichert.")
+                return redirect("agreements:detail", saved.pk)
+    return render(
+        request,
+        "agreements/edit.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "conflict": conflict,
+            "nav": "agreements",
+            **formsets,
+        },
+        status=409 if conflict else (400 if request.method == "POST" else 200),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request):
+    access.require_ministry(request.user)
+    return _edit(request, Agreement())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, pk):
+    agreement = _editable(request, pk)
+    if agreement.status == AgreementStatus.CLOSED:
+        messages.error(request, "Eine abgeschlossene Vereinbarung wird nicht mehr geändert.")
+        return redirect("agreements:detail", pk)
+    return _edit(request, agreement)
+
+
+@login_required
+@require_POST
+def agreement_copy(request, pk):
+    agreement = _editable(request, pk)
+    try:
+        copy = services.copy_to_next_year(agreement, request.user)
+    except services.AgreementRefused as error:
+        messages.error(request, str(error))
+        return redirect("agreements:detail", pk)
+    messages.success(
+        request,
+        f"Entwurf {copy.year} angelegt. Bitte Ziele, Zielwerte und Haushaltsmittel anpassen.",
+    )
+    return redirect("agreements:edit", copy.pk)
+
+
+@login_required
+@require_POST
+def agreement_status(request, pk):
+    agreement = _editable(request, pk)
+    form = forms.StatusForm(request.POST, agreement=agreement)
+    if not form.is_valid():
+        messages.error(request, "Dieser Statuswechsel ist nicht möglich.")
+        return redirect("agreements:detail", pk)
+    try:
+        services.change_status(
+            agreement,
+            form.cleaned_data["status"],
+            form.cleaned_data["version"],
+            form.cleaned_data["reason"],
+        )
+    except services.AgreementConflict:
+        messages.error(
+            request,
+            "Nicht geändert: Die Vereinbarung wurde inzwischen von jemand anderem gespeichert. "
+            "Bitte prüfen Sie den aktuellen Stand.",
+        )
+    except services.AgreementRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Status ist jetzt „{agreement.get_status_display()}“.")
+    return redirect("agreements:detail", pk)
+
+
+@login_required
+@require_POST
+def agreement_delete(request, pk):
+    agreement = _editable(request, pk)
+    refusal = services.delete_refusal(agreement)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("agreements:detail", pk)
+    label = str(agreement)
+    agreement.delete()
+    messages.success(request, f"{label} wurde gelöscht.")
+    return redirect("agreements:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_report(request, pk):
+    """Jobcenter staff (and the ministries) report the status of the qualitative steps."""
+    agreement = _visible(request, pk)
+    if not Agreement.objects.steps_editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied("Sie haben nur Lesezugriff.")
+    if agreement.status == AgreementStatus.CLOSED:
+        raise PermissionDenied("Die Vereinbarung ist abgeschlossen.")
+    steps = ImplementationStep.objects.filter(
+        goal__agreement=agreement, goal__kind=GoalKind.QUALITATIVE
+    ).select_related("goal")
+    formset = forms.StepReportFormSet(request.POST or None, queryset=steps, prefix="stand")
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            changed = 0
+            for form in formset.forms:
+                if form.has_changed():
+                    step = form.save(commit=False)
+                    step.status_updated_at = timezone.now()
+                    step._change_reason = "Stand gemeldet"
+                    step.save()
+                    changed += 1
+        if changed:
+            messages.success(request, f"Stand von {changed} Umsetzungsschritt(en) gespeichert.")
+        else:
+            messages.info(request, "Keine Änderung.")
+        return redirect("agreements:detail", pk)
+    return render(
+        request,
+        "agreements/steps.html",
+        {"agreement": agreement, "formset": formset, "nav": "agreements"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def history(request, pk):
+    agreement = _visible(request, pk)
+    return render(
+        request,
+        "agreements/history.html",
+        {"agreement": agreement, "entries": agreement_history(agreement), "nav": "agreements"},
+    )

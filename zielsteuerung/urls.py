@@ -15,5 +15,6 @@ urlpatterns = [
     path("vereinbarungen/", include("agreements.urls")),
     path("kennzahlen/", include("indicators.urls")),
     path("dialoge/", include("dialogs.urls")),
+    path("uebersicht/", include("agreements.dashboard_urls")),
     path("admin/", admin.site.urls),
 ]

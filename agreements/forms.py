@@ -1,0 +1,297 @@
+"""Forms of the agreement pages: the agreement with its budget, goals, steps and signatures on
+one page, the status change, and the Jobcenter's report on its qualitative steps."""
+
+from decimal import Decimal
+
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    BudgetKind,
+    Goal,
+    GoalKind,
+    ImplementationStep,
+    Signature,
+    StepStatus,
+    TargetType,
+)
+from indicators.models import Indicator
+from zielsteuerung.models import Organisation
+
+GERMAN_DECIMAL_HELP = "Deutsche Schreibweise, z. B. 8.793.355 oder 8793355,00"
+
+
+class GermanDecimalField(forms.DecimalField):
+    """Accepts `8.793.355`, `8793355,00`, `+3,1` and `−1,5` as users type them."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
+            text = text.removesuffix("€").removesuffix("Euro").removesuffix("%")
+            if "," in text:
+                text = text.replace(".", "").replace(",", ".")
+            elif text.count(".") > 1 or (
+                "." in text and len(text.rsplit(".", 1)[1]) == 3 and self.decimal_places == 2
+            ):
+                text = text.replace(".", "")  # thousands separators only
+            value = text
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            places = self.decimal_places or 0
+            text = f"{value:,.{places}f}".replace(",", "\u2009").replace(".", ",")
+            return text.replace("\u2009", ".")
+        return value
+
+
+class AgreementForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    verwaltungskosten = GermanDecimalField(
+        label="Verwaltungskosten (Euro)",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=GERMAN_DECIMAL_HELP,
+    )
+    eingliederung = GermanDecimalField(
+        label="Leistungen zur Eingliederung in Arbeit (Euro)",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=GERMAN_DECIMAL_HELP,
+    )
+    change_reason = forms.CharField(
+        label="Grund der Änderung",
+        required=False,
+        max_length=100,
+        help_text="Pflicht bei unterzeichneten Vereinbarungen; erscheint im Verlauf.",
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "year",
+            "traeger",
+            "title",
+            "legal_basis",
+            "principles",
+            "framework",
+            "obligations",
+            "budget_intro",
+            "goals_intro",
+            "indicator_reference",
+            "target_followup_title",
+            "target_followup",
+        ]
+        widgets = {
+            field: forms.Textarea(attrs={"rows": 6})
+            for field in ("principles", "framework", "target_followup")
+        } | {
+            field: forms.Textarea(attrs={"rows": 3})
+            for field in ("obligations", "budget_intro", "goals_intro", "indicator_reference")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["traeger"].queryset = Organisation.objects.traeger().order_by("name")
+        self.fields["traeger"].label_from_instance = lambda org: f"{org.name} ({org.key})"
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        if self.instance.pk:
+            amounts = {line.kind: line.amount for line in self.instance.budget_lines.all()}
+            self.fields["verwaltungskosten"].initial = amounts.get(BudgetKind.ADMINISTRATION)
+            self.fields["eingliederung"].initial = amounts.get(BudgetKind.INTEGRATION)
+            # Year and Landkreis identify the agreement; a copy makes the next year.
+            self.fields["year"].disabled = True
+            self.fields["traeger"].disabled = True
+        if not (self.instance.pk and self.instance.status == AgreementStatus.SIGNED):
+            del self.fields["change_reason"]
+
+    def clean_change_reason(self):
+        reason = self.cleaned_data.get("change_reason", "").strip()
+        if not reason:
+            raise forms.ValidationError(
+                "Die Vereinbarung ist unterzeichnet: Bitte geben Sie den Grund der Änderung an."
+            )
+        return reason
+
+
+class GoalForm(forms.ModelForm):
+    target_value = GermanDecimalField(
+        label="Zielwert (%)",
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        help_text="Mit Vorzeichen: +3,1 oder −1,5",
+    )
+
+    class Meta:
+        model = Goal
+        fields = [
+            "number",
+            "kind",
+            "title",
+            "indicator",
+            "target_type",
+            "target_value",
+            "description",
+            "target_text",
+            "monitoring_text",
+            "steps_intro",
+            "criterion",
+        ]
+        widgets = {
+            field: forms.Textarea(attrs={"rows": 3})
+            for field in ("description", "target_text", "monitoring_text", "steps_intro")
+        } | {"criterion": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.exclude(kind="basis").order_by(
+            "sort_order", "code"
+        )
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} – {i.name}"
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == GoalKind.QUANTITATIVE:
+            if not cleaned.get("indicator"):
+                self.add_error("indicator", "Ein quantitatives Ziel braucht einen Zielindikator.")
+            if cleaned.get("target_value") is None:
+                self.add_error("target_value", "Ein quantitatives Ziel braucht einen Zielwert.")
+            if not cleaned.get("target_type"):
+                cleaned["target_type"] = TargetType.CHANGE
+                self.instance.target_type = TargetType.CHANGE
+        elif kind == GoalKind.MONITORING and not cleaned.get("indicator"):
+            self.add_error("indicator", "Ein Monitoringziel beobachtet einen Indikator.")
+        elif kind == GoalKind.QUALITATIVE and cleaned.get("target_value") is not None:
+            self.add_error("target_value", "Ein qualitatives Ziel hat keinen Zielwert in Prozent.")
+        return cleaned
+
+
+class UniqueNumberFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            number = form.cleaned_data.get("number")
+            if number in seen:
+                form.add_error("number", f"Die Zielnummer {number} ist doppelt vergeben.")
+            seen.add(number)
+
+
+GoalFormSet = inlineformset_factory(
+    Agreement, Goal, form=GoalForm, formset=UniqueNumberFormSet, extra=1, can_delete=True
+)
+
+
+class StepForm(forms.ModelForm):
+    """A step of a qualitative goal; the goal is chosen by its number so that steps of a goal
+    added on the same page can be given at once."""
+
+    goal_number = forms.IntegerField(label="Ziel-Nr.", min_value=1)
+
+    class Meta:
+        model = ImplementationStep
+        fields = ["goal_number", "order", "text", "status"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["goal_number"].initial = self.instance.goal.number
+
+
+StepFormSet = forms.modelformset_factory(
+    ImplementationStep, form=StepForm, extra=2, can_delete=True
+)
+
+
+class SignatureForm(forms.ModelForm):
+    class Meta:
+        model = Signature
+        fields = [
+            "organisation",
+            "order",
+            "place",
+            "day",
+            "month",
+            "year",
+            "in_representation",
+            "signatory",
+            "organisation_label",
+        ]
+        widgets = {"organisation_label": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            kind__in=["ministerium", "traeger"]
+        ).order_by("kind", "name")
+
+
+SignatureFormSet = inlineformset_factory(
+    Agreement, Signature, form=SignatureForm, extra=1, can_delete=True
+)
+
+
+def allowed_transitions(status):
+    """The status changes the ministry may make from `status`, in the order offered."""
+    return {
+        AgreementStatus.DRAFT: [AgreementStatus.NEGOTIATION],
+        AgreementStatus.NEGOTIATION: [AgreementStatus.DRAFT, AgreementStatus.SIGNED],
+        AgreementStatus.SIGNED: [AgreementStatus.CLOSED],
+        AgreementStatus.CLOSED: [],
+    }[AgreementStatus(status)]
+
+
+class StatusForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label="Neuer Status")
+    reason = forms.CharField(label="Bemerkung", required=False, max_length=100)
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        self.fields["version"].initial = agreement.version
+        self.fields["status"].choices = [
+            (status.value, status.label) for status in allowed_transitions(agreement.status)
+        ]
+
+
+class StepReportForm(forms.ModelForm):
+    class Meta:
+        model = ImplementationStep
+        fields = ["status", "status_note"]
+        widgets = {"status_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = StepStatus.choices
+
+
+StepReportFormSet = forms.modelformset_factory(ImplementationStep, form=StepReportForm, extra=0)
+
+
+class FilterForm(forms.Form):
+    year = forms.TypedChoiceField(label="Jahr", coerce=int, required=False, empty_value=None)
+    traeger = forms.ModelChoiceField(
+        label="Landkreis", queryset=Organisation.objects.none(), required=False
+    )
+    status = forms.ChoiceField(label="Status", required=False)
+
+    def __init__(self, *args, years, traeger, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "alle Jahre")] + [(y, str(y)) for y in years]
+        self.fields["traeger"].queryset = traeger
+        self.fields["traeger"].empty_label = "alle Landkreise"
+        self.fields["status"].choices = [("", "alle")] + list(AgreementStatus.choices)

@@ -1,0 +1,256 @@
+"""What changes an agreement: saving the one-page form, copying into the next year, status
+changes. Every change runs in one transaction, claims the agreement's version (optimistic
+locking) and leaves a history record with who and why."""
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from simple_history.utils import update_change_reason
+
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+    BudgetKind,
+    BudgetLine,
+    Goal,
+    ImplementationStep,
+    StepStatus,
+)
+from indicators.models import Value
+from zielsteuerung.models import Organisation
+
+
+class AgreementConflict(Exception):
+    """Someone else saved the agreement since the form was opened."""
+
+    def __init__(self, agreement):
+        self.agreement = agreement
+        current = Agreement.objects.filter(pk=agreement.pk).first()
+        last = current.history.select_related("history_user").first() if current else None
+        self.by = _person(last.history_user) if last and last.history_user else ""
+        self.at = last.history_date if last else None
+        super().__init__("Die Vereinbarung wurde inzwischen von jemand anderem gespeichert.")
+
+
+class AgreementRefused(Exception):
+    """A change the rules do not allow, with the German message to show."""
+
+
+def _person(user):
+    return user.get_full_name() or user.get_username()
+
+
+def claim(agreement, version):
+    """Move the agreement from `version` to the next one, or raise AgreementConflict."""
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        version = -1
+    updated = Agreement.objects.filter(pk=agreement.pk, version=version).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        raise AgreementConflict(agreement)
+    agreement.version = version + 1
+
+
+def ensure_parties(agreement):
+    """The two ministries and the Landkreis, with the names valid in the agreement's year."""
+    ministries = sorted(  # MW before MS, as in every agreement
+        Organisation.objects.ministries().prefetch_related("names"),
+        key=lambda org: {"MW": 0, "MS": 1}.get(org.key, 2),
+    )
+    wanted = [*ministries, agreement.traeger]
+    existing = set(agreement.parties.values_list("organisation_id", flat=True))
+    for order, organisation in enumerate(wanted):
+        if organisation.pk in existing:
+            continue
+        AgreementParty.objects.create(
+            agreement=agreement,
+            organisation=organisation,
+            name=organisation.name_in(agreement.year),
+            abbreviation=organisation.key if organisation.is_ministry else "",
+            order=order,
+        )
+
+
+def _save_budget(agreement, form):
+    for kind, field in (
+        (BudgetKind.ADMINISTRATION, "verwaltungskosten"),
+        (BudgetKind.INTEGRATION, "eingliederung"),
+    ):
+        amount = form.cleaned_data.get(field)
+        if amount is None:
+            BudgetLine.objects.filter(agreement=agreement, kind=kind).delete()
+        else:
+            BudgetLine.objects.update_or_create(
+                agreement=agreement, kind=kind, defaults={"amount": amount}
+            )
+
+
+def _save_steps(agreement, steps):
+    goals = {goal.number: goal for goal in agreement.goals.all()}
+    for form in steps.forms:
+        if not form.has_changed() and not form.instance.pk:
+            continue
+        if steps.can_delete and steps._should_delete_form(form):
+            if form.instance.pk:
+                form.instance.delete()
+            continue
+        step = form.save(commit=False)
+        step.goal = goals[form.cleaned_data["goal_number"]]
+        step.save()
+
+
+def check_step_goals(agreement_goal_numbers, steps):
+    """Steps must name a qualitative goal of the same page; report where they do not."""
+    valid = True
+    for form in steps.forms:
+        if not form.has_changed() and not form.instance.pk:
+            continue
+        if steps.can_delete and steps._should_delete_form(form):
+            continue
+        number = form.cleaned_data.get("goal_number")
+        if number is not None and number not in agreement_goal_numbers:
+            form.add_error(
+                "goal_number", f"Ziel {number} ist kein qualitatives Ziel dieser Vereinbarung."
+            )
+            valid = False
+    return valid
+
+
+@transaction.atomic
+def save_agreement(form, goals, steps, signatures, user):
+    """Save the one-page form. A new agreement starts as draft; an existing one must still be
+    at the version the form was opened with."""
+    agreement = form.instance
+    creating = agreement.pk is None
+    if creating:
+        agreement = form.save(commit=False)
+        agreement.status = AgreementStatus.DRAFT
+        try:
+            with transaction.atomic():
+                agreement.save()
+        except IntegrityError as error:
+            raise AgreementRefused(
+                f"Für {agreement.traeger} gibt es {agreement.year} bereits eine Zielvereinbarung."
+            ) from error
+        ensure_parties(agreement)
+    else:
+        if agreement.status == AgreementStatus.CLOSED:
+            raise AgreementRefused("Eine abgeschlossene Vereinbarung wird nicht mehr geändert.")
+        claim(agreement, form.cleaned_data["version"])
+        agreement = form.save()
+    _save_budget(agreement, form)
+    goals.instance = agreement
+    goals.save()
+    _save_steps(agreement, steps)
+    signatures.instance = agreement
+    signatures.save()
+    # One history record that names the editor and the reason for the whole save.
+    agreement.save()
+    reason = form.cleaned_data.get("change_reason") or ("angelegt" if creating else "bearbeitet")
+    update_change_reason(agreement, reason)
+    return agreement
+
+
+def _next_year_text(text, year):
+    """Move a text one year on: 2020 → 2021 and 2019 → 2020, in one pass."""
+    mapping = {str(year): str(year + 1), str(year - 1): str(year), str(year + 1): str(year + 2)}
+    pattern = re.compile(r"(?<!\d)(" + "|".join(mapping) + r")(?!\d)")
+    return pattern.sub(lambda match: mapping[match.group(1)], text)
+
+
+TEXT_FIELDS = [
+    "title",
+    "legal_basis",
+    "preamble",
+    "principles",
+    "framework",
+    "obligations",
+    "budget_intro",
+    "goals_intro",
+    "indicator_reference",
+    "target_followup_title",
+    "target_followup",
+]
+GOAL_TEXT_FIELDS = ["title", "description", "target_text", "monitoring_text", "steps_intro"]
+
+
+@transaction.atomic
+def copy_to_next_year(agreement, user):
+    """A draft for the next year with the same texts, budget, goals and steps (steps open
+    again); signatures are not copied: the new agreement is not signed yet."""
+    year = agreement.year + 1
+    if Agreement.objects.filter(traeger=agreement.traeger, year=year).exists():
+        raise AgreementRefused(
+            f"Für {agreement.traeger} gibt es {year} bereits eine Zielvereinbarung."
+        )
+    copy = Agreement(
+        year=year,
+        traeger=agreement.traeger,
+        status=AgreementStatus.DRAFT,
+        is_demo=agreement.is_demo,
+        **{
+            field: _next_year_text(getattr(agreement, field), agreement.year)
+            for field in TEXT_FIELDS
+        },
+    )
+    copy._change_reason = f"kopiert aus {agreement.year}"
+    copy.save()
+    ensure_parties(copy)
+    for line in agreement.budget_lines.all():
+        BudgetLine.objects.create(agreement=copy, kind=line.kind, amount=line.amount)
+    for goal in agreement.goals.prefetch_related("steps"):
+        new_goal = Goal.objects.create(
+            agreement=copy,
+            number=goal.number,
+            kind=goal.kind,
+            indicator_id=goal.indicator_id,
+            target_type=goal.target_type,
+            target_value=goal.target_value,
+            criterion=_next_year_text(goal.criterion, agreement.year),
+            **{
+                field: _next_year_text(getattr(goal, field), agreement.year)
+                for field in GOAL_TEXT_FIELDS
+            },
+        )
+        for step in goal.steps.all():
+            ImplementationStep.objects.create(
+                goal=new_goal, order=step.order, text=step.text, status=StepStatus.OPEN
+            )
+    return copy
+
+
+@transaction.atomic
+def change_status(agreement, status, version, reason=""):
+    from agreements.forms import allowed_transitions
+
+    if AgreementStatus(status) not in allowed_transitions(agreement.status):
+        raise AgreementRefused(
+            f"Der Status „{agreement.get_status_display()}“ kann nicht zu "
+            f"„{AgreementStatus(status).label}“ wechseln."
+        )
+    claim(agreement, version)
+    agreement.status = status
+    agreement._change_reason = reason or f"Status: {AgreementStatus(status).label}"
+    agreement.save()
+    return agreement
+
+
+def delete_refusal(agreement):
+    """Why the agreement may not be deleted, or None. Only unused drafts can go."""
+    if agreement.status != AgreementStatus.DRAFT:
+        return "Nur Entwürfe können gelöscht werden; diese Vereinbarung ist " + (
+            f"„{agreement.get_status_display()}“."
+        )
+    if hasattr(agreement, "dialogs") and agreement.dialogs.exists():
+        return "Zu dieser Vereinbarung gibt es Zieldialoge; sie kann nicht gelöscht werden."
+    if Value.objects.filter(unit=agreement.traeger, month__year=agreement.year).exists():
+        return (
+            f"Für {agreement.traeger} sind Kennzahlen des Jahres {agreement.year} geliefert; "
+            "die Vereinbarung kann nicht gelöscht werden."
+        )
+    return None
