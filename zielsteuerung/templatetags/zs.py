@@ -40,3 +40,12 @@ def de_month(value):
 @register.filter
 def de_date(value):
     return formats.day(value)
+
+
+@register.filter
+def after_article(name):
+    """A name as it reads after „das“: „Niedersächsisches Ministerium“ → „Niedersächsische …“."""
+    first, _, rest = str(name).partition(" ")
+    if first.endswith("es") and first[:1].isupper() and rest:
+        return f"{first[:-1]} {rest}"
+    return name
