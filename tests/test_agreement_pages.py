@@ -306,3 +306,15 @@ def test_pdf_is_the_document_with_german_numbers(as_user, reader, agreement):
     text = " ".join(text.replace("\u00a0", " ").split())
     assert "8.793.355 Euro" in text
     assert "Verbesserung der Integration in Erwerbstätigkeit" in text
+
+
+def test_admin_cannot_delete_a_signed_agreement(client, agreement):
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("admin", "a@example.org", "x" * 20)
+    client.force_login(admin_user)
+    url = reverse("admin:agreements_agreement_delete", args=[agreement.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Agreement.objects.filter(pk=agreement.pk).exists()
+    changelist = client.get(reverse("admin:agreements_agreement_changelist"))
+    assert "delete_selected" not in changelist.text
