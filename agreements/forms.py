@@ -26,6 +26,12 @@ GERMAN_DECIMAL_HELP = "Deutsche Schreibweise, z. B. 8.793.355 oder 8793355,00"
 class GermanDecimalField(forms.DecimalField):
     """Accepts `8.793.355`, `8793355,00`, `+3,1` and `−1,5` as users type them."""
 
+    # A text box: a browser's number input would discard the German comma.
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def widget_attrs(self, widget):
+        return {}
+
     def to_python(self, value):
         if isinstance(value, str):
             text = value.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")

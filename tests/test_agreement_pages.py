@@ -318,3 +318,9 @@ def test_admin_cannot_delete_a_signed_agreement(client, agreement):
     assert Agreement.objects.filter(pk=agreement.pk).exists()
     changelist = client.get(reverse("admin:agreements_agreement_changelist"))
     assert "delete_selected" not in changelist.text
+
+
+def test_years_are_never_grouped_like_numbers(as_user, ministry_user, agreement):
+    page = as_user(ministry_user).get(reverse("agreements:detail", args=[agreement.pk])).text
+    assert "im Jahr 2020" in page and "Als Entwurf für 2021 kopieren" in page
+    assert "2.020" not in page and "2.021" not in page

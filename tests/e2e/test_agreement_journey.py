@@ -1,0 +1,49 @@
+"""Journey 3: ministry staff create next year's agreement by copying this year's, change a
+target, add a qualitative step and print the agreement as PDF."""
+
+import pytest
+
+from agreements.models import Agreement
+from agreements.seed_heidekreis import create_heidekreis_2020
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_copy_change_target_add_step_and_print(page, login, ministry_user, live_server):
+    agreement = create_heidekreis_2020()
+    login(ministry_user)
+    page.get_by_role("link", name="Zielvereinbarungen").first.click()
+    page.get_by_role("link", name="Landkreis Heidekreis").first.click()
+    page.wait_for_url(f"**/vereinbarungen/{agreement.pk}/")
+    assert page.get_by_role("heading", name="4. Gleichstellungspolitisches Ziel").is_visible()
+    screenshot(page, "vereinbarung-dokument")
+
+    page.get_by_role("button", name="Als Entwurf für 2021 kopieren").click()
+    copy = Agreement.objects.get(traeger=agreement.traeger, year=2021)
+    page.wait_for_url(f"**/vereinbarungen/{copy.pk}/bearbeiten/")
+    assert "Entwurf 2021 angelegt" in page.get_by_role("status").first.inner_text()
+
+    target = page.locator("[name='ziele-1-target_value']")
+    assert target.input_value() == "3,10"
+    target.fill("+3,5")
+    page.locator("[name='schritte-2-goal_number']").fill("4")
+    page.locator("[name='schritte-2-text']").fill("Leitfaden in allen Teams einführen")
+    # Keyboard only: focus the save button and press Enter.
+    page.get_by_role("button", name="Speichern").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/vereinbarungen/{copy.pk}/")
+    document = page.locator("article.document").inner_text().replace("\u00a0", " ")
+    assert "Zielwert +3,5 %" in document
+    assert "Leitfaden in allen Teams einführen" in document
+    screenshot(page, "vereinbarung-kopie-2021")
+
+    with page.expect_download() as download_info:
+        page.evaluate(
+            "url => { const a = document.createElement('a'); a.href = url; a.download = ''; "
+            "document.body.appendChild(a); a.click(); }",
+            f"/vereinbarungen/{copy.pk}/vereinbarung.pdf",
+        )
+    path = download_info.value.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
