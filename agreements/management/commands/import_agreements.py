@@ -1,0 +1,59 @@
+"""`manage.py import_agreements FILE`: create or update agreements from JSON
+(docs/agreements-json.md), matched by year and Kreisschlüssel.
+
+The whole file is checked first; with any problem the command prints every problem on stderr,
+writes nothing and exits with status 1. Otherwise all agreements are written in one
+transaction and one line per agreement is printed."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from agreements.serialization import ImportRefused, import_agreements
+from zielsteuerung import formats
+
+
+class Command(BaseCommand):
+    help = "Legt Zielvereinbarungen aus einer JSON-Datei an oder aktualisiert sie."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "file", help="JSON-Datei (Format zielsteuerung.agreements/1), - für stdin"
+        )
+
+    def handle(self, *args, **options):
+        name = options["file"]
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            self.fail([f"Die Datei {name} gibt es nicht."])
+        except (OSError, UnicodeDecodeError) as error:
+            self.fail([f"Die Datei {name} kann nicht als UTF-8-Text gelesen werden: {error}."])
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            self.fail(
+                [
+                    f"Die Datei ist kein gültiges JSON (Zeile {error.lineno}, Spalte "
+                    f"{error.colno}): {error.msg}."
+                ]
+            )
+        try:
+            results = import_agreements(data)
+        except ImportRefused as refusal:
+            self.fail(refusal.errors)
+        for agreement, created in results:
+            action = "angelegt" if created else f"aktualisiert (Stand {agreement.version})"
+            self.stdout.write(
+                f"Vereinbarung {agreement.year}/{agreement.traeger.key} "
+                f"({agreement.traeger}): {action}."
+            )
+        self.stdout.write(f"{formats.number(len(results))} Vereinbarungen importiert.")
+
+    def fail(self, lines):
+        for line in lines:
+            self.stderr.write(line)
+        self.stderr.write(f"{formats.number(len(lines))} Fehler – nichts gespeichert.")
+        sys.exit(1)
