@@ -324,3 +324,21 @@ def test_years_are_never_grouped_like_numbers(as_user, ministry_user, agreement)
     page = as_user(ministry_user).get(reverse("agreements:detail", args=[agreement.pk])).text
     assert "im Jahr 2020" in page and "Als Entwurf für 2021 kopieren" in page
     assert "2.020" not in page and "2.021" not in page
+
+
+def test_text_typed_by_users_is_shown_as_text_on_the_page_and_in_the_pdf(
+    as_user, ministry_user, agreement
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    agreement.principles = '<script>alert("x")</script> <b>Fett</b> =SUMME(A1)'
+    agreement.save()
+    client = as_user(ministry_user)
+    page = client.get(reverse("agreements:detail", args=[agreement.pk])).text
+    assert '<script>alert("x")</script>' not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;b&gt;Fett&lt;/b&gt;" in page
+    pdf = client.get(reverse("agreements:pdf", args=[agreement.pk])).content
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
+    assert '<script>alert("x")</script> <b>Fett</b>' in " ".join(text.split())
