@@ -1,2 +1,11 @@
+from django.urls import path
+
+from agreements import dashboard_views as views
+
 app_name = "dashboards"
-urlpatterns = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("vergleich/", views.comparison, name="comparison"),
+    path("landkreis/<str:key>/", views.traeger, name="traeger"),
+    path("landkreis/<str:key>/revisionen/", views.revisions, name="revisions"),
+]

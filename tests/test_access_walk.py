@@ -88,6 +88,8 @@ ARGS = {
     "dialogs:history": lambda w: [w.approved_dialog.pk],
     "dialogs:pdf": lambda w: [w.approved_dialog.pk],
     "dialogs:folder": lambda w: [w.draft_dialog.pk],
+    "dashboards:traeger": lambda w: [w.agreement.traeger.key],
+    "dashboards:revisions": lambda w: [w.agreement.traeger.key],
 }
 
 L = "login"
@@ -109,6 +111,10 @@ EXPECTED = {
     "agreements:pdf": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "agreements:status": row((L, 405, 405, 405, 405), (L, 302, 403, 403, 404)),
     "agreements:steps": row((L, 200, 403, 200, 404), (L, 400, 403, 400, 404)),
+    "dashboards:comparison": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
+    "dashboards:overview": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
+    "dashboards:revisions": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
+    "dashboards:traeger": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "dialogs:approve": row((L, 405, 405, 405, 405), (L, 302, 403, 302, 404)),
     "dialogs:comment": row((L, 403, 403, 302, 404), (L, 403, 403, 302, 404)),
     "dialogs:correct": row((L, 200, 403, 403, 404), (L, 200, 403, 403, 404)),

@@ -1,0 +1,365 @@
+"""Dashboards: all Landkreise at a glance, one Landkreis in detail, one indicator across all
+units, and the revisions of one month between deliveries. Every table downloads as CSV/XLSX
+with `?format=csv|xlsx`.
+
+Ministries and readers see everything. A Jobcenter user asking for the overview or the
+comparison is sent to its own Landkreis' page; another Landkreis' page answers 404.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from django import forms
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from agreements import dashboards, exports
+from agreements.models import Agreement
+from indicators.models import DataDelivery
+from zielsteuerung import access, formats
+from zielsteuerung.models import Organisation
+
+MONTH_CHOICES = [(str(number), name) for number, name in enumerate(formats.MONTH_NAMES, 1)]
+
+
+class BasisForm(forms.Form):
+    """The selectors above a dashboard (a GET form; values arrive already checked)."""
+
+    year = forms.ChoiceField(label="Jahr")
+    month = forms.ChoiceField(label="Berichtsmonat", required=False)
+    delivery = forms.ChoiceField(label="Ladestand", required=False)
+
+    def __init__(self, *, years, deliveries, newest_label, latest_label, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["year"].choices = [(str(year), str(year)) for year in years]
+        self.fields["month"].choices = [("", latest_label), *MONTH_CHOICES]
+        self.fields["delivery"].choices = [("", newest_label)] + [
+            (str(d.pk), dashboards.delivery_text(d)) for d in deliveries
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+
+@dataclass
+class Selection:
+    year: int | None
+    month: int | None
+    delivery: DataDelivery | None
+    form: BasisForm
+
+    def query(self, **extra):
+        """The selection as a query string (`year=2020&month=6`), for links that keep it."""
+        params = {"year": self.year}
+        if self.month:
+            params["month"] = self.month
+        if self.delivery:
+            params["delivery"] = self.delivery.pk
+        params.update({k: v for k, v in extra.items() if v not in (None, "")})
+        return urlencode(params)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _select(request, years, *, default_year, deliveries_for, newest_label):
+    """Year, month and delivery from the query string; anything unknown falls back to the
+    default (latest year with data, latest month with data, newest delivery)."""
+    year = _int(request.GET.get("year"))
+    if year not in years:
+        year = default_year()
+    deliveries = list(deliveries_for(year)) if year else []
+    month = _int(request.GET.get("month"))
+    if month not in range(1, 13):
+        month = None
+    wanted = _int(request.GET.get("delivery"))
+    delivery = next((d for d in deliveries if d.pk == wanted), None)
+    form = BasisForm(
+        years=years,
+        deliveries=deliveries,
+        newest_label=newest_label,
+        latest_label="neuester mit Daten",
+        initial={"year": year, "month": month or "", "delivery": delivery.pk if delivery else ""},
+    )
+    return Selection(year=year, month=month, delivery=delivery, form=form)
+
+
+def _download(request, table, filename):
+    return exports.download(table, filename, request.GET.get("format"))
+
+
+def _traeger_url(key, params=None):
+    url = reverse("dashboards:traeger", args=[key])
+    query = urlencode({k: v for k, v in (params or {}).items() if k in ("year", "month")})
+    return f"{url}?{query}" if query else url
+
+
+def _own_landkreis_or_403(request):
+    """A Jobcenter user's way to its own Landkreis page; 403 for users without a role."""
+    own = access.traeger_of(request.user)
+    if own is None:
+        raise PermissionDenied("Diese Seite steht den Ministerien und Lesern offen.")
+    return redirect(_traeger_url(own.key, request.GET))
+
+
+def _agreement_years(agreements):
+    return sorted(set(agreements.order_by().values_list("year", flat=True)), reverse=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview
+
+
+SORT_FIELDS = ("landkreis", "schluessel", "monat")
+
+
+@login_required
+@require_GET
+def overview(request):
+    user = request.user
+    if not access.sees_all(user):
+        return _own_landkreis_or_403(request)
+    visible = Agreement.objects.visible_to(user)
+    years = _agreement_years(visible)
+    context = {"nav": "overview", "years": years}
+    if not years:
+        return render(request, "dashboards/overview.html", context)
+    selection = _select(
+        request,
+        years,
+        default_year=lambda: dashboards.default_year(years),
+        deliveries_for=lambda year: dashboards.deliveries_for_year(
+            DataDelivery.objects.visible_to(user), year
+        ),
+        newest_label="je Landkreis der neueste",
+    )
+    agreements = visible.for_year(selection.year).select_related("traeger")
+    overview = dashboards.build_overview(
+        agreements,
+        selection.year,
+        month=selection.month,
+        delivery=selection.delivery,
+        sort=request.GET.get("sort", "landkreis"),
+    )
+    response = _download(
+        request, dashboards.overview_table(overview), f"uebersicht-{selection.year}"
+    )
+    if response:
+        return response
+    links = _sort_links(selection, overview)
+    context.update(
+        {
+            "selection": selection,
+            "form": selection.form,
+            "overview": overview,
+            "sort_links": links,
+            "column_links": [(column, links[column.key]) for column in overview.columns],
+            "traeger_query": selection.query(),
+            "download_query": selection.query(sort=overview.sort),
+        }
+    )
+    return render(request, "dashboards/overview.html", context)
+
+
+def _sort_links(selection, overview):
+    """{field: (url query, aria-sort value)}: a click sorts ascending, a second descending."""
+    links = {}
+    for name in (*SORT_FIELDS, *(column.key for column in overview.columns)):
+        current = overview.sort.lstrip("-") == name
+        descending = overview.sort.startswith("-")
+        target = f"-{name}" if current and not descending else name
+        state = ("descending" if descending else "ascending") if current else "none"
+        links[name] = {"query": selection.query(sort=target), "aria": state}
+    return links
+
+
+# ---------------------------------------------------------------------------------------------
+# One Landkreis
+
+
+def _visible_traeger(request, key):
+    return get_object_or_404(Organisation.objects.visible_to(request.user).traeger(), key=key)
+
+
+def _dialogs_and_measures(user, agreement):
+    """The agreement's dialogs and its open measures (the dialogs app is optional here)."""
+    try:
+        dialog_model = apps.get_model("dialogs", "Dialog")
+        measure_model = apps.get_model("dialogs", "Measure")
+    except LookupError:
+        return None, None
+    dialogs = list(
+        dialog_model.objects.visible_to(user).filter(agreement=agreement).order_by("date", "pk")
+    )
+    measures = list(
+        measure_model.objects.visible_to(user)
+        .filter(agreement=agreement)
+        .still_open()
+        .select_related("dialog", "responsible_organisation")
+        .order_by("due_date", "pk")
+    )
+    return dialogs, measures
+
+
+@login_required
+@require_GET
+def traeger(request, key):
+    unit = _visible_traeger(request, key)
+    user = request.user
+    visible = Agreement.objects.visible_to(user).filter(traeger=unit)
+    years = _agreement_years(visible)
+    context = {"nav": "overview", "unit": unit, "years": years}
+    if not years:
+        return render(request, "dashboards/traeger.html", context)
+    selection = _select(
+        request,
+        years,
+        default_year=lambda: dashboards.default_year(years, units=[unit]),
+        deliveries_for=lambda year: dashboards.deliveries_for_year(
+            DataDelivery.objects.visible_to(user), year, unit=unit
+        ),
+        newest_label="der neueste mit Daten",
+    )
+    agreement = visible.select_related("traeger").get(year=selection.year)
+    panels = dashboards.goal_panels(agreement, month=selection.month, delivery=selection.delivery)
+    response = _download(
+        request,
+        dashboards.landkreis_table(agreement, panels),
+        f"landkreis-{unit.key}-{agreement.year}",
+    )
+    if response:
+        return response
+    reporting_month = next(
+        (p.cell.attainment.month for p in panels if p.cell.attainment.month), None
+    )
+    deliveries = [p.cell.attainment.delivery for p in panels]
+    lines, total = dashboards.budget_lines(agreement)
+    dialogs, measures = _dialogs_and_measures(user, agreement)
+    context.update(
+        {
+            "selection": selection,
+            "form": selection.form,
+            "agreement": agreement,
+            "panels": panels,
+            "reporting_month": reporting_month,
+            "basis_text": dashboards.basis_text(
+                reporting_month, deliveries[:1], year=agreement.year
+            )
+            if deliveries
+            else dashboards.basis_text(None, [], year=agreement.year),
+            "qualitative_goals": dashboards.qualitative_goals(agreement),
+            "budget_lines": lines,
+            "budget_total": total,
+            "dialogs": dialogs,
+            "measures": measures,
+            "query": selection.query(),
+            "sees_all": access.sees_all(user),
+            "revisions_query": urlencode(
+                {"year": reporting_month.year, "month": reporting_month.month}
+            )
+            if reporting_month
+            else "",
+        }
+    )
+    return render(request, "dashboards/traeger.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicator comparison
+
+
+@login_required
+@require_GET
+def comparison(request):
+    user = request.user
+    if not access.sees_all(user):
+        return _own_landkreis_or_403(request)
+    indicators = dashboards.comparable_indicators()
+    code = request.GET.get("indicator", "K2")
+    indicator = next((i for i in indicators if i.code == code), None) or next(
+        (i for i in indicators if i.code == "K2"), indicators[0] if indicators else None
+    )
+    years = _agreement_years(Agreement.objects.visible_to(user))
+    context = {"nav": "overview", "indicators": indicators, "indicator": indicator}
+    if not years or indicator is None:
+        return render(request, "dashboards/comparison.html", context)
+    deliveries_visible = DataDelivery.objects.visible_to(user)
+    selection = _select(
+        request,
+        years,
+        default_year=lambda: dashboards.default_year(years),
+        deliveries_for=lambda year: dashboards.deliveries_for_year(deliveries_visible, year),
+        newest_label="je Träger der neueste",
+    )
+    result = dashboards.build_comparison(
+        indicator, selection.year, month=selection.month, delivery=selection.delivery
+    )
+    response = _download(
+        request,
+        dashboards.comparison_table(result),
+        f"vergleich-{indicator.code}-{selection.year}",
+    )
+    if response:
+        return response
+    context.update(
+        {
+            "selection": selection,
+            "form": selection.form,
+            "comparison": result,
+            "download_query": selection.query(indicator=indicator.code),
+        }
+    )
+    return render(request, "dashboards/comparison.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Revisions
+
+
+@login_required
+@require_GET
+def revisions(request, key):
+    unit = _visible_traeger(request, key)
+    deliveries = DataDelivery.objects.visible_to(request.user)
+    span = (
+        dashboards.base_values(units=[unit])
+        .filter(delivery__in=deliveries)
+        .aggregate(first=Min("month"), last=Max("month"))
+    )
+    context = {"nav": "overview", "unit": unit}
+    if span["last"] is None:
+        return render(request, "dashboards/revisions.html", context)
+    years = list(range(span["last"].year, span["first"].year - 1, -1))
+    year = _int(request.GET.get("year"))
+    if year not in years:
+        year = span["last"].year
+    number = _int(request.GET.get("month"))
+    if number not in range(1, 13):
+        number = span["last"].month if year == span["last"].year else 12
+    month = date(year, number, 1)
+    result = dashboards.build_revisions(unit, month, deliveries)
+    response = _download(
+        request, dashboards.revisions_table(result), f"revisionen-{unit.key}-{month:%Y-%m}"
+    )
+    if response:
+        return response
+    context.update(
+        {
+            "years": years,
+            "year": year,
+            "month_number": number,
+            "month_choices": MONTH_CHOICES,
+            "revisions": result,
+            "query": urlencode({"year": year, "month": number}),
+        }
+    )
+    return render(request, "dashboards/revisions.html", context)

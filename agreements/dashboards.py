@@ -1,0 +1,924 @@
+"""The dashboards' figures, shaped for pages and downloads.
+
+Every number comes from the attainment engine (agreements.attainment, indicators.computations);
+this module groups, sorts, labels and formats it. The queries it makes do not depend on the
+number of Landkreise, goals or months (tests/test_dashboards_queries.py holds that).
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Exists, Max, OuterRef
+
+from agreements import attainment, charts
+from agreements.exports import Column, Number, Table
+from agreements.models import Agreement, BudgetKind, Goal, GoalKind, TargetType
+from indicators import computations
+from indicators.computations import Verdict
+from indicators.models import (
+    Better,
+    DataDelivery,
+    Indicator,
+    IndicatorKind,
+    Sex,
+    Unit,
+    Value,
+)
+from zielsteuerung import formats
+from zielsteuerung.models import Organisation
+
+UNIT_LABELS = {Unit.PERCENT: "%", Unit.EUR: "Euro", Unit.PERSONS: "Personen", Unit.COUNT: "Anzahl"}
+
+# What the absolute figures beside a quota count (numerator / denominator of the JFW).
+BASIS_LABELS = {
+    "K2": ("Integrationen (Summe)", "erwerbsfähige Leistungsberechtigte (Durchschnitt)"),
+    "K2E4": (
+        "Integrationen von Alleinerziehenden (Summe)",
+        "erwerbsfähige Alleinerziehende (Durchschnitt)",
+    ),
+    "K3E1": (
+        "Integrationen von Langzeitleistungsbeziehenden (Summe)",
+        "Langzeitleistungsbeziehende (Durchschnitt)",
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Formats
+
+
+# The JFW of a sum of money is in Euro, of a mean stock in persons; a RATE is a quota (%).
+MONEY_FLOWS = {"LLU", "LUH"}
+
+
+def jfw_unit(code):
+    """The unit of an indicator's JFW (the catalogue's unit is that of the change, `prozent`)."""
+    formula = computations.FORMULAS.get(code)
+    if formula is None or formula.kind == computations.RATE:
+        return Unit.PERCENT
+    return Unit.EUR if formula.flow in MONEY_FLOWS else Unit.PERSONS
+
+
+def jfw_places(unit):
+    return 2 if unit == Unit.PERCENT else 0
+
+
+def format_jfw(value, unit):
+    """A JFW in its indicator's unit: `5,57 %`, `6.740.000 Euro`, `3.910`."""
+    if unit == Unit.PERCENT:
+        return formats.percent(value, 2)
+    if unit == Unit.EUR:
+        return formats.euro(value)
+    return formats.number(value, 0)
+
+
+def target_places(value):
+    """One decimal as in the agreements (`+3,1 %`), two when the target has them."""
+    return 1 if value == value.quantize(Decimal("0.1")) else 2
+
+
+def target_text(goal):
+    """`+3,1 %`, `höchstens +0,2 %`, `Quote 31,1 %` or `Monitoring`."""
+    if goal.kind != GoalKind.QUANTITATIVE or goal.target_value is None:
+        return "Monitoring"
+    places = target_places(goal.target_value)
+    if goal.target_type == TargetType.QUOTA:
+        return f"Quote {formats.percent(goal.target_value, places)}"
+    text = formats.percent(goal.target_value, places, sign=True)
+    return f"höchstens {text}" if goal.target_type == TargetType.CEILING else text
+
+
+def basis_labels(code):
+    return BASIS_LABELS.get(code, ("Zähler", "Nenner"))
+
+
+def delivery_text(delivery):
+    """`Ladestand 17.01.2021, ohne Wartezeit`."""
+    return f"Ladestand {formats.day(delivery.ladestand)}, {delivery.waiting_label}"
+
+
+def _newest(delivery):
+    return (delivery.ladestand, delivery.waiting_months, delivery.created_at, delivery.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Data basis: years, deliveries
+
+
+def base_values(*, units=None):
+    values = Value.objects.filter(sex=Sex.TOTAL, indicator__code__in=computations.BASE_CODES)
+    return values if units is None else values.filter(unit__in=units)
+
+
+def year_has_data(year, *, units=None):
+    return (
+        base_values(units=units)
+        .filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
+        .exists()
+    )
+
+
+def default_year(years, *, units=None):
+    """The latest of `years` with data (else the latest): a new year's agreements may be signed
+    before its first figures arrive, and the previous year is still what one wants to see."""
+    for year in sorted(years, reverse=True):
+        if year_has_data(year, units=units):
+            return year
+    return max(years) if years else None
+
+
+def deliveries_for_year(deliveries, year, *, unit=None):
+    """Those of `deliveries` that hold base values of `year` (of `unit`, if given)."""
+    values = Value.objects.filter(
+        delivery=OuterRef("pk"), month__gte=date(year, 1, 1), month__lte=date(year, 12, 1)
+    )
+    if unit is not None:
+        values = values.filter(unit=unit)
+    return deliveries.filter(Exists(values)).newest_first()
+
+
+def basis_text(month, deliveries, *, year, unit_word=("Landkreis", "Landkreise")):
+    """The data basis in words: `Berichtsmonat Juni 2020, Ladestand 17.01.2021, ohne Wartezeit`.
+
+    `deliveries`: the delivery of each row (None where a row has no data for the month)."""
+    if month is None:
+        return f"Für {year} liegen noch keine Daten vor."
+    text = f"Berichtsmonat {formats.month_name(month)}"
+    counts = Counter(d for d in deliveries if d is not None)
+    lacking = sum(1 for d in deliveries if d is None)
+    if len(counts) == 1 and not lacking:
+        (delivery,) = counts
+        return f"{text}, {delivery_text(delivery)}"
+    parts = [
+        f"{formats.day(d.ladestand)}, {d.waiting_label} "
+        f"({n} {unit_word[0] if n == 1 else unit_word[1]})"
+        for d, n in sorted(counts.items(), key=lambda item: _newest(item[0]), reverse=True)
+    ]
+    if parts:
+        text += ", je " + unit_word[0] + " der neueste Ladestand mit diesem Monat: "
+        text += "; ".join(parts)
+    if lacking:
+        word = unit_word[0] if lacking == 1 else unit_word[1]
+        text += f"; ohne Daten für diesen Monat: {lacking} {word}"
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# One goal's figures at one month
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A GoalAttainment with the texts a page shows for it."""
+
+    attainment: attainment.GoalAttainment
+
+    @property
+    def goal(self):
+        return self.attainment.goal
+
+    @property
+    def unit(self):
+        return jfw_unit(self.attainment.indicator_code)
+
+    @property
+    def jfw_text(self):
+        return format_jfw(self.attainment.jfw, self.unit)
+
+    @property
+    def previous_text(self):
+        return format_jfw(self.attainment.jfw_previous_year, self.unit)
+
+    @property
+    def change_text(self):
+        return formats.percent(self.attainment.change_percent, 1, sign=True)
+
+    @property
+    def target_text(self):
+        return target_text(self.goal)
+
+    @property
+    def target_path_text(self):
+        return format_jfw(self.attainment.target_path, self.unit)
+
+    @property
+    def verdict(self):
+        return self.attainment.verdict
+
+    @property
+    def verdict_label(self):
+        return self.verdict.label_for(self.attainment.month)
+
+    @property
+    def css_class(self):
+        return self.verdict.css_class
+
+    @property
+    def basis_labels(self):
+        return basis_labels(self.attainment.indicator_code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview: all Landkreise × their goals
+
+
+@dataclass(frozen=True)
+class GoalColumn:
+    key: str  # the indicator code; `K2-2` for a second goal on K2 in one agreement
+    code: str
+    name: str
+    unit: str
+
+    @property
+    def label(self):
+        return self.code if self.key == self.code else f"{self.code} ({self.key[-1]})"
+
+
+@dataclass
+class OverviewRow:
+    agreement: Agreement
+    cells: dict
+    delivery: DataDelivery | None
+    newest_month: date | None
+    late: bool = False
+    ordered_cells: list = field(default_factory=list)  # one per overview column, None if none
+
+    @property
+    def traeger(self):
+        return self.agreement.traeger
+
+    def cell_list(self, columns):
+        return [self.cells.get(column.key) for column in columns]
+
+
+@dataclass
+class Overview:
+    year: int
+    month: date | None
+    rows: list
+    columns: list
+    basis_text: str
+    newest_month: date | None = None
+    sort: str = "landkreis"
+
+    @property
+    def has_data(self):
+        return self.month is not None
+
+    @property
+    def late_count(self):
+        return sum(1 for row in self.rows if row.late)
+
+
+def _columns_and_cells(agreement, attainments):
+    cells, seen = {}, Counter()
+    for item in attainments:
+        seen[item.indicator_code] += 1
+        n = seen[item.indicator_code]
+        key = item.indicator_code if n == 1 else f"{item.indicator_code}-{n}"
+        cells[key] = Cell(item)
+    return cells
+
+
+def newest_months(units, year, *, delivery=None):
+    """{unit_id: the latest month of `year` (or before) any delivery holds base values for}."""
+    values = base_values(units=units).filter(month__lte=date(year, 12, 1))
+    if delivery is not None:
+        values = values.filter(delivery=delivery)
+    return dict(values.values("unit").annotate(latest=Max("month")).values_list("unit", "latest"))
+
+
+def build_overview(agreements, year, *, month=None, delivery=None, sort="landkreis"):
+    """The matrix of the year's agreements (a list, goals not yet loaded) × their goals."""
+    agreements = list(agreements)
+    attainments = attainment.attainment_for_year(
+        year, month=month, delivery=delivery, agreements=agreements
+    )
+    by_agreement = {}
+    for item in attainments:
+        by_agreement.setdefault(item.goal.agreement_id, []).append(item)
+    reporting_month = attainments[0].month if attainments else None
+
+    newest = newest_months([a.traeger_id for a in agreements], year, delivery=delivery)
+    latest_overall = max(newest.values(), default=None)
+    columns = {}
+    rows = []
+    for agreement in agreements:
+        items = by_agreement.get(agreement.pk, [])
+        cells = _columns_and_cells(agreement, items)
+        for key, cell in cells.items():
+            indicator = cell.goal.indicator
+            columns.setdefault(
+                key, GoalColumn(key, indicator.code, indicator.name, jfw_unit(indicator.code))
+            )
+        newest_month = newest.get(agreement.traeger_id)
+        rows.append(
+            OverviewRow(
+                agreement=agreement,
+                cells=cells,
+                delivery=items[0].delivery if items else None,
+                newest_month=newest_month,
+                late=latest_overall is not None
+                and (newest_month is None or newest_month < latest_overall),
+            )
+        )
+    ordered_columns = sorted(
+        columns.values(),
+        key=lambda c: (min(_goal_numbers(rows, c.key), default=99), c.key),
+    )
+    for row in rows:
+        row.ordered_cells = row.cell_list(ordered_columns)
+    overview = Overview(
+        year=year,
+        month=reporting_month,
+        rows=rows,
+        columns=ordered_columns,
+        basis_text=basis_text(
+            reporting_month, [row.delivery for row in rows if row.cells], year=year
+        ),
+        newest_month=latest_overall,
+    )
+    sort_overview(overview, sort)
+    return overview
+
+
+def _goal_numbers(rows, key):
+    return [row.cells[key].goal.number for row in rows if key in row.cells]
+
+
+def _nulls_last(rows, key, descending):
+    present = [row for row in rows if key(row) is not None]
+    absent = [row for row in rows if key(row) is None]
+    return sorted(present, key=key, reverse=descending) + absent
+
+
+def sort_overview(overview, sort):
+    """Sort rows by `landkreis`, `schluessel`, `monat` or a goal column's key (by the change
+    against the previous year); a leading `-` sorts descending. Rows without a figure last."""
+    descending = sort.startswith("-")
+    field_name = sort.lstrip("-")
+    by_name = sorted(overview.rows, key=lambda row: row.traeger.name)
+    keys = {
+        "landkreis": lambda row: row.traeger.name,
+        "schluessel": lambda row: row.traeger.key,
+        "monat": lambda row: row.newest_month,
+    }
+    column_keys = {column.key for column in overview.columns}
+    if field_name in column_keys:
+
+        def key(row):
+            cell = row.cells.get(field_name)
+            return None if cell is None else cell.attainment.change_percent
+
+    elif field_name in keys:
+        key = keys[field_name]
+    else:
+        field_name, descending, key = "landkreis", False, keys["landkreis"]
+    overview.rows = _nulls_last(by_name, key, descending)
+    overview.sort = ("-" if descending else "") + field_name
+    return overview
+
+
+def overview_table(overview):
+    year = overview.year
+    columns = [
+        Column("Kreisschlüssel"),
+        Column("Landkreis"),
+        Column("Neuester gelieferter Monat"),
+        Column("Verspätet"),
+        Column("Berichtsmonat"),
+        Column("Ladestand"),
+        Column("Wartezeit (Monate)", 0),
+    ]
+    for column in overview.columns:
+        unit = UNIT_LABELS.get(column.unit, "")
+        places = jfw_places(column.unit)
+        columns += [
+            Column(f"{column.label} JFW {year} ({unit})", places),
+            Column(f"{column.label} JFW {year - 1} ({unit})", places),
+            Column(f"{column.label} Veränderung (%)", 1),
+            Column(f"{column.label} Ziel (%)", 2),
+            Column(f"{column.label} Zielpfad ({unit})", places),
+            Column(f"{column.label} Bewertung"),
+        ]
+    table = Table(title=f"Übersicht {year}", columns=columns)
+    for row in overview.rows:
+        values = [
+            row.traeger.key,
+            row.traeger.name,
+            formats.month_name(row.newest_month) if row.newest_month else "",
+            row.late,
+            formats.month_name(overview.month) if overview.month else "",
+            row.delivery.ladestand if row.delivery else None,
+            row.delivery.waiting_months if row.delivery else None,
+        ]
+        for cell in row.cell_list(overview.columns):
+            if cell is None:
+                values += [None] * 5 + [""]
+                continue
+            a = cell.attainment
+            values += [
+                a.jfw,
+                a.jfw_previous_year,
+                a.change_percent,
+                cell.goal.target_value if cell.goal.kind == GoalKind.QUANTITATIVE else None,
+                a.target_path,
+                cell.verdict_label,
+            ]
+        table.rows.append(values)
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Landkreis page
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date
+    jfw: Decimal | None
+    jfw_previous_year: Decimal | None
+    change_percent: Decimal | None
+    target_path: Decimal | None
+    verdict: Verdict
+    numerator: Decimal | None
+    denominator: Decimal | None
+    unit: str
+
+    @property
+    def jfw_text(self):
+        return format_jfw(self.jfw, self.unit)
+
+    @property
+    def previous_text(self):
+        return format_jfw(self.jfw_previous_year, self.unit)
+
+    @property
+    def change_text(self):
+        return formats.percent(self.change_percent, 1, sign=True)
+
+    @property
+    def target_path_text(self):
+        return format_jfw(self.target_path, self.unit)
+
+    @property
+    def verdict_label(self):
+        return self.verdict.label_for(self.month)
+
+    @property
+    def css_class(self):
+        return self.verdict.css_class
+
+    @property
+    def is_empty(self):
+        return self.jfw is None and self.jfw_previous_year is None and self.target_path is None
+
+
+@dataclass
+class GoalPanel:
+    cell: Cell
+    months: list
+    figure: dict
+
+    @property
+    def goal(self):
+        return self.cell.goal
+
+    @property
+    def chart_id(self):
+        return f"chart-ziel-{self.goal.number}"
+
+    @property
+    def is_quota(self):
+        return any(row.numerator is not None for row in self.months)
+
+    @property
+    def shown_months(self):
+        """Months with any figure (the later months of a running year show the target path)."""
+        return [row for row in self.months if not row.is_empty]
+
+    @property
+    def chart_label(self):
+        code = self.cell.attainment.indicator_code
+        year = self.goal.agreement.year
+        return (
+            f"Diagramm: {code}, Jahresfortschrittswerte {year} und {year - 1} nach Monaten"
+            + (" mit Zielpfad" if any(r.target_path is not None for r in self.months) else "")
+            + "; dieselben Zahlen stehen in der Tabelle daneben."
+        )
+
+
+def goal_panels(agreement, *, month=None, delivery=None):
+    """Per measured goal: the figures at the reporting month, the twelve months and a chart."""
+    panels = []
+    for item in attainment.goal_attainments(agreement, month=month, delivery=delivery):
+        goal = item.goal
+        unit = jfw_unit(item.indicator_code)
+        series = attainment.monthly_series(agreement, goal, delivery=item.delivery)
+        months = [
+            MonthRow(
+                month=row["month"],
+                jfw=row["jfw"],
+                jfw_previous_year=row["jfw_previous_year"],
+                change_percent=row["change_percent"],
+                target_path=row["target_path"],
+                verdict=row["verdict"],
+                numerator=row["numerator"],
+                denominator=row["denominator"],
+                unit=unit,
+            )
+            for row in series
+        ]
+        figure = charts.month_chart(series, year=agreement.year, unit=unit)
+        panels.append(GoalPanel(cell=Cell(item), months=months, figure=figure))
+    return panels
+
+
+def budget_lines(agreement):
+    """The budget lines in the agreement's order (Verwaltungskosten, Eingliederung) and total."""
+    lines = {line.kind: line for line in agreement.budget_lines.all()}
+    ordered = [lines[kind] for kind in BudgetKind.values if kind in lines]
+    return ordered, sum((line.amount for line in ordered), Decimal(0))
+
+
+def qualitative_goals(agreement):
+    return list(
+        Goal.objects.filter(agreement=agreement, kind=GoalKind.QUALITATIVE)
+        .prefetch_related("steps")
+        .order_by("number")
+    )
+
+
+def landkreis_table(agreement, panels):
+    year = agreement.year
+    table = Table(
+        title=f"{agreement.traeger.key} {year}",
+        columns=[
+            Column("Ziel", 0),
+            Column("Kennzahl"),
+            Column("Monat"),
+            Column(f"JFW {year}"),
+            Column(f"JFW {year - 1}"),
+            Column("Veränderung (%)", 1),
+            Column("Ziel"),
+            Column("Zielpfad"),
+            Column("Bewertung"),
+            Column("Zähler (absolut)"),
+            Column("Nenner (absolut)"),
+            Column("Einheit"),
+            Column("Ladestand"),
+            Column("Wartezeit (Monate)", 0),
+        ],
+    )
+    for panel in panels:
+        places = jfw_places(panel.cell.unit)
+        delivery = panel.cell.attainment.delivery
+        for row in panel.shown_months:
+            table.rows.append(
+                [
+                    panel.goal.number,
+                    panel.cell.attainment.indicator_code,
+                    formats.month_name(row.month),
+                    Number(row.jfw, places) if row.jfw is not None else None,
+                    Number(row.jfw_previous_year, places)
+                    if row.jfw_previous_year is not None
+                    else None,
+                    row.change_percent,
+                    panel.cell.target_text,
+                    Number(row.target_path, places) if row.target_path is not None else None,
+                    row.verdict_label,
+                    Number(row.numerator, 0) if row.numerator is not None else None,
+                    Number(row.denominator, 1) if row.denominator is not None else None,
+                    UNIT_LABELS.get(panel.cell.unit, ""),
+                    delivery.ladestand if delivery else None,
+                    delivery.waiting_months if delivery else None,
+                ]
+            )
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Indicator comparison: one indicator across all units with data
+
+
+def comparable_indicators():
+    return list(Indicator.objects.filter(code__in=computations.FORMULAS).order_by("sort_order"))
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    unit: Organisation
+    rank: int | None
+    value: Decimal | None  # what is ranked: the JFW of a quota, else the change in percent
+    jfw: Decimal | None
+    jfw_previous_year: Decimal | None
+    change_percent: Decimal | None
+    target: Decimal | None  # the agreed target in the same terms as `value`
+    goal: Goal | None
+    verdict: Verdict | None
+    delivery: DataDelivery | None
+    note: str = ""
+
+
+@dataclass
+class Comparison:
+    indicator: Indicator
+    year: int
+    month: date | None
+    rows: list = field(default_factory=list)  # ranked, best first
+    without_value: list = field(default_factory=list)
+    basis_text: str = ""
+
+    @property
+    def ranks_quota(self):
+        """A quota (K2) is compared by its JFW; the changes (K1, K3) by the change."""
+        return jfw_unit(self.indicator.code) == Unit.PERCENT
+
+    @property
+    def value_label(self):
+        if self.ranks_quota:
+            return f"{self.indicator.code} Jahresfortschrittswert (%)"
+        return f"{self.indicator.code} Veränderung zum Vorjahr (%)"
+
+    @property
+    def value_unit(self):
+        return Unit.PERCENT
+
+    @property
+    def value_places(self):
+        return 2 if self.ranks_quota else 1
+
+    @property
+    def figure(self):
+        return charts.comparison_chart(
+            [
+                {"name": row.unit.name, "value": row.value, "target": row.target}
+                for row in self.rows
+            ],
+            unit=Unit.PERCENT,
+            label=self.value_label,
+        )
+
+    @property
+    def chart_label(self):
+        return (
+            f"Balkendiagramm: {self.value_label} je Träger, bester oben, vereinbarte Ziele "
+            "markiert; dieselben Zahlen stehen in der Tabelle darunter."
+        )
+
+
+def _ranked(rows, better):
+    descending = better != Better.LOWER
+    rows = sorted(rows, key=lambda row: row.unit.name)
+    rows = sorted(rows, key=lambda row: row.value, reverse=descending)
+    ranked, previous, rank = [], None, 0
+    for index, row in enumerate(rows, start=1):
+        if row.value != previous:
+            rank, previous = index, row.value
+        ranked.append(replace(row, rank=rank))
+    return ranked
+
+
+def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=None):
+    """`indicator` for every unit (Landkreis or comparison unit) with data at `month`, each from
+    its newest delivery holding that month (or from `delivery`), ranked best first; the
+    agreed target where a Landkreis has a quantitative goal on it."""
+    code = indicator.code
+    candidates = [delivery] if delivery is not None else deliveries
+    reporting = attainment._month_date(year, month)
+    if reporting is None:
+        reporting = attainment._base_values(year, deliveries=candidates).aggregate(
+            latest=Max("month")
+        )["latest"]
+    result = Comparison(indicator=indicator, year=year, month=reporting)
+    if reporting is None:
+        result.basis_text = basis_text(None, [], year=year)
+        return result
+    if delivery is not None:
+        units = list(
+            attainment._base_values(year, deliveries=[delivery])
+            .filter(month=reporting)
+            .values_list("unit", flat=True)
+            .distinct()
+        )
+        chosen = dict.fromkeys(units, delivery)
+    else:
+        chosen = attainment._deliveries_per_unit(None, reporting, candidates)
+    formula = computations.FORMULAS[code]
+    values = attainment._load_values(chosen, formula.codes, date(year - 2, 12, 1), reporting)
+    organisations = Organisation.objects.in_bulk(list(chosen))
+    goals = {}
+    for goal in (
+        Goal.objects.filter(
+            agreement__year=year,
+            agreement__traeger__in=list(chosen),
+            indicator=indicator,
+            kind=GoalKind.QUANTITATIVE,
+        )
+        .select_related("indicator", "agreement")
+        .order_by("-number")
+    ):
+        goals[goal.agreement.traeger_id] = goal  # the lowest number wins
+    ranked, without = [], []
+    for unit_id, unit_delivery in chosen.items():
+        goal = goals.get(unit_id)
+        target = attainment.target_of(goal) if goal else None
+        evaluation = computations.evaluate(
+            code, values[unit_id], year, reporting.month, target, monitoring=target is None
+        )
+        comparison = evaluation.comparison
+        value = comparison.current.value if result.ranks_quota else comparison.change_percent
+        if target is None:
+            marker = None
+        elif result.ranks_quota:
+            marker = evaluation.target_path
+        else:
+            marker = evaluation.target_change_percent
+        row = ComparisonRow(
+            unit=organisations[unit_id],
+            rank=None,
+            value=value,
+            jfw=comparison.current.value,
+            jfw_previous_year=comparison.previous.value,
+            change_percent=comparison.change_percent,
+            target=marker,
+            goal=goal,
+            verdict=evaluation.verdict if goal else None,
+            delivery=unit_delivery,
+            note=attainment._missing_text(comparison, unit_delivery) if comparison.missing else "",
+        )
+        (ranked if value is not None else without).append(row)
+    result.rows = _ranked(ranked, indicator.better)
+    result.without_value = sorted(without, key=lambda row: row.unit.name)
+    result.basis_text = basis_text(
+        reporting,
+        list(chosen.values()),
+        year=year,
+        unit_word=("Träger", "Träger"),
+    )
+    return result
+
+
+def comparison_table(comparison):
+    code = comparison.indicator.code
+    year = comparison.year
+    unit = UNIT_LABELS.get(jfw_unit(code), "")
+    places = jfw_places(jfw_unit(code))
+    table = Table(
+        title=f"Vergleich {code} {year}",
+        columns=[
+            Column("Rang", 0),
+            Column("Schlüssel"),
+            Column("Träger"),
+            Column(f"{code} JFW {year} ({unit})", places),
+            Column(f"{code} JFW {year - 1} ({unit})", places),
+            Column("Veränderung (%)", 1),
+            Column("Vereinbartes Ziel"),
+            Column("Bewertung"),
+            Column("Ladestand"),
+        ],
+    )
+    for row in [*comparison.rows, *comparison.without_value]:
+        table.rows.append(
+            [
+                row.rank,
+                row.unit.key,
+                row.unit.name,
+                row.jfw,
+                row.jfw_previous_year,
+                row.change_percent,
+                target_text(row.goal) if row.goal else "",
+                row.verdict.label_for(comparison.month) if row.verdict else "",
+                row.delivery.ladestand if row.delivery else None,
+            ]
+        )
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Revisions: one Landkreis and month across deliveries
+
+
+@dataclass(frozen=True)
+class RevisionCell:
+    value: Decimal | None
+    previous: Decimal | None  # the same figure in the delivery before; None if none had it
+    places: int
+    first: bool  # the first delivery that holds the figure
+
+    @property
+    def text(self):
+        return formats.number(self.value, self.places)
+
+    @property
+    def changed(self):
+        return (
+            not self.first
+            and self.value is not None
+            and self.previous is not None
+            and self.value != self.previous
+        )
+
+    @property
+    def difference_text(self):
+        if not self.changed:
+            return ""
+        return formats.number(self.value - self.previous, self.places, sign=True)
+
+
+@dataclass
+class RevisionRow:
+    delivery: DataDelivery
+    cells: list
+
+
+@dataclass
+class Revisions:
+    unit: Organisation
+    month: date
+    base_indicators: list
+    jfw_indicators: list
+    base_rows: list
+    jfw_rows: list
+
+    @property
+    def change_count(self):
+        return sum(
+            1 for row in self.base_rows + self.jfw_rows for cell in row.cells if cell.changed
+        )
+
+
+def _revision_rows(deliveries, figures, places):
+    rows, last = [], [None] * len(places)
+    seen = [False] * len(places)
+    for delivery in deliveries:
+        cells = []
+        for index, value in enumerate(figures[delivery.pk]):
+            cells.append(RevisionCell(value, last[index], places[index], first=not seen[index]))
+            if value is not None:
+                last[index], seen[index] = value, True
+        rows.append(RevisionRow(delivery, cells))
+    return rows
+
+
+def build_revisions(unit, month, deliveries):
+    """How the base quantities of `unit` for `month`, and the JFW up to that month, changed
+    from one delivery to the next (oldest delivery first). `deliveries`: a queryset of the
+    deliveries the user may see."""
+    base = list(Indicator.objects.filter(kind=IndicatorKind.BASE).order_by("sort_order", "code"))
+    jfw_indicators = comparable_indicators()
+    rows = Value.objects.filter(
+        unit=unit,
+        sex=Sex.TOTAL,
+        delivery__in=deliveries,
+        month__gte=date(month.year - 2, 12, 1),
+        month__lte=month,
+    ).values_list("delivery_id", "indicator__code", "month", "value")
+    by_delivery = {}
+    for delivery_id, code, value_month, value in rows:
+        by_delivery.setdefault(delivery_id, {})[(code, value_month)] = value
+    ordered = sorted(
+        DataDelivery.objects.in_bulk(list(by_delivery)).values(), key=_newest, reverse=False
+    )
+    ordered = [d for d in ordered if any(m == month for _, m in by_delivery[d.pk])]
+    base_figures = {d.pk: [by_delivery[d.pk].get((i.code, month)) for i in base] for d in ordered}
+    jfw_figures = {
+        d.pk: [
+            computations.year_to_date(i.code, by_delivery[d.pk], month.year, month.month).value
+            for i in jfw_indicators
+        ]
+        for d in ordered
+    }
+    base_places = [2 if i.unit == Unit.EUR else 0 for i in base]
+    jfw_places_list = [4 if jfw_unit(i.code) == Unit.PERCENT else 2 for i in jfw_indicators]
+    return Revisions(
+        unit=unit,
+        month=month,
+        base_indicators=base,
+        jfw_indicators=jfw_indicators,
+        base_rows=_revision_rows(ordered, base_figures, base_places),
+        jfw_rows=_revision_rows(ordered, jfw_figures, jfw_places_list),
+    )
+
+
+def _number(cell):
+    return None if cell.value is None else Number(cell.value, cell.places)
+
+
+def revisions_table(revisions):
+    columns = [Column("Ladestand"), Column("Wartezeit (Monate)", 0), Column("Quelle")]
+    columns += [Column(f"{i.code} {i.name}") for i in revisions.base_indicators]
+    columns += [
+        Column(f"{i.code} JFW ({UNIT_LABELS[jfw_unit(i.code)]})") for i in revisions.jfw_indicators
+    ]
+    table = Table(title=f"Revisionen {revisions.unit.key} {revisions.month:%m-%Y}", columns=columns)
+    for base_row, jfw_row in zip(revisions.base_rows, revisions.jfw_rows, strict=True):
+        delivery = base_row.delivery
+        table.rows.append(
+            [delivery.ladestand, delivery.waiting_months, delivery.get_source_display()]
+            + [_number(cell) for cell in base_row.cells]
+            + [_number(cell) for cell in jfw_row.cells]
+        )
+    return table
