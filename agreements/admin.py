@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import Agreement, BudgetLine, Goal, ImplementationStep, Signature
@@ -27,9 +28,9 @@ class AgreementAdmin(SimpleHistoryAdmin):
     search_fields = ["traeger__name", "traeger__key"]
     inlines = [BudgetLineInline, GoalInline, SignatureInline]
 
-    def get_actions(self, request):
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         # The bulk delete would bypass the per-agreement check below.
-        actions = super().get_actions(request)
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
 

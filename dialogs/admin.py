@@ -1,7 +1,13 @@
 """Admin for dialogs. Approved minutes are read-only here as everywhere: the admin shows them
-but offers no change or delete, and a bulk delete that touches them is refused."""
+but offers no change, delete or revert; an attempt anyway (a posted form, the bulk delete, a
+history revert) is refused with a message and nothing is written."""
+
+from dataclasses import replace
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from dialogs.models import (
@@ -14,12 +20,83 @@ from dialogs.models import (
     DialogStatus,
     FinalAssessment,
     Measure,
+    MinutesFrozen,
     Participant,
 )
 
 
 def _frozen(dialog):
     return dialog is not None and dialog.pk is not None and dialog.is_frozen_in_db()
+
+
+class RefusesFrozenMinutes:
+    """Turn every refusal of approved minutes into an admin message instead of an error page.
+
+    The models refuse on their own (`MinutesFrozen`); this only makes sure the person in the
+    admin learns why, and lands on a page that shows the unchanged minutes."""
+
+    # True: refuse every posted change of approved minutes before the form is read.
+    _refuses_posts = False
+
+    def minutes_frozen(self, obj):
+        raise NotImplementedError
+
+    def _refuse(self, request, object_id=None, message=FROZEN_MESSAGE):
+        self.message_user(request, message, messages.ERROR)
+        opts = self.model._meta
+        if object_id is not None:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+        else:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return HttpResponseRedirect(url)
+
+    def _frozen_object(self, request, object_id):
+        obj = self.get_object(request, object_id) if object_id else None
+        return obj is not None and self.minutes_frozen(obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if (
+            request.method == "POST"
+            and self._refuses_posts
+            and self._frozen_object(request, object_id)
+        ):
+            return self._refuse(request, object_id)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except MinutesFrozen as refusal:
+            return self._refuse(request, object_id, " ".join(refusal.messages))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if self._frozen_object(request, object_id):
+            return self._refuse(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and self._frozen_object(request, object_id):
+            return self._refuse(request, object_id)
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except MinutesFrozen as refusal:
+            return self._refuse(request, object_id, " ".join(refusal.messages))
+
+    def revert_disabled(self, request, obj=None):
+        return (obj is not None and self.minutes_frozen(obj)) or super().revert_disabled(
+            request, obj
+        )
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if "delete_selected" in actions:
+            delete_selected = actions["delete_selected"]
+
+            def delete_unless_frozen(modeladmin, request, queryset):
+                if any(modeladmin.minutes_frozen(obj) for obj in queryset):
+                    modeladmin.message_user(request, FROZEN_MESSAGE, messages.ERROR)
+                    return None
+                return delete_selected.func(modeladmin, request, queryset)
+
+            actions["delete_selected"] = replace(delete_selected, func=delete_unless_frozen)
+        return actions
 
 
 class MinutesInline(admin.StackedInline):
@@ -78,7 +155,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Dialog)
-class DialogAdmin(SimpleHistoryAdmin):
+class DialogAdmin(RefusesFrozenMinutes, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "date", "status"]
     list_select_related = ["agreement__traeger"]
     list_filter = ["status", "kind", "agreement__year"]
@@ -93,6 +170,12 @@ class DialogAdmin(SimpleHistoryAdmin):
         EventInline,
     ]
 
+    # Any posted change of approved minutes is refused, whatever the form holds.
+    _refuses_posts = True
+
+    def minutes_frozen(self, obj):
+        return _frozen(obj)
+
     def has_change_permission(self, request, obj=None):
         return not _frozen(obj) and super().has_change_permission(request, obj)
 
@@ -101,7 +184,8 @@ class DialogAdmin(SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         dialog = self.get_object(request, object_id)
-        if request.method == "GET" and _frozen(dialog):
+        # Say why nothing can be changed, unless a refusal just said so.
+        if request.method == "GET" and _frozen(dialog) and not len(messages.get_messages(request)):
             self.message_user(request, FROZEN_MESSAGE, messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -113,24 +197,35 @@ class DialogAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(RefusesFrozenMinutes, SimpleHistoryAdmin):
+    """A measure of approved minutes keeps its wording; its state can still be reported."""
+
     list_display = ["__str__", "agreement", "due_date", "status"]
     list_select_related = ["agreement__traeger"]
     list_filter = ["status", "agreement__year"]
     search_fields = ["text", "responsible_person"]
+    _refuses_posts = False
+
+    def minutes_frozen(self, obj):
+        return obj.in_approved_minutes()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "dialog":
+            kwargs["queryset"] = Dialog.objects.exclude(status=DialogStatus.APPROVED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and _frozen(obj.dialog):
+        if obj is not None and obj.in_approved_minutes():
             return ["dialog", "text", "responsible_organisation", "responsible_person", "due_date"]
         return []
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and _frozen(obj.dialog):
+        if obj is not None and obj.in_approved_minutes():
             return False
         return super().has_delete_permission(request, obj)
 
     def delete_queryset(self, request, queryset):
-        if queryset.filter(dialog__status=DialogStatus.APPROVED).exists():
+        if any(measure.in_approved_minutes() for measure in queryset):
             self.message_user(request, FROZEN_MESSAGE, messages.ERROR)
             return
         super().delete_queryset(request, queryset)

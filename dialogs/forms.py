@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 
 from dialogs.models import (
+    MEASURE_FROZEN_MESSAGE,
     MISC_ORDER,
     AgendaItem,
     Assessment,
@@ -199,8 +200,24 @@ class MeasureForm(forms.ModelForm):
         self.fields["responsible_organisation"].queryset = partner_organisations(agreement)
         self.fields["responsible_organisation"].empty_label = "– bitte wählen –"
 
+    def clean(self):
+        cleaned = super().clean()
+        fixed = {"text", "responsible_organisation", "responsible_person", "due_date"}
+        if fixed & set(self.changed_data) and self.instance.in_approved_minutes():
+            raise forms.ValidationError(MEASURE_FROZEN_MESSAGE)
+        return cleaned
+
 
 class BaseMeasureFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.in_approved_minutes():
+                raise forms.ValidationError(
+                    f"„{form.instance.text[:80]}“ kann nicht entfernt werden: "
+                    + MEASURE_FROZEN_MESSAGE
+                )
+
     def save_new(self, form, commit=True):
         measure = form.save(commit=False)
         measure.dialog = self.instance

@@ -320,6 +320,11 @@ class MeasureStatus(models.TextChoices):
 
 OPEN_MEASURE_STATUSES = (MeasureStatus.OPEN, MeasureStatus.IN_PROGRESS)
 
+MEASURE_FROZEN_MESSAGE = (
+    "Die Maßnahme steht in einem freigegebenen Protokoll; ihr Wortlaut, die Verantwortlichen "
+    "und die Frist bleiben, nur ihr Stand kann noch gemeldet werden."
+)
+
 
 class MeasureQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -394,24 +399,28 @@ class Measure(models.Model):
             self.agreement_id = self.dialog.agreement_id
         if self.pk:
             stored = Measure.objects.filter(pk=self.pk).values(*self.MINUTES_FIELDS).first()
-            origin_frozen = Dialog.objects.filter(
-                pk=self.dialog_id, status=DialogStatus.APPROVED
-            ).exists()
-            if stored and origin_frozen:
-                changed = [f for f in self.MINUTES_FIELDS if stored[f] != getattr(self, f)]
-                if changed:
-                    raise MinutesFrozen(
-                        "Die Maßnahme steht in einem freigegebenen Protokoll; nur ihr Stand "
-                        "kann noch gemeldet werden."
-                    )
+            reworded = stored and any(stored[f] != getattr(self, f) for f in self.MINUTES_FIELDS)
+            if reworded and self.in_approved_minutes():
+                raise MinutesFrozen(MEASURE_FROZEN_MESSAGE)
         elif Dialog.objects.filter(pk=self.dialog_id, status=DialogStatus.APPROVED).exists():
             raise MinutesFrozen()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if Dialog.objects.filter(pk=self.dialog_id, status=DialogStatus.APPROVED).exists():
-            raise MinutesFrozen()
+        if self.in_approved_minutes():
+            raise MinutesFrozen(MEASURE_FROZEN_MESSAGE)
         return super().delete(*args, **kwargs)
+
+    def in_approved_minutes(self):
+        """Agreed in approved minutes, or carried into approved minutes of a later dialog
+        (which show its wording): then only its state may still change."""
+        if self.pk is None:
+            return False
+        return (
+            Dialog.objects.filter(status=DialogStatus.APPROVED)
+            .filter(Q(pk=self.dialog_id) | Q(measure_reviews__measure_id=self.pk))
+            .exists()
+        )
 
     @property
     def is_open(self):
@@ -627,8 +636,8 @@ def _refuse_deleting_minutes_part(sender, instance, **kwargs):
 
 @receiver(pre_delete, sender=Measure)
 def _refuse_deleting_agreed_measure(sender, instance, **kwargs):
-    if Dialog.objects.filter(pk=instance.dialog_id, status=DialogStatus.APPROVED).exists():
-        raise MinutesFrozen()
+    if instance.in_approved_minutes():
+        raise MinutesFrozen(MEASURE_FROZEN_MESSAGE)
 
 
 @receiver(pre_delete, sender=Correction)

@@ -9,6 +9,7 @@ from agreements.attainment import monthly_series
 from dialogs import services
 from dialogs.charts import month_chart
 from dialogs.models import Dialog, DialogStatus
+from zielsteuerung.pdf import render_pdf
 
 
 def minutes_stylesheet():
@@ -21,9 +22,6 @@ def minutes_stylesheet():
 
 
 def _render(template_name, context, request):
-    # TEMPORARY (helper D): imported here until zielsteuerung/pdf.py (helper A1) exists.
-    from zielsteuerung.pdf import render_pdf
-
     return render_pdf(template_name, {**context, "pdf_css": minutes_stylesheet()}, request)
 
 

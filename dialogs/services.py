@@ -21,6 +21,7 @@ from django.utils import timezone
 from agreements.attainment import default_basis, goal_attainments
 from agreements.models import GoalKind, StepStatus
 from dialogs.models import (
+    FROZEN_MESSAGE,
     MISC_ORDER,
     OPEN_MEASURE_STATUSES,
     AgendaItem,
@@ -42,6 +43,7 @@ from dialogs.models import (
 from indicators.computations import Verdict
 from zielsteuerung import formats
 from zielsteuerung.access import is_ministry, membership_of, traeger_of
+from zielsteuerung.models import OrganisationKind
 
 MISC_TITLE = "Verschiedenes"
 SIX_PLACES = Decimal("0.000001")
@@ -330,6 +332,22 @@ def annotate_assessments(dialog, assessments):
     return assessments
 
 
+def participants_by_organisation(dialog):
+    """Participants grouped by organisation, the ministries first; organisations and people
+    in the order they were entered."""
+    participants = list(dialog.participants.select_related("organisation"))
+    first_seen = {}
+    for index, participant in enumerate(participants):
+        first_seen.setdefault(participant.organisation_id, index)
+    return sorted(
+        participants,
+        key=lambda p: (
+            p.organisation.kind != OrganisationKind.MINISTRY,
+            first_seen[p.organisation_id],
+        ),
+    )
+
+
 def minutes_context(dialog):
     """Everything the minutes show, for the page and the PDF alike."""
     items = list(dialog.items.select_related("goal", "delivery").prefetch_related("goal__steps"))
@@ -338,7 +356,7 @@ def minutes_context(dialog):
     return {
         "dialog": dialog,
         "agreement": dialog.agreement,
-        "participants": list(dialog.participants.select_related("organisation")),
+        "participants": participants_by_organisation(dialog),
         "items": annotate_items(dialog, items),
         "new_measures": [row for row in rows if not row.carried],
         "carried_measures": [row for row in rows if row.carried],
@@ -556,9 +574,7 @@ def claim(dialog, version, status):
         fresh = Dialog.objects.get(pk=dialog.pk)
         if fresh.status != status:
             if fresh.is_frozen:
-                raise WorkflowError(
-                    "Das Protokoll ist inzwischen freigegeben; es kann nur noch korrigiert werden."
-                )
+                raise WorkflowError(FROZEN_MESSAGE)
             raise WorkflowError(
                 f"Dieser Schritt ist nicht mehr möglich: Das Protokoll ist inzwischen "
                 f"„{fresh.get_status_display()}“. Bitte laden Sie die Seite neu."
@@ -766,8 +782,19 @@ def add_correction(dialog, user, *, text, reason, item=None):
 
 @transaction.atomic
 def delete_draft(dialog):
+    if dialog.is_frozen:
+        raise WorkflowError(FROZEN_MESSAGE)
     if not dialog.is_draft:
-        raise WorkflowError("Nur ein Entwurf kann gelöscht werden.")
+        raise WorkflowError(
+            "Nur ein Entwurf kann gelöscht werden; holen Sie das Protokoll zuerst zurück."
+        )
+    if MeasureReview.objects.filter(
+        measure__dialog=dialog, dialog__status=DialogStatus.APPROVED
+    ).exists():
+        raise WorkflowError(
+            "Der Entwurf kann nicht gelöscht werden: eine darin vereinbarte Maßnahme steht "
+            "bereits im freigegebenen Protokoll eines späteren Zieldialogs."
+        )
     dialog.delete()
 
 

@@ -30,6 +30,7 @@ from dialogs.history import dialog_history
 from dialogs.models import FROZEN_MESSAGE, Dialog, DialogKind, Measure
 from dialogs.pdf import dialog_folder_pdf, minutes_pdf
 from zielsteuerung.access import is_ministry, require_ministry, traeger_of
+from zielsteuerung.pdf import pdf_response
 
 
 def _get_dialog_for_user(request, pk):
@@ -408,8 +409,6 @@ def dialog_delete(request, pk):
 @require_GET
 def dialog_pdf(request, pk):
     dialog = _get_dialog_for_user(request, pk)
-    from zielsteuerung.pdf import pdf_response  # TEMPORARY (helper D): until A1's module exists
-
     return pdf_response(minutes_pdf(dialog, request), minutes_filename(dialog))
 
 
@@ -417,8 +416,6 @@ def dialog_pdf(request, pk):
 @require_GET
 def dialog_folder(request, pk):
     dialog = _get_dialog_for_user(request, pk)
-    from zielsteuerung.pdf import pdf_response  # TEMPORARY (helper D): until A1's module exists
-
     return pdf_response(dialog_folder_pdf(dialog, request), folder_filename(dialog))
 
 

@@ -58,3 +58,50 @@ def test_dialog_from_draft_to_approval(page, login, ministry_user, heidekreis_us
     assert page.get_by_role("link", name="Entwurf bearbeiten").count() == 0
     dialog.refresh_from_db()
     assert dialog.status == DialogStatus.APPROVED
+
+
+def test_second_save_of_a_draft_is_refused_and_keeps_the_typed_text(
+    browser, live_server, page, login, ministry_user, heidekreis
+):
+    from tests.conftest import PASSWORD, make_user
+    from tests.dialogs_world import make_dialog
+    from zielsteuerung.models import Role
+
+    colleague = make_user(
+        "ms-kollegin", "MS", Role.MINISTRY_EDITOR, first_name="Klara", last_name="Kolleg"
+    )
+    agreement = make_agreement(heidekreis)
+    dialog = make_dialog(agreement, ministry_user, delivery=worked_example_delivery(heidekreis))
+    edit = f"/dialoge/{dialog.pk}/bearbeiten/"
+
+    # Both open the draft.
+    login(ministry_user)
+    page.goto(edit)
+    other = browser.new_context(base_url=live_server.url, locale="de-DE").new_page()
+    other.goto("/anmelden/")
+    other.get_by_label("Benutzername").fill(colleague.username)
+    other.get_by_label("Passwort").fill(PASSWORD)
+    other.get_by_role("button", name="Anmelden").click()
+    other.goto(edit)
+
+    # The colleague saves first ...
+    other.locator("#id_items-1-discussion").fill("Fassung der Kollegin")
+    other.get_by_role("button", name="Entwurf speichern").click()
+    other.wait_for_url("**/bearbeiten/")
+    other.context.close()
+
+    # ... so the second save is refused, and what was typed is still in the form.
+    page.locator("#id_items-1-discussion").fill("Meine ausführliche Fassung")
+    page.get_by_role("button", name="Entwurf speichern").click()
+    page.wait_for_load_state("networkidle")
+    assert "Nicht gespeichert" in page.content() and "Klara Kolleg" in page.content()
+    assert page.locator("#id_items-1-discussion").input_value() == "Meine ausführliche Fassung"
+    assert dialog.items.get(goal__number=2).discussion == "Fassung der Kollegin"
+    # The page answered 409 on purpose; the browser logs that as a failed load.
+    page.problems[:] = [problem for problem in page.problems if "409" not in problem]
+
+    # Saving again is a deliberate choice and replaces the colleague's text.
+    page.get_by_role("button", name="Entwurf speichern").click()
+    page.wait_for_url("**/bearbeiten/")
+    assert "Der Entwurf ist gespeichert." in page.content()
+    assert dialog.items.get(goal__number=2).discussion == "Meine ausführliche Fassung"
