@@ -1,0 +1,123 @@
+"""Journeys 4 and 5: a Zieldialog with a measure from draft to frozen minutes and their PDF,
+and the spring review with a final assessment that differs from the computed verdict."""
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from dialogs.models import Assessment, Dialog, DialogKind, DialogStatus, FinalAssessment, Measure
+from tests.dialogs_world import full_year_figures, make_agreement, make_delivery
+from tests.dialogs_world import worked_example_delivery as make_worked_delivery
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def logout(page):
+    page.get_by_role("button", name="Abmelden").click()
+    page.wait_for_load_state("networkidle")
+
+
+def pdf_text(page, url):
+    response = page.request.get(url)
+    assert response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(BytesIO(response.body()))
+    return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+
+
+def test_minutes_with_a_measure_are_commented_approved_and_printed(
+    page, login, ministry_user, heidekreis_user, heidekreis
+):
+    agreement = make_agreement(heidekreis)
+    make_worked_delivery(heidekreis)
+
+    login(ministry_user)
+    page.goto(f"/dialoge/vereinbarung/{agreement.pk}/neu/")
+    page.get_by_label("Datum").fill("2020-03-20")
+    page.get_by_label("Ort").fill("Video")
+    page.get_by_role("button", name="Zieldialog anlegen").click()
+    page.wait_for_url("**/bearbeiten/")
+    dialog = Dialog.objects.get(agreement=agreement)
+
+    page.locator("#id_items-1-discussion").fill("Die Integrationsquote liegt über dem Zielpfad.")
+    page.locator("[name='measures-0-text']").fill("Coaching-Plätze bis Juni besetzen")
+    page.locator("[name='measures-0-responsible_organisation']").select_option(
+        label="Landkreis Heidekreis"
+    )
+    page.locator("[name='measures-0-due_date']").fill("2020-06-30")
+    # Keyboard only: from the last field to the save button with Enter.
+    page.get_by_role("button", name="Entwurf speichern").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert Measure.objects.get(dialog=dialog).text == "Coaching-Plätze bis Juni besetzen"
+    screenshot(page, "journey-4-entwurf")
+    page.get_by_role("link", name="Zur Ansicht").click()
+    page.get_by_role("button", name="An den Landkreis zur Prüfung senden").click()
+    page.wait_for_load_state("networkidle")
+    logout(page)
+
+    login(heidekreis_user)
+    page.goto(f"/dialoge/{dialog.pk}/")
+    page.get_by_role("link", name="Anmerkungen eintragen").click()
+    page.locator("textarea[name$='jobcenter_comment']").nth(1).fill(
+        "Wir ergänzen die Zahl der Coaching-Plätze."
+    )
+    page.get_by_role("button", name="Anmerkungen speichern").click()
+    page.wait_for_load_state("networkidle")
+    page.goto(f"/dialoge/{dialog.pk}/")
+    assert "Wir ergänzen die Zahl der Coaching-Plätze." in page.content()
+    page.get_by_role("button", name="Protokoll freigeben (Landkreis)").click()
+    page.wait_for_load_state("networkidle")
+    logout(page)
+
+    login(ministry_user)
+    page.goto(f"/dialoge/{dialog.pk}/")
+    page.get_by_role("button", name="Protokoll freigeben (Ministerien)").click()
+    page.wait_for_load_state("networkidle")
+    dialog.refresh_from_db()
+    assert dialog.status == DialogStatus.APPROVED
+    screenshot(page, "journey-4-freigegeben")
+    text = pdf_text(page, f"/dialoge/{dialog.pk}/protokoll.pdf")
+    assert "Coaching-Plätze bis Juni besetzen" in text
+    assert "30.06.2020" in text
+    assert "Die Integrationsquote liegt über dem Zielpfad." in text
+    assert "5,57" in text  # the K2 JFW of February 2020, frozen with the minutes
+
+
+def test_spring_review_needs_a_reason_where_it_differs_from_the_computed_verdict(
+    page, login, ministry_user, heidekreis
+):
+    agreement = make_agreement(heidekreis)
+    # A year in which K3 missed its target: 3 990 LZB against 4 000 is only −0,25 %.
+    make_delivery(heidekreis, full_year_figures(lzb_2020=3990), ladestand=date(2021, 1, 31))
+
+    login(ministry_user)
+    page.goto(f"/dialoge/vereinbarung/{agreement.pk}/neu/")
+    page.get_by_label("Art").select_option(label="Frühjahrsbilanz")
+    page.get_by_label("Datum").fill("2021-03-15")
+    page.get_by_label("Ort").fill("Hannover")
+    page.get_by_label("Berichtsmonat").select_option(label="Dezember 2020")
+    page.get_by_label("Ladestand").select_option(index=1)
+    page.get_by_role("button", name="Zieldialog anlegen").click()
+    page.wait_for_url("**/bearbeiten/")
+    dialog = Dialog.objects.get(agreement=agreement, kind=DialogKind.SPRING)
+    k3 = FinalAssessment.objects.get(dialog=dialog, goal_number=3)
+    k3_form = page.locator(f"[name$='-id'][value='{k3.pk}']").locator("xpath=..")
+    k3_form.locator("select[name$='-assessment']").select_option(Assessment.MET_AFTER_4_4_5)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Entwurf speichern").click()
+    assert "es wurde nichts gespeichert" in page.get_by_role("alert").first.inner_text()
+    assert "Bitte begründen Sie die Abweichung" in k3_form.locator(".invalid-feedback").inner_text()
+    screenshot(page, "journey-5-begruendung-fehlt")
+
+    k3_form.locator("textarea[name$='-reason']").fill(
+        "Gesetzliche Neuregelung zum 1. Juli (§ 4 Abs. 4) hat den Zugang erhöht."
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Entwurf speichern").click()
+    assert "Der Entwurf ist gespeichert." in page.content()
+    k3.refresh_from_db()
+    assert k3.assessment == Assessment.MET_AFTER_4_4_5
+    assert k3.reason.startswith("Gesetzliche Neuregelung")
