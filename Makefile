@@ -12,7 +12,7 @@ FIND_PYTHON = for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13
 	if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	"$$p" -c 'import sys; print(sys.executable)'; break; fi; done
 
-.PHONY: run test install lint format migrations-check demo bench-import serve clean
+.PHONY: run test install lint format migrations-check demo bench-import serve worker bench clean
 
 $(STAMP): pyproject.toml
 	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -59,6 +59,27 @@ demo: install
 
 bench-import: install
 	$(PY) benchmarks/bench_import.py
+
+# Production-like serving: DEBUG off, PostgreSQL from DATABASE_URL, migrations and
+# collectstatic first, then gunicorn with 2 × cores + 1 workers (docs/operations.md).
+WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) + 1 )))
+serve: install
+	@if [ -z "$$SECRET_KEY" ] || [ -z "$$DATABASE_URL" ]; then \
+		echo "make serve braucht SECRET_KEY und DATABASE_URL in der Umgebung, z. B.:"; \
+		echo "  export SECRET_KEY=\$$(openssl rand -base64 48)"; \
+		echo "  export DATABASE_URL=postgres://BENUTZER:PASSWORT@127.0.0.1:5432/zielsteuerung"; \
+		echo "Siehe docs/operations.md."; exit 1; fi
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(VENV)/bin/gunicorn zielsteuerung.wsgi:application \
+		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --timeout 120
+
+# The background worker for TASKS_BACKEND=database (runs the national imports).
+worker: install
+	$(PY) manage.py db_worker
+
+bench: install
+	$(PY) benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -7,13 +7,20 @@ months are named. Only values for "gesamt" (sex g) count.
 
 The number of queries does not depend on the number of agreements, goals or months:
 agreements and goals (2), the reporting month (1, when not given), the delivery per Landkreis
-(2, when not given) and the values (1).
+(2, when not given) and the values (1, left out when every figure comes from the cache).
+
+Computed figures are cached per delivery (deliveries never change once stored): the key names
+the delivery (id and storage time), the Landkreis, the reporting month or year, and the goal
+with everything its verdict depends on (indicator, direction, target type and value), so an
+edited target is computed afresh. See `_cache_key`.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Max, Prefetch, QuerySet, prefetch_related_objects
 
 from agreements.models import Agreement, Goal, GoalKind, TargetType
@@ -253,6 +260,53 @@ def _attainment(goal, month, delivery, values):
 
 
 # ---------------------------------------------------------------------------------------------
+# Cache of computed figures
+
+CACHE_PREFIX = "zs-attainment-v1"
+CACHE_SECONDS = 7 * 24 * 60 * 60
+FIGURES = (
+    "jfw",
+    "jfw_previous_year",
+    "change_percent",
+    "target_change_percent",
+    "target_path",
+    "verdict",
+    "missing_months",
+    "numerator",
+    "denominator",
+    "note",
+)
+
+
+def _cache_key(kind, delivery, traeger_id, when, goal):
+    """A key for figures that only the delivery's values and the goal's target decide.
+
+    The delivery is named by id *and* storage time, so that a database whose ids start again
+    (a test database, a restored dump) never meets figures of another delivery."""
+    indicator = goal.indicator
+    stored = delivery.created_at.isoformat() if delivery.created_at else ""
+    parts = (
+        kind,
+        delivery.pk,
+        stored,
+        traeger_id,
+        when,
+        goal.pk,
+        goal.kind,
+        indicator.code,
+        indicator.better,
+        goal.target_type,
+        goal.target_value,
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    return f"{CACHE_PREFIX}:{kind}:{digest}"
+
+
+def _cacheable(goal, delivery):
+    return delivery is not None and computations.is_computable(goal.indicator.code)
+
+
+# ---------------------------------------------------------------------------------------------
 # Public entry points
 
 
@@ -283,24 +337,56 @@ def attainment_for_year(year, *, month=None, delivery=None, agreements=None, del
         chosen = dict.fromkeys(units, delivery)
     else:
         chosen = _deliveries_per_unit(units, reporting_month, candidates)
+    keys = [
+        _cache_key(
+            "goal",
+            chosen[goal.agreement.traeger_id],
+            goal.agreement.traeger_id,
+            reporting_month.isoformat(),
+            goal,
+        )
+        if _cacheable(goal, chosen.get(goal.agreement.traeger_id))
+        else None
+        for goal in goals
+    ]
+    cached = cache.get_many([key for key in keys if key is not None])
+    to_compute = [goal for goal, key in zip(goals, keys, strict=True) if key not in cached]
+    units_to_load = {goal.agreement.traeger_id for goal in to_compute}
     codes = sorted(
         {
             code
-            for goal in goals
+            for goal in to_compute
             if computations.is_computable(goal.indicator.code)
             for code in computations.FORMULAS[goal.indicator.code].codes
         }
     )
-    values = _load_values(chosen, codes, date(year - 2, 12, 1), reporting_month)
-    return [
-        _attainment(
-            goal,
-            reporting_month,
-            chosen.get(goal.agreement.traeger_id),
-            values.get(goal.agreement.traeger_id, {}),
-        )
-        for goal in goals
-    ]
+    values = _load_values(
+        {unit: d for unit, d in chosen.items() if unit in units_to_load},
+        codes,
+        date(year - 2, 12, 1),
+        reporting_month,
+    )
+    results, fresh = [], {}
+    for goal, key in zip(goals, keys, strict=True):
+        traeger_id = goal.agreement.traeger_id
+        if key in cached:
+            result = GoalAttainment(
+                goal=goal,
+                indicator_code=goal.indicator.code,
+                month=reporting_month,
+                delivery=chosen[traeger_id],
+                **dict(zip(FIGURES, cached[key], strict=True)),
+            )
+        else:
+            result = _attainment(
+                goal, reporting_month, chosen.get(traeger_id), values.get(traeger_id, {})
+            )
+            if key is not None:
+                fresh[key] = tuple(getattr(result, name) for name in FIGURES)
+        results.append(result)
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
+    return results
 
 
 def goal_attainments(agreement, *, month=None, delivery=None):
@@ -321,6 +407,19 @@ def monthly_series(agreement, goal, *, delivery, year=None):
     """
     year = year or agreement.year
     code = goal.indicator.code if goal.indicator_id else ""
+    key = None
+    if goal.indicator_id and _cacheable(goal, delivery):
+        key = _cache_key("series", delivery, agreement.traeger_id, year, goal)
+        rows = cache.get(key)
+        if rows is not None:
+            return [dict(row) for row in rows]
+    rows = _monthly_series(agreement, goal, delivery, year, code)
+    if key is not None:
+        cache.set(key, rows, CACHE_SECONDS)
+    return [dict(row) for row in rows]
+
+
+def _monthly_series(agreement, goal, delivery, year, code):
     target = target_of(goal) if goal.indicator_id else None
     monitoring = goal.kind == GoalKind.MONITORING
     computable = computations.is_computable(code)

@@ -1639,7 +1639,7 @@ class _Resolver:
 # Storing
 
 
-def store_delivery(check, *, waiting_months, source, user=None, progress=None):
+def store_delivery(check, *, waiting_months, source, user=None, progress=None, is_demo=False):
     """Store the checked values as one new delivery, in one transaction.
 
     Raises Refused if the check had problems, or if the same file was stored meanwhile."""
@@ -1664,6 +1664,7 @@ def store_delivery(check, *, waiting_months, source, user=None, progress=None):
                 file_name=check.file_name[:255],
                 sha256=check.sha256,
                 row_count=check.value_count,
+                is_demo=is_demo,
             )
             _insert_values(delivery.pk, check, unit_pks, progress)
     except IntegrityError:

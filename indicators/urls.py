@@ -8,5 +8,7 @@ urlpatterns = [
     path("lieferungen/<int:pk>/", views.delivery_detail, name="delivery_detail"),
     path("hochladen/", views.upload, name="upload"),
     path("hochladen/bestaetigen/", views.upload_confirm, name="upload_confirm"),
+    path("hochladen/status/<str:token>/", views.upload_status, name="upload_status"),
+    path("hochladen/status/<str:token>.json", views.upload_status_json, name="upload_status_json"),
     path("hochladen/vorlage.xlsx", views.upload_template, name="upload_template"),
 ]

@@ -4,12 +4,13 @@ Between preview and confirmation the uploaded bytes wait in a server-side file n
 random token that only the uploader's session knows (files of up to UPLOAD_MAX_BYTES do not
 belong into a session). The confirmation checks the bytes again before anything is stored:
 what is stored is exactly what was checked, at the moment it is stored.
+
+A large upload (IMPORT_TASK_MIN_VALUES values or more) is checked and stored by a background
+task (indicators/tasks.py); the user follows it on a status page.
 """
 
 import os
-import re
 import secrets
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -19,19 +20,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Sum
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators import imports
+from indicators import imports, tasks
 from indicators.forms import ConfirmForm, UploadForm
 from indicators.models import DataDelivery, DeliverySource, Value
+from zielsteuerung import formats
 from zielsteuerung.access import require_editor
 
 PENDING = "indicator_upload"  # session key of the upload waiting for confirmation
 PENDING_MAX_AGE = 24 * 60 * 60  # seconds; older waiting files are removed
-TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+TOKEN = tasks.TOKEN
 SHOWN_PROBLEMS = 500
 UNKNOWN_HINT = (
     "Schlüssel, die keiner der 16 Landkreise sind, werden als Vergleichseinheiten angelegt, "
@@ -86,7 +89,9 @@ def _upload(request):
     }
     _discard_pending(request)
     check = _check(request, data, details)
-    token = _keep_pending(request, data, details) if check.ok else None
+    token = None
+    if check.ok:
+        token = _keep_pending(request, data, {**details, "values": check.value_count})
     return _preview_page(request, check, details, token)
 
 
@@ -106,6 +111,8 @@ def upload_confirm(request):
             request, "Diese Vorschau ist nicht mehr gültig. Bitte laden Sie die Datei erneut hoch."
         )
         return redirect("indicators:upload")
+    if pending.get("values", 0) >= settings.IMPORT_TASK_MIN_VALUES:
+        return _store_in_background(request, pending)
     try:
         data = _pending_path(pending["token"]).read_bytes()
     except FileNotFoundError:
@@ -137,6 +144,91 @@ def upload_confirm(request):
             return redirect("indicators:delivery_detail", pk=delivery.pk)
     _discard_pending(request)
     return _preview_page(request, check, pending, token=None)
+
+
+def _store_in_background(request, pending):
+    """Hand the waiting file to the task; the status page follows it. With no worker (the
+    ImmediateBackend) the task has finished when enqueue returns: show the delivery at once."""
+    token = pending["token"]
+    request.session.pop(PENDING, None)  # the file is the task's now
+    details = {key: pending[key] for key in UPLOAD_DETAILS}
+    tasks.write_status(token, user=request.user.pk, file_name=details["file_name"], state="waiting")
+    tasks.store_upload.enqueue(token, details, request.user.pk)
+    status = tasks.read_status(token) or {}
+    if status.get("state") == "done":
+        tasks.status_path(token).unlink(missing_ok=True)
+        messages.success(request, status["summary"])
+        return redirect("indicators:delivery_detail", pk=status["delivery"])
+    return redirect("indicators:upload_status", token=token)
+
+
+UPLOAD_DETAILS = ("file_name", "ladestand", "waiting_months", "source", "create_units")
+
+
+def _job_status_for_user(request, token):
+    """The status of the user's own background import; 404 for any other token."""
+    require_editor(request.user)
+    status = tasks.read_status(token) if TOKEN.fullmatch(token) else None
+    if status is None or status.get("user") != request.user.pk:
+        raise Http404("Kein solcher Import.")
+    return status
+
+
+def _status_text(status):
+    state = status.get("state")
+    if state == "waiting":
+        return "Der Import wartet auf den Hintergrunddienst."
+    if state == "running":
+        step = status.get("step", "")
+        done, total = status.get("done") or 0, status.get("total") or 0
+        if step == "Speichern" and total:
+            return f"Speichern: {formats.number(done)} von {formats.number(total)} Werten."
+        return f"{step} der Datei …"
+    if state == "done":
+        return status.get("summary", "Gespeichert.")
+    return "Die Datei wurde nicht gespeichert."
+
+
+@login_required
+@require_GET
+def upload_status(request, token):
+    """Progress of a background import; reloading the page (or static JS) shows the latest."""
+    status = _job_status_for_user(request, token)
+    delivery_url = None
+    if status.get("state") == "done":
+        delivery_url = reverse("indicators:delivery_detail", args=[status["delivery"]])
+    return render(
+        request,
+        "indicators/upload_status.html",
+        {
+            "status": status,
+            "text": _status_text(status),
+            "percent": tasks.percent(status),
+            "delivery_url": delivery_url,
+            "token": token,
+            "nav": "upload",
+        },
+    )
+
+
+@login_required
+@require_GET
+def upload_status_json(request, token):
+    """The same status for static/js/import-status.js."""
+    status = _job_status_for_user(request, token)
+    done = status.get("state") == "done"
+    return JsonResponse(
+        {
+            "state": status.get("state"),
+            "percent": tasks.percent(status),
+            "text": _status_text(status),
+            "problems": status.get("problems", []),
+            "url": reverse("indicators:delivery_detail", args=[status["delivery"]])
+            if done
+            else None,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _check(request, data, details):
@@ -205,17 +297,8 @@ def _code_totals(summary):
 # -- waiting uploads ---------------------------------------------------------------------------
 
 
-def _pending_dir():
-    configured = getattr(settings, "UPLOAD_PENDING_DIR", "")
-    path = Path(configured) if configured else Path(tempfile.gettempdir()) / "zs-uploads"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
-def _pending_path(token):
-    if not TOKEN.fullmatch(token):  # the token alone names the file: no path can sneak in
-        raise ValueError("invalid upload token")
-    return _pending_dir() / f"{token}.upload"
+_pending_dir = tasks.pending_dir
+_pending_path = tasks.pending_path
 
 
 def _keep_pending(request, data, details):
@@ -236,7 +319,8 @@ def _discard_pending(request):
 
 def _remove_stale_pending():
     limit = time.time() - PENDING_MAX_AGE
-    for path in _pending_dir().glob("*.upload"):
+    directory = _pending_dir()
+    for path in [*directory.glob("*.upload"), *directory.glob("*.status.json")]:
         try:
             if path.stat().st_mtime < limit:
                 path.unlink()

@@ -90,6 +90,8 @@ ARGS = {
     "dialogs:folder": lambda w: [w.draft_dialog.pk],
     "dashboards:traeger": lambda w: [w.agreement.traeger.key],
     "dashboards:revisions": lambda w: [w.agreement.traeger.key],
+    "indicators:upload_status": lambda w: ["A" * 43],  # no such import for anyone
+    "indicators:upload_status_json": lambda w: ["A" * 43],
 }
 
 L = "login"
@@ -136,6 +138,8 @@ EXPECTED = {
     "indicators:delivery_list": row((L, 200, 200, 200, 200), (L, 405, 405, 405, 405)),
     "indicators:upload": row((L, 200, 403, 200, 200), (L, 400, 403, 400, 400)),
     "indicators:upload_confirm": row((L, 405, 405, 405, 405), (L, 302, 403, 302, 302)),
+    "indicators:upload_status": row((L, 404, 403, 404, 404), (L, 405, 405, 405, 405)),
+    "indicators:upload_status_json": row((L, 404, 403, 404, 404), (L, 405, 405, 405, 405)),
     "indicators:upload_template": row((L, 200, 403, 200, 200), (L, 405, 405, 405, 405)),
     "login": row((200, 200, 200, 200, 200), (200, 200, 200, 200, 200)),
     "logout": row((405, 405, 405, 405, 405), (L, L, L, L, L)),
@@ -219,3 +223,47 @@ def test_admin_is_closed_to_everyone_but_administrators(client, users, world):
         browser = client_for(role, client, users)
         for url in urls:
             assert outcome(browser.get(url)) == "admin-login", (role, url)
+
+
+DOWNLOADS = [
+    "dashboards:overview",
+    "dashboards:traeger",
+    "dashboards:comparison",
+    "dashboards:revisions",
+]
+
+
+def download_text(response):
+    """The text of a CSV or XLSX download (all sheets' XML for XLSX)."""
+    import io
+    import zipfile
+
+    body = b"".join(response) if response.streaming else response.content
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return " ".join(
+                archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+            )
+    return body.decode("utf-8-sig", "replace")
+
+
+def test_downloads_answer_like_their_pages_and_never_leak(client, world, users):
+    mismatches, leaks = [], []
+    for name in DOWNLOADS:
+        url = reverse(name, args=ARGS.get(name, lambda w: [])(world))
+        for file_format in ("csv", "xlsx"):
+            for role in ROLES:
+                response = client_for(role, client, users).get(url, {"format": file_format})
+                got, want = outcome(response), EXPECTED[name]["GET"][role]
+                if got != want:
+                    mismatches.append(
+                        f"{url}?format={file_format} als {role}: {got}, erwartet {want}"
+                    )
+                if response.status_code == 200 and role != "anon":
+                    assert "attachment" in response.get("Content-Disposition", ""), (url, role)
+                    if role == "vd" and any(
+                        m in download_text(response) for m in heidekreis_markers(world)
+                    ):
+                        leaks.append(f"{url}?format={file_format} zeigt Verden Heidekreis")
+    assert not mismatches, "\n".join(mismatches)
+    assert not leaks, "\n".join(leaks)

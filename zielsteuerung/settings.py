@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "zielsteuerung",
     "indicators",
     "agreements",
@@ -100,6 +101,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -163,6 +165,17 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# WhiteNoise serves the static files from the application server. In production they are
+# collected once, compressed (gzip, Brotli) and fingerprinted, and sent with a cache lifetime
+# of a year; in DEBUG (and in tests) they come straight from static/ as they are edited, so
+# nothing needs collectstatic and no stale copy in STATIC_ROOT is ever served.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+if not DEBUG:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -186,6 +199,35 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Largest upload the indicator import accepts (bytes) and the most rows it reads.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 2_000_000)
+# Uploads with more values than this are stored by a background task (indicators/tasks.py).
+IMPORT_TASK_MIN_VALUES = env_int("IMPORT_TASK_MIN_VALUES", 20_000)
+# Where uploads wait between preview and confirmation (default: the system's temp directory).
+# With several application servers or a separate worker this must be storage they all share.
+UPLOAD_PENDING_DIR = os.environ.get("UPLOAD_PENDING_DIR", "")
+
+# Computed JFW and attainment are cached per delivery (agreements/attainment.py), in each
+# process' memory: deliveries never change, so no process ever holds stale figures.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+    }
+}
+
+# Background tasks (Django's tasks framework). Without a worker ("immediate", the default and
+# in tests) a task runs in the process that enqueues it; with TASKS_BACKEND=database tasks
+# wait in the database until `manage.py db_worker` (django-tasks-db) runs them.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
