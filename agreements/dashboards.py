@@ -5,11 +5,13 @@ this module groups, sorts, labels and formats it. The queries it makes do not de
 number of Landkreise, goals or months (tests/test_dashboards_queries.py holds that).
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Exists, Max, OuterRef
 
 from agreements import attainment, charts
@@ -283,11 +285,26 @@ def _columns_and_cells(agreement, attainments):
 
 
 def newest_months(units, year, *, delivery=None):
-    """{unit_id: the latest month of `year` (or before) any delivery holds base values for}."""
+    """{unit_id: the latest month of `year` (or before) any delivery holds base values for}.
+
+    Deliveries never change and are never deleted, so the answer is cached under the chosen
+    delivery, or under the newest delivery when all are asked for."""
+    units = sorted(units)
+    newest = delivery or DataDelivery.objects.order_by("-pk").only("pk", "created_at").first()
+    if newest is None:
+        return {}
+    basis = f"{newest.pk}@{newest.created_at.isoformat()}"
+    digest = hashlib.sha256(",".join(map(str, units)).encode()).hexdigest()[:16]
+    key = f"zs-newest-months-v1:{year}:{delivery is not None}:{basis}:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     values = base_values(units=units).filter(month__lte=date(year, 12, 1))
     if delivery is not None:
         values = values.filter(delivery=delivery)
-    return dict(values.values("unit").annotate(latest=Max("month")).values_list("unit", "latest"))
+    newest = dict(values.values("unit").annotate(latest=Max("month")).values_list("unit", "latest"))
+    cache.set(key, newest, 7 * 24 * 60 * 60)
+    return newest
 
 
 def build_overview(agreements, year, *, month=None, delivery=None, sort="landkreis"):

@@ -78,3 +78,13 @@ def _no_login_throttling_unless_asked(request, settings):
     """Login throttling (django-axes) is tested on its own; elsewhere it stays out of the way."""
     if "throttling" not in request.keywords:
         settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Computed figures are cached per delivery; every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
