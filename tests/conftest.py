@@ -1,5 +1,7 @@
 """A small named world: the people of the product and the Landkreise they belong to."""
 
+import importlib
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -88,3 +90,26 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush the database afterwards, data migrations included.
+
+    Before each transactional test, load the organisations and the indicator catalogue again
+    as the migrations do, so that it starts from the same world whatever ran before it.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps as django_apps
+
+    from zielsteuerung.models import Organisation
+
+    if not Organisation.objects.exists():
+        for app, name in (
+            ("zielsteuerung", "0002_organisations"),
+            ("indicators", "0002_catalogue"),
+        ):
+            importlib.import_module(f"{app}.migrations.{name}").load(django_apps, None)

@@ -62,7 +62,7 @@ def test_without_a_worker_the_task_runs_in_process_and_shows_the_delivery(
     assert list(Path(settings.UPLOAD_PENDING_DIR).iterdir()) == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)
 def test_with_a_worker_the_import_waits_runs_and_reports_progress(
     client, heidekreis_user, verden_user, reader
@@ -106,7 +106,7 @@ def test_with_a_worker_the_import_waits_runs_and_reports_progress(
     assert "import-status.js" not in page.text  # nothing left to follow
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)
 def test_worker_refuses_a_file_that_was_stored_while_it_waited(client, heidekreis_user):
     client.force_login(heidekreis_user)

@@ -4,7 +4,8 @@ A missing browser skips these tests on a developer machine, but fails them when
 REQUIRE_BROWSER=1 (as .ci/run sets), so that CI never passes without running them.
 """
 
-import importlib
+import contextlib
+import functools
 import os
 from pathlib import Path
 
@@ -22,6 +23,16 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# axe-core from the npm registry (tests/e2e/vendor/axe-core-LICENSE, MPL 2.0).
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PAGE_FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+CHARTS_FIT = """() => [...document.querySelectorAll(".js-plotly-plot")].every(chart => {
+    const svg = chart.querySelector(".main-svg");
+    return !svg || Math.abs(svg.getBoundingClientRect().width - chart.clientWidth) < 2;
+})"""
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
 # (creating users and data) are still synchronous and safe.
@@ -51,45 +62,28 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Transactional tests flush the database afterwards, data migrations included.
-
-    Load the organisations and the indicator catalogue again, as the migrations do, so that
-    every browser test starts from the same world whatever ran before it.
-    """
-    if "django_db_setup" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    from django.apps import apps as django_apps
-
-    from zielsteuerung.models import Organisation
-
-    if not Organisation.objects.exists():
-        for app, name in (
-            ("zielsteuerung", "0002_organisations"),
-            ("indicators", "0002_catalogue"),
-        ):
-            importlib.import_module(f"{app}.migrations.{name}").load(django_apps, None)
-
-
 class PageProblems(list):
     """Console errors, page errors and CSP violations seen while a test ran."""
 
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900}
-    )
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport=DESKTOP)
     page = context.new_page()
     problems = PageProblems()
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None
-        ),
-    )
+
+    def on_console(msg):
+        # Chromium logs every 4xx/5xx answer as "Failed to load resource", the page itself
+        # too (a form with errors answers 400); on_response judges those.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            problems.append(f"console.{msg.type}: {msg.text}")
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
     page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
     page.problems = problems
     yield page
@@ -117,3 +111,57 @@ def screenshot(page, name):
     """Save a screenshot that docs/ shows."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def check_accessibility(page, name):
+    """Fail when axe-core finds a WCAG 2.1 A/AA violation on the page as it is now, or when the
+    page body scrolls sideways on a phone (390 px wide).
+
+    The strict CSP blocks an injected <script> element, so axe's source is evaluated through
+    the DevTools protocol, which the page's CSP does not govern; the page itself stays under
+    its CSP and the page fixture still sees every violation of it.
+    """
+    problems = accessibility_problems(page)
+    assert not problems, f"Barrierefreiheit von {name}: " + "; ".join(problems)
+
+
+def accessibility_problems(page):
+    """The axe-core violations (rule, help, elements) and the sideways scrolling at 390 px."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return result.violations.map(v => ({
+                id: v.id, help: v.help, targets: v.nodes.map(n => n.target.join(" ")),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    problems = [
+        f"{v['id']} ({v['help']}): {', '.join(v['targets'][:5])}"
+        + (f" und {len(v['targets']) - 5} weitere" if len(v["targets"]) > 5 else "")
+        for v in violations
+    ]
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    page.set_viewport_size(PHONE)
+    try:
+        # Charts redraw for the new width a moment after the resize; wait for the page to fit.
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.wait_for_function(PAGE_FITS, timeout=3000)
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    finally:
+        page.set_viewport_size(DESKTOP)
+        page.wait_for_function(CHARTS_FIT)
+    if widths[0] > widths[1]:
+        problems.append(
+            f"Bei 390 px Breite scrollt die Seite seitlich ({widths[0]} px Inhalt "
+            f"auf {widths[1]} px)"
+        )
+    return problems
+
+
+@functools.cache
+def _axe_source():
+    return AXE.read_text(encoding="utf-8")

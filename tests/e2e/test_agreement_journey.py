@@ -5,7 +5,7 @@ import pytest
 
 from agreements.models import Agreement
 from agreements.seed_heidekreis import create_heidekreis_2020
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import check_accessibility, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,18 +14,32 @@ def test_copy_change_target_add_step_and_print(page, login, ministry_user, live_
     agreement = create_heidekreis_2020()
     login(ministry_user)
     page.get_by_role("link", name="Zielvereinbarungen").first.click()
+    page.wait_for_url("**/vereinbarungen/")
+    check_accessibility(page, "Zielvereinbarungen")
     page.get_by_role("link", name="Landkreis Heidekreis").first.click()
     page.wait_for_url(f"**/vereinbarungen/{agreement.pk}/")
     assert page.get_by_role("heading", name="4. Gleichstellungspolitisches Ziel").is_visible()
     screenshot(page, "vereinbarung-dokument")
+    check_accessibility(page, "Zielvereinbarung")
 
     page.get_by_role("button", name="Als Entwurf für 2021 kopieren").click()
     copy = Agreement.objects.get(traeger=agreement.traeger, year=2021)
     page.wait_for_url(f"**/vereinbarungen/{copy.pk}/bearbeiten/")
     assert "Entwurf 2021 angelegt" in page.get_by_role("status").first.inner_text()
+    check_accessibility(page, "Zielvereinbarung bearbeiten")
 
     target = page.locator("[name='ziele-1-target_value']")
     assert target.input_value() == "3,10"
+    # A typing slip: the message stands next to the field and the focus moves there.
+    target.fill("drei")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_load_state()
+    assert "Nicht gespeichert" in page.locator("#fehler").inner_text()
+    assert target.evaluate("el => el === document.activeElement")
+    assert target.get_attribute("aria-invalid") == "true"
+    error_id = target.get_attribute("aria-describedby").split()[-1]
+    assert "Zahl" in page.locator(f"#{error_id}").inner_text()
+    check_accessibility(page, "Zielvereinbarung bearbeiten mit Fehler")
     target.fill("+3,5")
     page.locator("[name='schritte-2-goal_number']").fill("4")
     page.locator("[name='schritte-2-text']").fill("Leitfaden in allen Teams einführen")
@@ -37,6 +51,7 @@ def test_copy_change_target_add_step_and_print(page, login, ministry_user, live_
     assert "Zielwert +3,5 %" in document
     assert "Leitfaden in allen Teams einführen" in document
     screenshot(page, "vereinbarung-kopie-2021")
+    check_accessibility(page, "Zielvereinbarung 2021")
 
     with page.expect_download() as download_info:
         page.evaluate(

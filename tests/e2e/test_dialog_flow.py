@@ -5,7 +5,7 @@ import pytest
 from dialogs.models import Dialog, DialogStatus
 from tests.dialogs_world import make_agreement, worked_example_delivery
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def logout(page):
