@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from dialogs.models import Assessment, Dialog, DialogKind, DialogStatus, FinalAssessment, Measure
 from tests.dialogs_world import full_year_figures, make_agreement, make_delivery
 from tests.dialogs_world import worked_example_delivery as make_worked_delivery
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import check_accessibility, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +34,10 @@ def test_minutes_with_a_measure_are_commented_approved_and_printed(
     make_worked_delivery(heidekreis)
 
     login(ministry_user)
+    page.goto("/dialoge/")
+    check_accessibility(page, "Zieldialoge (Liste)")
     page.goto(f"/dialoge/vereinbarung/{agreement.pk}/neu/")
+    check_accessibility(page, "Zieldialog anlegen")
     page.get_by_label("Datum").fill("2020-03-20")
     page.get_by_label("Ort").fill("Video")
     page.get_by_role("button", name="Zieldialog anlegen").click()
@@ -53,7 +56,9 @@ def test_minutes_with_a_measure_are_commented_approved_and_printed(
         page.keyboard.press("Enter")
     assert Measure.objects.get(dialog=dialog).text == "Coaching-Plätze bis Juni besetzen"
     screenshot(page, "journey-4-entwurf")
+    check_accessibility(page, "Protokollentwurf")
     page.get_by_role("link", name="Zur Ansicht").click()
+    check_accessibility(page, "Zieldialog (Entwurf)")
     page.get_by_role("button", name="An den Landkreis zur Prüfung senden").click()
     page.wait_for_load_state("networkidle")
     logout(page)
@@ -61,6 +66,7 @@ def test_minutes_with_a_measure_are_commented_approved_and_printed(
     login(heidekreis_user)
     page.goto(f"/dialoge/{dialog.pk}/")
     page.get_by_role("link", name="Anmerkungen eintragen").click()
+    check_accessibility(page, "Anmerkungen des Jobcenters")
     page.locator("textarea[name$='jobcenter_comment']").nth(1).fill(
         "Wir ergänzen die Zahl der Coaching-Plätze."
     )
@@ -79,6 +85,9 @@ def test_minutes_with_a_measure_are_commented_approved_and_printed(
     dialog.refresh_from_db()
     assert dialog.status == DialogStatus.APPROVED
     screenshot(page, "journey-4-freigegeben")
+    check_accessibility(page, "Zieldialog (freigegeben)")
+    page.get_by_role("link", name="Verlauf").click()
+    check_accessibility(page, "Zieldialog (Verlauf)")
     text = pdf_text(page, f"/dialoge/{dialog.pk}/protokoll.pdf")
     assert "Coaching-Plätze bis Juni besetzen" in text
     assert "30.06.2020" in text
@@ -111,6 +120,7 @@ def test_spring_review_needs_a_reason_where_it_differs_from_the_computed_verdict
     assert "es wurde nichts gespeichert" in page.get_by_role("alert").first.inner_text()
     assert "Bitte begründen Sie die Abweichung" in k3_form.locator(".invalid-feedback").inner_text()
     screenshot(page, "journey-5-begruendung-fehlt")
+    check_accessibility(page, "Frühjahrsbilanz mit fehlender Begründung")
 
     k3_form.locator("textarea[name$='-reason']").fill(
         "Gesetzliche Neuregelung zum 1. Juli (§ 4 Abs. 4) hat den Zugang erhöht."
