@@ -122,6 +122,18 @@ def _agreement_years(agreements):
 SORT_FIELDS = ("landkreis", "schluessel", "monat")
 
 
+AGREEMENT_TEXTS = [
+    "preamble",
+    "principles",
+    "framework",
+    "obligations",
+    "budget_intro",
+    "goals_intro",
+    "indicator_reference",
+    "target_followup",
+]
+
+
 @login_required
 @require_GET
 def overview(request):
@@ -142,7 +154,8 @@ def overview(request):
         ),
         newest_label="je Landkreis der neueste",
     )
-    agreements = visible.for_year(selection.year).select_related("traeger")
+    # The overview needs no agreement texts; 104 agreements' texts are about a megabyte.
+    agreements = visible.for_year(selection.year).select_related("traeger").defer(*AGREEMENT_TEXTS)
     overview = dashboards.build_overview(
         agreements,
         selection.year,
