@@ -117,6 +117,12 @@ class AgreementForm(forms.ModelForm):
         if not (self.instance.pk and self.instance.status == AgreementStatus.SIGNED):
             del self.fields["change_reason"]
 
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2005 <= year <= 2100:
+            raise forms.ValidationError("Bitte ein Jahr zwischen 2005 und 2100 angeben.")
+        return year
+
     def clean_change_reason(self):
         reason = self.cleaned_data.get("change_reason", "").strip()
         if not reason:
@@ -285,7 +291,14 @@ class StepReportForm(forms.ModelForm):
         self.fields["status"].choices = StepStatus.choices
 
 
-StepReportFormSet = forms.modelformset_factory(ImplementationStep, form=StepReportForm, extra=0)
+# Only the steps shown can be reported on: no new rows, whatever the posted form count says.
+StepReportFormSet = forms.modelformset_factory(
+    ImplementationStep, form=StepReportForm, extra=0, edit_only=True
+)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class FilterForm(forms.Form):

@@ -6,7 +6,6 @@ import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from simple_history.utils import update_change_reason
 
 from agreements.models import (
     Agreement,
@@ -91,7 +90,9 @@ def _save_budget(agreement, form):
 
 
 def _save_steps(agreement, steps):
-    goals = {goal.number: goal for goal in agreement.goals.all()}
+    # Fresh from the database: goals added or renumbered by this save count, a prefetched
+    # list would not have them.
+    goals = {goal.number: goal for goal in Goal.objects.filter(agreement=agreement)}
     for form in steps.forms:
         if not form.has_changed() and not form.instance.pk:
             continue
@@ -127,9 +128,12 @@ def save_agreement(form, goals, steps, signatures, user):
     at the version the form was opened with."""
     agreement = form.instance
     creating = agreement.pk is None
+    # The reason goes on the very history record that holds the change.
+    reason = form.cleaned_data.get("change_reason") or ("angelegt" if creating else "bearbeitet")
     if creating:
         agreement = form.save(commit=False)
         agreement.status = AgreementStatus.DRAFT
+        agreement._change_reason = reason
         try:
             with transaction.atomic():
                 agreement.save()
@@ -142,6 +146,7 @@ def save_agreement(form, goals, steps, signatures, user):
         if agreement.status == AgreementStatus.CLOSED:
             raise AgreementRefused("Eine abgeschlossene Vereinbarung wird nicht mehr geändert.")
         claim(agreement, form.cleaned_data["version"])
+        agreement._change_reason = reason
         agreement = form.save()
     _save_budget(agreement, form)
     goals.instance = agreement
@@ -149,10 +154,6 @@ def save_agreement(form, goals, steps, signatures, user):
     _save_steps(agreement, steps)
     signatures.instance = agreement
     signatures.save()
-    # One history record that names the editor and the reason for the whole save.
-    agreement.save()
-    reason = form.cleaned_data.get("change_reason") or ("angelegt" if creating else "bearbeitet")
-    update_change_reason(agreement, reason)
     return agreement
 
 
@@ -199,7 +200,13 @@ def copy_to_next_year(agreement, user):
         },
     )
     copy._change_reason = f"kopiert aus {agreement.year}"
-    copy.save()
+    try:
+        with transaction.atomic():
+            copy.save()
+    except IntegrityError as error:  # a second click that overtook the first
+        raise AgreementRefused(
+            f"Für {agreement.traeger} gibt es {year} bereits eine Zielvereinbarung."
+        ) from error
     ensure_parties(copy)
     for line in agreement.budget_lines.all():
         BudgetLine.objects.create(agreement=copy, kind=line.kind, amount=line.amount)

@@ -1,6 +1,8 @@
 """Agreement pages: list, the agreement as its document and PDF, the one-page editor, copy into
 the next year, status changes, the Jobcenter's step report and the history."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -95,7 +97,7 @@ def _document_context(agreement):
         "signatures": list(agreement.signatures.all()),
         "followup_paragraphs": [
             paragraph.strip()
-            for paragraph in agreement.target_followup.split("\n\n")
+            for paragraph in re.split(r"\r?\n\s*\r?\n", agreement.target_followup)
             if paragraph.strip()
         ],
     }
@@ -280,26 +282,41 @@ def step_report(request, pk):
         goal__agreement=agreement, goal__kind=GoalKind.QUALITATIVE
     ).select_related("goal")
     formset = forms.StepReportFormSet(request.POST or None, queryset=steps, prefix="stand")
-    if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            changed = 0
-            for form in formset.forms:
-                if form.has_changed():
+    version = forms.VersionForm(request.POST or None, initial={"version": agreement.version})
+    conflict = None
+    if request.method == "POST" and formset.is_valid() and version.is_valid():
+        changed = [form for form in formset.forms if form.instance.pk and form.has_changed()]
+        try:
+            with transaction.atomic():
+                if changed:
+                    # Steps are part of the agreement: an editor opened earlier must notice.
+                    services.claim(agreement, version.cleaned_data["version"])
+                for form in changed:
                     step = form.save(commit=False)
                     step.status_updated_at = timezone.now()
                     step._change_reason = "Stand gemeldet"
                     step.save()
-                    changed += 1
-        if changed:
-            messages.success(request, f"Stand von {changed} Umsetzungsschritt(en) gespeichert.")
+        except services.AgreementConflict as error:
+            conflict = error
         else:
-            messages.info(request, "Keine Änderung.")
-        return redirect("agreements:detail", pk)
+            if changed:
+                messages.success(
+                    request, f"Stand von {len(changed)} Umsetzungsschritt(en) gespeichert."
+                )
+            else:
+                messages.info(request, "Keine Änderung.")
+            return redirect("agreements:detail", pk)
     return render(
         request,
         "agreements/steps.html",
-        {"agreement": agreement, "formset": formset, "nav": "agreements"},
-        status=400 if request.method == "POST" else 200,
+        {
+            "agreement": agreement,
+            "formset": formset,
+            "version": version,
+            "conflict": conflict,
+            "nav": "agreements",
+        },
+        status=409 if conflict else (400 if request.method == "POST" else 200),
     )
 
 

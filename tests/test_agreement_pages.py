@@ -271,7 +271,11 @@ def test_jobcenter_reports_step_status_of_its_own_agreement(as_user, heidekreis_
             goal__agreement=agreement, goal__kind=GoalKind.QUALITATIVE
         ).order_by("goal", "order", "pk")
     )
-    data = {"stand-TOTAL_FORMS": len(steps), "stand-INITIAL_FORMS": len(steps)}
+    data = {
+        "stand-TOTAL_FORMS": len(steps),
+        "stand-INITIAL_FORMS": len(steps),
+        "version": agreement.version,
+    }
     for index, each in enumerate(steps):
         data[f"stand-{index}-id"] = each.pk
         data[f"stand-{index}-status"] = each.status
@@ -342,3 +346,112 @@ def test_text_typed_by_users_is_shown_as_text_on_the_page_and_in_the_pdf(
     pdf = client.get(reverse("agreements:pdf", args=[agreement.pk])).content
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
     assert '<script>alert("x")</script> <b>Fett</b>' in " ".join(text.split())
+
+
+def step_report_data(agreement, **changes):
+    steps = list(
+        ImplementationStep.objects.filter(
+            goal__agreement=agreement, goal__kind=GoalKind.QUALITATIVE
+        ).order_by("goal", "order", "pk")
+    )
+    data = {"stand-TOTAL_FORMS": len(steps), "stand-INITIAL_FORMS": len(steps)}
+    data["version"] = agreement.version
+    for index, step in enumerate(steps):
+        data[f"stand-{index}-id"] = step.pk
+        data[f"stand-{index}-status"] = step.status
+        data[f"stand-{index}-status_note"] = step.status_note
+    data.update(changes)
+    return data
+
+
+def test_adding_a_qualitative_goal_with_its_step_to_an_existing_agreement(
+    as_user, ministry_user, agreement
+):
+    data = edit_data(
+        agreement,
+        change_reason="Ergänzung",
+        **{
+            "ziele-5-number": "6",
+            "ziele-5-kind": "qualitative",
+            "ziele-5-title": "Digitalisierung",
+            "schritte-2-goal_number": "6",
+            "schritte-2-text": "Online-Terminbuchung einführen",
+        },
+    )
+    response = as_user(ministry_user).post(reverse("agreements:edit", args=[agreement.pk]), data)
+    assert response.status_code == 302
+    assert agreement.goals.get(number=6).steps.get().text == "Online-Terminbuchung einführen"
+
+
+def test_an_editor_opened_before_a_step_report_does_not_undo_it(
+    client, ministry_user, heidekreis_user, agreement
+):
+    stale = edit_data(agreement, principles="Neuer Text", change_reason="Text")
+    client.force_login(heidekreis_user)
+    report = step_report_data(agreement, **{"stand-0-status": "umgesetzt"})
+    assert client.post(reverse("agreements:steps", args=[agreement.pk]), report).status_code == 302
+    client.force_login(ministry_user)
+    response = client.post(reverse("agreements:edit", args=[agreement.pk]), stale)
+    assert response.status_code == 409
+    assert "Neuer Text" in response.text
+    assert ImplementationStep.objects.filter(status="umgesetzt").count() == 1
+
+
+def test_a_stale_step_report_is_refused_and_keeps_the_input(
+    client, ministry_user, heidekreis_user, agreement
+):
+    client.force_login(heidekreis_user)
+    stale = step_report_data(
+        agreement, **{"stand-0-status": "umgesetzt", "stand-0-status_note": "Mein Bericht"}
+    )
+    client.force_login(ministry_user)
+    client.post(
+        reverse("agreements:edit", args=[agreement.pk]),
+        edit_data(agreement, principles="x", change_reason="y"),
+    )
+    client.force_login(heidekreis_user)
+    response = client.post(reverse("agreements:steps", args=[agreement.pk]), stale)
+    assert response.status_code == 409
+    assert "Mein Bericht" in response.text
+    assert not ImplementationStep.objects.filter(status="umgesetzt").exists()
+
+
+def test_a_tampered_step_report_is_refused_without_an_error_page(
+    as_user, heidekreis_user, agreement, verden
+):
+    foreign = make_agreement(verden)
+    foreign_step = ImplementationStep.objects.filter(goal__agreement=foreign).first()
+    client = as_user(heidekreis_user)
+    url = reverse("agreements:steps", args=[agreement.pk])
+    more_rows = step_report_data(agreement, **{"stand-TOTAL_FORMS": 5})
+    assert client.post(url, more_rows).status_code in (302, 400)
+    other = step_report_data(agreement, **{"stand-0-id": foreign_step.pk})
+    assert client.post(url, other).status_code in (302, 400)
+    foreign_step.refresh_from_db()
+    assert foreign_step.status == "offen"
+    assert ImplementationStep.objects.filter(goal__isnull=True).count() == 0
+
+
+def test_follow_up_paragraphs_typed_in_a_browser_are_numbered(as_user, reader, agreement):
+    agreement.target_followup = "Erster Absatz.\r\n\r\nZweiter Absatz."
+    agreement.save()
+    page = as_user(reader).get(reverse("agreements:detail", args=[agreement.pk])).text
+    assert "(1) Erster Absatz." in page and "(2) Zweiter Absatz." in page
+
+
+def test_the_reason_is_on_the_history_line_of_the_change(as_user, ministry_user, agreement):
+    client = as_user(ministry_user)
+    data = edit_data(agreement, principles="Geändert", change_reason="Nachverhandlung")
+    client.post(reverse("agreements:edit", args=[agreement.pk]), data)
+    record = agreement.history.first()
+    assert record.history_change_reason == "Nachverhandlung"
+    assert record.principles == "Geändert"
+
+
+def test_a_year_out_of_range_is_explained(as_user, ministry_user, verden):
+    data = {"version": "0", "year": "1999", "traeger": str(verden.pk), "title": "x"}
+    data |= {f"{p}-TOTAL_FORMS": "0" for p in ("ziele", "schritte", "unterschriften")}
+    data |= {f"{p}-INITIAL_FORMS": "0" for p in ("ziele", "schritte", "unterschriften")}
+    response = as_user(ministry_user).post(reverse("agreements:create"), data)
+    assert response.status_code == 400
+    assert "Bitte ein Jahr zwischen 2005 und 2100 angeben." in response.text
