@@ -82,7 +82,6 @@ def store_upload(token, details, user_id):
     `details` are the upload's choices (file name, Ladestand as ISO date, Wartezeit, source,
     create_units); `user_id` the uploader. Returns the new delivery's id, or None when the
     file had problems (they are in the status file)."""
-    user = get_user_model().objects.get(pk=user_id)
     base = {"user": user_id, "file_name": details["file_name"]}
     last_write = 0.0
 
@@ -93,10 +92,15 @@ def store_upload(token, details, user_id):
             last_write = now
             write_status(token, **base, state="running", step=step, done=done, total=total)
 
-    progress("Prüfen", 0, 3)
+    # Claim the file first: a second run of the same job (a double click on "Speichern")
+    # finds it gone and leaves the first run's status alone.
+    working = pending_path(token).with_suffix(".working")
     try:
-        data = pending_path(token).read_bytes()
+        os.rename(pending_path(token), working)
     except FileNotFoundError:
+        current = read_status(token) or {}
+        if current.get("state") in ("running", "done"):
+            return current.get("delivery")
         write_status(
             token,
             **base,
@@ -104,7 +108,10 @@ def store_upload(token, details, user_id):
             problems=["Die hochgeladene Datei liegt nicht mehr vor. Bitte erneut hochladen."],
         )
         return None
+    progress("Prüfen", 0, 3)
     try:
+        user = get_user_model().objects.get(pk=user_id)
+        data = working.read_bytes()
         check = imports.check_file(
             data,
             details["file_name"],
@@ -135,7 +142,7 @@ def store_upload(token, details, user_id):
         )
         raise
     finally:
-        pending_path(token).unlink(missing_ok=True)
+        working.unlink(missing_ok=True)
     write_status(
         token,
         **base,

@@ -140,3 +140,19 @@ def test_status_file_is_written_whole(settings, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == [f"{token}.status.json"]
     with pytest.raises(ValueError):
         tasks.status_path("../../etc/passwd")
+
+
+@pytest.mark.django_db
+def test_a_second_run_of_the_same_job_leaves_the_stored_delivery_and_its_status(
+    as_user, heidekreis_user
+):
+    client = as_user(heidekreis_user)
+    token, _ = upload_and_confirm(client)
+    delivery = DataDelivery.objects.get()
+    # As a worker leaves it: the status page still shows the finished job.
+    tasks.write_status(token, user=heidekreis_user.pk, state="done", delivery=delivery.pk)
+    details = {"file_name": "lang_semikolon.csv", "ladestand": "2020-03-17"}
+    again = tasks.store_upload.func(token, details, heidekreis_user.pk)
+    assert again == delivery.pk
+    assert tasks.read_status(token)["state"] == "done"
+    assert DataDelivery.objects.count() == 1
