@@ -6,6 +6,7 @@ Ministries and readers see everything. A Jobcenter user asking for the overview 
 comparison is sent to its own Landkreis' page; another Landkreis' page answers 404.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
@@ -13,14 +14,16 @@ from urllib.parse import urlencode
 from django import forms
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from agreements import dashboards, exports
-from agreements.models import Agreement
+from agreements.models import Agreement, Goal
 from indicators.models import DataDelivery
 from zielsteuerung import access, formats
 from zielsteuerung.models import Organisation
@@ -122,6 +125,9 @@ def _agreement_years(agreements):
 SORT_FIELDS = ("landkreis", "schluessel", "monat")
 
 
+# The rendered overview table is cached under what it depends on (see _overview_key).
+OVERVIEW_CACHE_SECONDS = 10 * 60
+
 AGREEMENT_TEXTS = [
     "preamble",
     "principles",
@@ -154,33 +160,66 @@ def overview(request):
         ),
         newest_label="je Landkreis der neueste",
     )
-    # The overview needs no agreement texts; 104 agreements' texts are about a megabyte.
-    agreements = visible.for_year(selection.year).select_related("traeger").defer(*AGREEMENT_TEXTS)
-    overview = dashboards.build_overview(
-        agreements,
-        selection.year,
-        month=selection.month,
-        delivery=selection.delivery,
-        sort=request.GET.get("sort", "landkreis"),
-    )
-    response = _download(
-        request, dashboards.overview_table(overview), f"uebersicht-{selection.year}"
-    )
-    if response:
-        return response
-    links = _sort_links(selection, overview)
-    context.update(
-        {
-            "selection": selection,
-            "form": selection.form,
-            "overview": overview,
-            "sort_links": links,
-            "column_links": [(column, links[column.key]) for column in overview.columns],
-            "traeger_query": selection.query(),
-            "download_query": selection.query(sort=overview.sort),
-        }
-    )
+    sort = request.GET.get("sort", "landkreis")
+    file_format = request.GET.get("format")
+    key = None if file_format else _overview_key(selection, sort, years)
+    main = cache.get(key) if key else None
+    if main is None:
+        # The overview needs no agreement texts; 104 agreements' texts are about a megabyte.
+        agreements = (
+            visible.for_year(selection.year).select_related("traeger").defer(*AGREEMENT_TEXTS)
+        )
+        overview = dashboards.build_overview(
+            agreements,
+            selection.year,
+            month=selection.month,
+            delivery=selection.delivery,
+            sort=sort,
+        )
+        response = _download(
+            request, dashboards.overview_table(overview), f"uebersicht-{selection.year}"
+        )
+        if response:
+            return response
+        links = _sort_links(selection, overview)
+        main = render_to_string(
+            "dashboards/_overview_main.html",
+            {
+                "selection": selection,
+                "years": years,
+                "overview": overview,
+                "sort_links": links,
+                "column_links": [(column, links[column.key]) for column in overview.columns],
+                "traeger_query": selection.query(),
+                "download_query": selection.query(sort=overview.sort),
+            },
+            request=request,
+        )
+        if key:
+            cache.set(key, main, OVERVIEW_CACHE_SECONDS)
+    context.update({"selection": selection, "form": selection.form, "overview_main": main})
     return render(request, "dashboards/overview.html", context)
+
+
+def _overview_key(selection, sort, years):
+    """What the overview table depends on, read in three small queries: the selection, the
+    newest delivery (deliveries never change), and the newest recorded change of any
+    agreement or goal (django-simple-history records every save and delete). Names of
+    Landkreise and indicators are only changed by administrators; the cache's lifetime
+    bounds how long such a change takes to show."""
+    newest = DataDelivery.objects.order_by("-pk").values_list("pk", "created_at").first()
+    agreements = Agreement.history.aggregate(at=Max("history_date"), n=Max("history_id"))
+    goals = Goal.history.aggregate(at=Max("history_date"), n=Max("history_id"))
+    parts = [
+        selection.query(sort=sort),
+        ",".join(map(str, years)),
+        newest,
+        agreements["at"],
+        agreements["n"],
+        goals["at"],
+        goals["n"],
+    ]
+    return "zs-overview-v1:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _sort_links(selection, overview):
