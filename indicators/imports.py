@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import chain, islice, repeat
+from itertools import chain, compress, islice, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -125,6 +125,7 @@ class Problem:
     sheet: str | None = None
     more_lines: tuple[int, ...] = ()
     order: tuple = field(default=(), compare=False, repr=False)
+    hint: bool = False  # advice on how to mend other problems, not a problem to count
 
     def __str__(self):
         where = []
@@ -209,6 +210,10 @@ class ImportCheck:
     @property
     def ok(self):
         return not self.problems and self.value_count > 0
+
+    @property
+    def error_count(self):
+        return sum(not problem.hint for problem in self.problems)
 
     @property
     def value_count(self):
@@ -1034,7 +1039,7 @@ def check_file(
         return check
     _Checker(check, sheets, codes, user, create_units, progress).run()
     if check.unknown_units and unknown_hint:
-        check.problems.append(Problem(unknown_hint, order=(99, 0, 0)))
+        check.problems.append(Problem(unknown_hint, order=(99, 0, 0), hint=True))
     check.problems.sort(key=lambda p: p.order)
     return check
 
@@ -1063,6 +1068,8 @@ class _Checker:
         self.indicator_ranks = {}
         self.skipped = 0
         self._units = None
+        self.number_style = "german"  # or "plain", as read_numbers decides for the file
+        self.number_example = None
 
     def problem(self, message, block=None, row=None, column=None, more_rows=()):
         sheet = block.sheet if block else None
@@ -1221,8 +1228,10 @@ class _Checker:
             )
         elif plain_at is not None:
             block, row = plain_at
+            self.number_style = "plain"
+            self.number_example = _shown(block.values[row])
             self.check.notes.append(
-                f"Zahlen mit Dezimalpunkt gelesen (wie „{_shown(block.values[row])}“)."
+                f"Zahlen mit Dezimalpunkt gelesen (wie „{self.number_example}“)."
             )
         rounded = 0
         result = []
@@ -1477,7 +1486,7 @@ class _Checker:
                 parts[name].append(column)
             values.extend(block_values)
         columns = {name: np.concatenate(arrays) for name, arrays in parts.items()}
-        self.negative_counts(blocks, columns, values)
+        self.count_problems(blocks, columns, values)
         valid = (
             (columns["unit"] >= 0)
             & (columns["code"] >= 0)
@@ -1505,25 +1514,44 @@ class _Checker:
         check.sex_column = columns["sex"]
         check.value_column = values
 
-    def negative_counts(self, blocks, columns, values):
-        counts = {r for r, ref in enumerate(self.check.indicators) if ref.unit in COUNT_UNITS}
-        if not counts or "-" not in "".join(filter(None, values)):
+    def count_problems(self, blocks, columns, values):
+        """Counts (Personen, Anzahl) are whole and not negative: `-3` is refused, and so is
+        `6.100` read as 6,1 in a file whose numbers have a decimal point."""
+        counts = [r for r, ref in enumerate(self.check.indicators) if ref.unit in COUNT_UNITS]
+        if not counts:
             return
-        for position, value in enumerate(values):
-            if not value or value[0] != "-" or int(columns["code"][position]) not in counts:
+        is_count = np.isin(columns["code"], counts)
+        texts = "".join(filter(None, compress(values, is_count)))
+        if "-" not in texts and "." not in texts:  # the common case: whole, positive counts
+            return
+        for position in np.flatnonzero(is_count).tolist():
+            value = values[position]
+            if not value:
                 continue
-            if Decimal(value) == 0:
+            fraction = value.partition(".")[2].rstrip("0")
+            negative = value[0] == "-" and Decimal(value) != 0
+            if not negative and not fraction:
                 continue
             block = blocks[int(columns["block"][position])]
             row = int(columns["row"][position])
             code = self.check.indicators[int(columns["code"][position])].code
-            self.problem(
-                f"„{_shown(block.values[row])}“ ist negativ; {code} ist eine Anzahl und kann "
-                "nicht negativ sein.",
-                block,
-                row,
-                block.column,
-            )
+            shown = _shown(block.values[row])
+            if negative:
+                message = (
+                    f"„{shown}“ ist negativ; {code} ist eine Anzahl und kann nicht negativ sein."
+                )
+            else:
+                read = formats.number(Decimal(value), len(fraction))
+                message = f"„{shown}“ ist keine ganze Zahl; {code} ist eine Anzahl."
+                if read != shown:
+                    message = f"„{shown}“ wurde als {read} gelesen, keine ganze Zahl; {code} ist eine Anzahl."
+                if self.number_style == "plain" and "." in shown:
+                    message += (
+                        " Die Datei wurde mit Dezimalpunkt gelesen (wie "
+                        f"„{self.number_example}“); ist der Punkt ein Tausenderpunkt, schreiben "
+                        "Sie die Zahlen bitte einheitlich."
+                    )
+            self.problem(message, block, row, block.column)
 
     def repeated_cells(self, blocks, columns, values):
         """The same cell (unit, code, month, sex) twice: stored once when the values are

@@ -261,7 +261,7 @@ def _preview_page(request, check, details, token):
             "details": details,
             "source_label": DeliverySource(details["source"]).label,
             "problems": [str(p) for p in check.problems[:SHOWN_PROBLEMS]],
-            "more_problems": max(0, len(check.problems) - SHOWN_PROBLEMS),
+            "more_problems": max(0, check.error_count - SHOWN_PROBLEMS),
             "summary": summary,
             "code_totals": _code_totals(summary),
             "confirm_form": ConfirmForm(initial={"token": token}) if token else None,

@@ -179,6 +179,41 @@ def test_negative_changes_in_percent_are_fine_but_negative_counts_are_not():
     ]
 
 
+def test_a_thousands_dot_read_as_decimal_point_in_a_count_is_refused():
+    """`6.100` in a file of plain numbers would be 6,1 persons: refused, with the reason."""
+    result = check_text(
+        "traeger;kennzahl;monat;wert\n03358;ELB;2020-01;6.100\n03358;LLU;2020-01;3400000.50\n"
+    )
+    assert [str(p) for p in result.problems] == [
+        "Zeile 2, Spalte „wert“: „6.100“ wurde als 6,1 gelesen, keine ganze Zahl; ELB ist eine "
+        "Anzahl. Die Datei wurde mit Dezimalpunkt gelesen (wie „3400000.50“); ist der Punkt ein "
+        "Tausenderpunkt, schreiben Sie die Zahlen bitte einheitlich."
+    ]
+    assert result.value_count == 0 or not result.ok
+
+
+def test_counts_must_be_whole_but_money_and_quotas_may_have_decimals():
+    result = check_text(
+        "traeger;kennzahl;monat;wert\n03358;INT;2020-01;1,5\n03358;LLU;2020-01;3,5\n"
+        "03358;K2;2020-01;2,25\n03358;ELB;2020-01;6.100\n"
+    )
+    assert [str(p) for p in result.problems] == [
+        "Zeile 2, Spalte „wert“: „1,5“ ist keine ganze Zahl; INT ist eine Anzahl."
+    ]
+    whole = check_text("traeger;kennzahl;monat;wert\n03358;ELB;2020-01;6.100\n")
+    assert [cell[4] for cell in whole.cells()] == [Decimal("6100")]
+
+
+def test_the_advice_after_unknown_keys_is_not_counted_as_an_error():
+    result = check_text(
+        "traeger;kennzahl;monat;wert\n03101;ELB;2020-01;5\n03241;ELB;2020-01;6\n",
+        unknown_hint="So geht es.",
+    )
+    assert [str(p) for p in result.problems][-1] == "So geht es."
+    assert len(result.problems) == 3
+    assert result.error_count == 2
+
+
 @pytest.mark.parametrize("mark", ["", "*", ".", "x", "-", "–"])
 def test_empty_cells_and_statistical_marks_store_nothing(mark):
     result = check_text(
@@ -249,9 +284,9 @@ def test_one_problem_per_unknown_value_lists_its_lines():
 
 def test_windows_1252_with_umlauts_in_header_and_months():
     result = check_text(
-        "Träger;Kennzahl;Monat;Wert\n03358;ELB;März 2020;1.234,5\n", encoding="cp1252"
+        "Träger;Kennzahl;Monat;Wert\n03358;LLU;März 2020;1.234,5\n", encoding="cp1252"
     )
-    assert result.cells() == [("03358", "ELB", date(2020, 3, 1), "g", Decimal("1234.5"))]
+    assert result.cells() == [("03358", "LLU", date(2020, 3, 1), "g", Decimal("1234.5"))]
     assert "Zeichensatz Windows-1252, Trennzeichen Semikolon." in result.notes
 
 
@@ -262,7 +297,7 @@ def test_excel_cells_keep_their_exact_values():
             [
                 ["traeger", "kennzahl", "monat", "wert"],
                 [3358, "K2", datetime(2020, 1, 31), 5.569620253],
-                ["03358", "ELB", 43831, 1.234],  # Excel serial date; a number is no thousands
+                ["03358", "LLU", 43831, 1.234],  # Excel serial date; a number is no thousands
                 ["03358", "INT", "Feb 2020", "1.234"],  # … but text is read like a CSV cell
             ],
         )
@@ -270,7 +305,7 @@ def test_excel_cells_keep_their_exact_values():
     result = imports.check_file(data, "daten.xlsx", ladestand=LADESTAND)
     assert result.cells() == [
         ("03358", "K2", date(2020, 1, 1), "g", Decimal("5.5696")),
-        ("03358", "ELB", date(2020, 1, 1), "g", Decimal("1.234")),
+        ("03358", "LLU", date(2020, 1, 1), "g", Decimal("1.234")),
         ("03358", "INT", date(2020, 2, 1), "g", Decimal("1234")),
     ]
 

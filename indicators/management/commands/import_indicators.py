@@ -81,7 +81,10 @@ class Command(BaseCommand):
         if not check.ok:
             if progress:
                 progress.done()
-            self.fail([str(problem) for problem in check.problems] or ["Keine Werte."])
+            self.fail(
+                [str(problem) for problem in check.problems] or ["Keine Werte."],
+                count=check.error_count or 1,
+            )
         waiting_label = "ohne Wartezeit" if waiting == 0 else f"Wartezeit {waiting}"
         new_units = check.new_units
         created = f"; {len(new_units)} neue Vergleichseinheiten" if new_units else ""
@@ -105,10 +108,11 @@ class Command(BaseCommand):
             f"{check.describe()}{created} (Lieferung {delivery.pk})."
         )
 
-    def fail(self, lines):
+    def fail(self, lines, count=None):
         for line in lines:
             self.stderr.write(line)
-        self.stderr.write(f"{formats.number(len(lines))} Fehler – nichts gespeichert.")
+        count = len(lines) if count is None else count
+        self.stderr.write(f"{formats.number(count)} Fehler – nichts gespeichert.")
         sys.exit(1)
 
 
