@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 
+from indicators.management.commands.import_indicators import Progress
 from indicators.models import DataDelivery, Value
 from zielsteuerung.models import Organisation
 
@@ -149,3 +151,15 @@ def test_progress_bar_only_on_a_terminal():
     assert "100%" in terminal.getvalue()
     _, err = run(CORPUS / "lang_tabulator.txt", "--ladestand", "2020-03-17")
     assert err == ""
+
+
+def test_the_progress_bar_is_not_styled_as_an_error():
+    stream = OutputWrapper(Terminal())
+    stream.style_func = lambda text: f"<Fehlerfarbe>{text}</Fehlerfarbe>"
+    progress = Progress(stream)
+    progress("Prüfen", 1, 2)
+    progress.done()
+    stream.write("3 Fehler – nichts gespeichert.")
+    output = stream._out.getvalue()
+    assert "Prüfen" in output and "50%" in output
+    assert output.count("<Fehlerfarbe>") == 1  # only the error line

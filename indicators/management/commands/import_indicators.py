@@ -116,8 +116,13 @@ class Command(BaseCommand):
         sys.exit(1)
 
 
+def _plain(text):
+    return text
+
+
 class Progress:
-    """A one-line progress bar on a terminal (stderr): phase, bar, percent."""
+    """A one-line progress bar on a terminal (stderr): phase, bar, percent, in the terminal's
+    plain colour (Django styles stderr as errors)."""
 
     width = 30
 
@@ -130,11 +135,11 @@ class Progress:
         filled = int(share * self.width)
         line = f"\r{phase:<10} [{'#' * filled}{'.' * (self.width - filled)}] {share:4.0%}"
         if line != self.last:
-            self.stream.write(line, ending="")
+            self.stream.write(line, style_func=_plain, ending="")
             self.stream.flush()
             self.last = line
 
     def done(self):
         if self.last is not None:
-            self.stream.write("\r" + " " * len(self.last) + "\r", ending="")
+            self.stream.write("\r" + " " * len(self.last) + "\r", style_func=_plain, ending="")
             self.last = None
