@@ -58,7 +58,7 @@ UNIT_KEY_HEADERS = _words(
     "regionalschluessel kreiskennziffer kennung ags jcid jobcenterid jobcenternr "
     "jobcenternummer traegernr traegernummer kreisnr kreisnummer"
 )
-UNIT_HEADERS = _words("traeger jobcenter landkreis kreis zkt einheit region")
+UNIT_HEADERS = _words("traeger trager jobcenter landkreis kreis zkt einheit region")
 NAME_HEADERS = _words("name bezeichnung jobcentername traegername kreisname landkreisname")
 ROLE_HEADERS = {
     "code": _words("kennzahl code kennzahlcode kz kennziffer indikator merkmal"),
@@ -780,7 +780,28 @@ def _no_header_problem(rows, line_numbers, codes, sheet=None):
     )
     if found:
         message += f" Erkannt in Zeile {line_numbers[best]}: {', '.join(found)}."
+        missing = _missing_columns(roles)
+        if missing:
+            message += f" Es fehlt: {missing}."
     return Problem(message, sheet=sheet)
+
+
+def _missing_columns(roles):
+    """What a header row lacks when it lacks one thing only, in the words of the message above
+    (when more is missing, the row is probably no header, and the message says enough)."""
+    missing = []
+    if "unit" not in roles and "unit_key" not in roles:
+        missing.append("die Spalte „traeger“")
+    if "month" not in roles:
+        missing.append("die Spalte „monat“")
+    if not any(isinstance(r, Indicator) for r in roles):
+        if "code" in roles and "value" not in roles:
+            missing.append("die Spalte „wert“")
+        elif "value" in roles and "code" not in roles:
+            missing.append("die Spalte „kennzahl“")
+        elif "code" not in roles:
+            missing.append("„kennzahl“ und „wert“ oder eine Spalte je Kennzahl")
+    return missing[0] if len(missing) == 1 else ""
 
 
 def _layout(header, codes, columns):

@@ -53,6 +53,7 @@ def xlsx(*sheets):
         "Kreisschlüssel;Code;Berichts-Monat;Wert (Anzahl)",
         "Jobcenter;Kennzahl;Monat;Wert",
         "Kreisschluessel;Jobcenter;Kennzahl;Monat;Wert",
+        "Trager;Kennzahl;Monat;Wert",
     ],
 )
 def test_header_names_are_matched_regardless_of_case_spaces_and_umlaut_spelling(header):
@@ -331,6 +332,22 @@ def test_the_same_cell_on_two_sheets_with_different_values_is_refused():
         "Blatt „Breit“, Zeile 2, Spalte „ELB“: Den Wert für 03358 ELB Januar 2020 (gesamt) gibt "
         "es schon in Zeile 2 auf Blatt „Lang“ mit „5950“, hier aber „5960“."
     ]
+
+
+@pytest.mark.parametrize(
+    ("header", "missing"),
+    [
+        ("traeger;kennzahl;wert", "die Spalte „monat“"),
+        ("traeger;monat;wert", "die Spalte „kennzahl“"),
+        ("kennzahl;monat;wert", "die Spalte „traeger“"),
+        ("traeger;monat;bemerkung", "„kennzahl“ und „wert“ oder eine Spalte je Kennzahl"),
+    ],
+)
+def test_a_header_that_comes_close_names_the_missing_column(header, missing):
+    result = check_text(f"{header}\n03358;ELB;5\n")
+    [problem] = result.problems
+    assert str(problem).startswith("Keine Kopfzeile gefunden.")
+    assert str(problem).endswith(f"Es fehlt: {missing}.")
 
 
 def test_header_and_layout_conflicts_are_explained():
