@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from zielsteuerung import views
+from agreements import start
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", start.home, name="home"),
     path(
         "anmelden/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

@@ -1,0 +1,66 @@
+"""The start page: what concerns the user. Ministries and readers see every Landkreis for one
+agreement year, with or without an agreement; a Jobcenter sees its own agreements."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from agreements.models import Agreement, AgreementStatus
+from zielsteuerung import access
+from zielsteuerung.models import Organisation, OrganisationKind
+
+
+def default_year(agreements):
+    """The newest year with an agreement beyond the draft stage: copying this year's
+    agreements into the next year must not empty the start page. Without one, the newest."""
+    settled = [a.year for a in agreements if a.status != AgreementStatus.DRAFT]
+    years = settled or [a.year for a in agreements]
+    return max(years, default=None)
+
+
+def _chosen_year(request, years, fallback):
+    text = request.GET.get("jahr", "")
+    if text.isdigit() and int(text) in years:
+        return int(text)
+    return fallback
+
+
+@login_required
+@require_GET
+def home(request):
+    user = request.user
+    agreements = list(
+        Agreement.objects.visible_to(user)
+        .select_related("traeger")
+        .only("pk", "year", "status", "is_demo", "traeger__name", "traeger__key")
+        .order_by("-year", "traeger__name")
+    )
+    years = sorted({a.year for a in agreements}, reverse=True)
+    year = _chosen_year(request, years, default_year(agreements))
+    context = {
+        "year": year,
+        "years": years,
+        "traeger": access.traeger_of(user),
+        "can_edit": access.is_ministry(user),
+    }
+    if access.sees_all(user):
+        context["rows"] = _all_landkreise(agreements, year)
+        context["missing"] = sum(row["agreement"] is None for row in context["rows"])
+    else:
+        context["agreements"] = [a for a in agreements if a.year == year]
+        context["older_agreements"] = [a for a in agreements if a.year != year]
+    return render(request, "home.html", context)
+
+
+def _all_landkreise(agreements, year):
+    """A row per zkT Landkreis: its agreement of `year`, or the previous year's to copy from."""
+    of_year = {a.traeger_id: a for a in agreements if a.year == year}
+    previous = {a.traeger_id: a for a in agreements if year is not None and a.year == year - 1}
+    return [
+        {
+            "traeger": traeger,
+            "agreement": of_year.get(traeger.pk),
+            "previous": previous.get(traeger.pk),
+        }
+        for traeger in Organisation.objects.filter(kind=OrganisationKind.TRAEGER).order_by("name")
+    ]
