@@ -308,6 +308,7 @@ def traeger(request, key):
             )
             if deliveries
             else dashboards.basis_text(None, [], year=agreement.year),
+            "demo_label": dashboards.demo_label(deliveries),
             "qualitative_goals": dashboards.qualitative_goals(agreement),
             "budget_lines": lines,
             "budget_total": total,

@@ -92,6 +92,15 @@ def target_text(goal):
     return f"höchstens {text}" if goal.target_type == TargetType.CEILING else text
 
 
+def demo_label(deliveries):
+    """`Demodaten` when the figures shown come from demo deliveries, `teilweise Demodaten` when
+    some do, else empty. `deliveries`: the delivery of each row (None where a row has none)."""
+    flags = {d.is_demo for d in deliveries if d is not None}
+    if flags == {True}:
+        return "Demodaten"
+    return "teilweise Demodaten" if True in flags else ""
+
+
 def basis_labels(code):
     return BASIS_LABELS.get(code, ("Zähler", "Nenner"))
 
@@ -103,6 +112,54 @@ def delivery_text(delivery):
 
 def _newest(delivery):
     return (delivery.ladestand, delivery.waiting_months, delivery.created_at, delivery.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Download cells: the figures of the page as numbers, rounded as the page shows them
+
+
+@dataclass(frozen=True)
+class Percent(Number):
+    """A figure already in percent (5.57 for `5,57 %`): a number in CSV and XLSX, shown in XLSX
+    with a `%` sign but not scaled, as a signed change (`+3,1 %`) when `sign` is set; the
+    exporter takes the format from `number_format`."""
+
+    sign: bool = False
+
+    @property
+    def number_format(self):
+        digits = "#,##0" + ("." + "0" * self.places if self.places else "")
+        shown = f'{digits}" %"'
+        if self.sign:
+            return f'"+"{shown};"{formats.MINUS}"{shown};{shown}'
+        return f'{shown};"{formats.MINUS}"{shown}'
+
+
+def jfw_cell(value, unit):
+    """A JFW (or target path) in its indicator's unit, rounded as on the pages."""
+    if value is None:
+        return None
+    places = jfw_places(unit)
+    return Percent(value, places) if unit == Unit.PERCENT else Number(value, places)
+
+
+def change_cell(value):
+    """A change against the previous year: `+8,7 %` on the page, 8.7 in the download."""
+    return None if value is None else Percent(value, 1, sign=True)
+
+
+def target_cell(goal):
+    """A quantitative goal's agreed target as on the pages (`+3,1 %`, `Quote 31,1 %`)."""
+    if goal.kind != GoalKind.QUANTITATIVE or goal.target_value is None:
+        return None
+    value = goal.target_value
+    return Percent(value, target_places(value), sign=goal.target_type != TargetType.QUOTA)
+
+
+def target_kind(goal):
+    if goal.kind != GoalKind.QUANTITATIVE or goal.target_value is None:
+        return "Monitoring"
+    return goal.get_target_type_display()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,6 +321,7 @@ class Overview:
     basis_text: str
     newest_month: date | None = None
     sort: str = "landkreis"
+    demo_label: str = ""
 
     @property
     def has_data(self):
@@ -347,15 +405,15 @@ def build_overview(agreements, year, *, month=None, delivery=None, sort="landkre
     )
     for row in rows:
         row.ordered_cells = row.cell_list(ordered_columns)
+    shown = [row.delivery for row in rows if row.cells]
     overview = Overview(
         year=year,
         month=reporting_month,
         rows=rows,
         columns=ordered_columns,
-        basis_text=basis_text(
-            reporting_month, [row.delivery for row in rows if row.cells], year=year
-        ),
+        basis_text=basis_text(reporting_month, shown, year=year),
         newest_month=latest_overall,
+        demo_label=demo_label(shown),
     )
     sort_overview(overview, sort)
     return overview
@@ -437,11 +495,11 @@ def overview_table(overview):
                 continue
             a = cell.attainment
             values += [
-                a.jfw,
-                a.jfw_previous_year,
-                a.change_percent,
-                cell.goal.target_value if cell.goal.kind == GoalKind.QUANTITATIVE else None,
-                a.target_path,
+                jfw_cell(a.jfw, cell.unit),
+                jfw_cell(a.jfw_previous_year, cell.unit),
+                change_cell(a.change_percent),
+                target_cell(cell.goal),
+                jfw_cell(a.target_path, cell.unit),
                 cell.verdict_label,
             ]
         table.rows.append(values)
@@ -573,13 +631,14 @@ def landkreis_table(agreement, panels):
     table = Table(
         title=f"{agreement.traeger.key} {year}",
         columns=[
-            Column("Ziel", 0),
+            Column("Ziel Nr.", 0),
             Column("Kennzahl"),
             Column("Monat"),
             Column(f"JFW {year}"),
             Column(f"JFW {year - 1}"),
             Column("Veränderung (%)", 1),
-            Column("Ziel"),
+            Column("Ziel (%)"),
+            Column("Zielart"),
             Column("Zielpfad"),
             Column("Bewertung"),
             Column("Zähler (absolut)"),
@@ -590,7 +649,7 @@ def landkreis_table(agreement, panels):
         ],
     )
     for panel in panels:
-        places = jfw_places(panel.cell.unit)
+        unit = panel.cell.unit
         delivery = panel.cell.attainment.delivery
         for row in panel.shown_months:
             table.rows.append(
@@ -598,13 +657,12 @@ def landkreis_table(agreement, panels):
                     panel.goal.number,
                     panel.cell.attainment.indicator_code,
                     formats.month_name(row.month),
-                    Number(row.jfw, places) if row.jfw is not None else None,
-                    Number(row.jfw_previous_year, places)
-                    if row.jfw_previous_year is not None
-                    else None,
-                    row.change_percent,
-                    panel.cell.target_text,
-                    Number(row.target_path, places) if row.target_path is not None else None,
+                    jfw_cell(row.jfw, unit),
+                    jfw_cell(row.jfw_previous_year, unit),
+                    change_cell(row.change_percent),
+                    target_cell(panel.goal),
+                    target_kind(panel.goal),
+                    jfw_cell(row.target_path, unit),
                     row.verdict_label,
                     Number(row.numerator, 0) if row.numerator is not None else None,
                     Number(row.denominator, 1) if row.denominator is not None else None,
@@ -647,6 +705,7 @@ class Comparison:
     rows: list = field(default_factory=list)  # ranked, best first
     without_value: list = field(default_factory=list)
     basis_text: str = ""
+    demo_label: str = ""
 
     @property
     def ranks_quota(self):
@@ -775,14 +834,20 @@ def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=N
         year=year,
         unit_word=("Träger", "Träger"),
     )
+    result.demo_label = demo_label(chosen.values())
     return result
 
 
 def comparison_table(comparison):
     code = comparison.indicator.code
     year = comparison.year
-    unit = UNIT_LABELS.get(jfw_unit(code), "")
-    places = jfw_places(jfw_unit(code))
+    jfw_kind = jfw_unit(code)
+    unit = UNIT_LABELS.get(jfw_kind, "")
+    places = jfw_places(jfw_kind)
+    if comparison.ranks_quota:
+        target_header = f"Vereinbartes Ziel: Zielpfad {formats.month_name(comparison.month)} (%)"
+    else:
+        target_header = "Vereinbartes Ziel: Veränderung (%)"
     table = Table(
         title=f"Vergleich {code} {year}",
         columns=[
@@ -792,7 +857,7 @@ def comparison_table(comparison):
             Column(f"{code} JFW {year} ({unit})", places),
             Column(f"{code} JFW {year - 1} ({unit})", places),
             Column("Veränderung (%)", 1),
-            Column("Vereinbartes Ziel"),
+            Column(target_header),
             Column("Bewertung"),
             Column("Ladestand"),
         ],
@@ -803,10 +868,10 @@ def comparison_table(comparison):
                 row.rank,
                 row.unit.key,
                 row.unit.name,
-                row.jfw,
-                row.jfw_previous_year,
-                row.change_percent,
-                target_text(row.goal) if row.goal else "",
+                jfw_cell(row.jfw, jfw_kind),
+                jfw_cell(row.jfw_previous_year, jfw_kind),
+                change_cell(row.change_percent),
+                _comparison_target(comparison, row),
                 row.verdict.label_for(comparison.month) if row.verdict else "",
                 row.delivery.ladestand if row.delivery else None,
             ]
@@ -814,8 +879,22 @@ def comparison_table(comparison):
     return table
 
 
+def _comparison_target(comparison, row):
+    """The marker of the page: the target path of a quota (`15,02 % (Zielpfad)`), else the
+    agreed change (`−1,5 %`)."""
+    if row.goal is None or row.target is None:
+        return None
+    if comparison.ranks_quota:
+        return Percent(row.target, 2)
+    return Percent(row.target, 1, sign=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Revisions: one Landkreis and month across deliveries
+
+
+# The difference of a revised JFW, after the sign and number: a quota moves by points.
+DIFFERENCE_SUFFIX = {Unit.PERCENT: "\u00a0%-Punkte", Unit.EUR: "\u00a0Euro"}
 
 
 @dataclass(frozen=True)
@@ -824,9 +903,12 @@ class RevisionCell:
     previous: Decimal | None  # the same figure in the delivery before; None if none had it
     places: int
     first: bool  # the first delivery that holds the figure
+    unit: str | None = None  # a JFW's unit: formatted as on the Landkreis page
 
     @property
     def text(self):
+        if self.unit is not None:
+            return format_jfw(self.value, self.unit)
         return formats.number(self.value, self.places)
 
     @property
@@ -842,7 +924,13 @@ class RevisionCell:
     def difference_text(self):
         if not self.changed:
             return ""
-        return formats.number(self.value - self.previous, self.places, sign=True)
+        suffix = DIFFERENCE_SUFFIX.get(self.unit, "")
+        difference = self.value - self.previous
+        step = Decimal(1).scaleb(-self.places)
+        if abs(difference) < step / 2:
+            # A revision below the shown precision is still one: say so instead of `+0,00`.
+            return f"um weniger als {formats.number(step, self.places)}{suffix}"
+        return formats.number(difference, self.places, sign=True) + suffix
 
 
 @dataclass
@@ -867,13 +955,18 @@ class Revisions:
         )
 
 
-def _revision_rows(deliveries, figures, places):
+def _revision_rows(deliveries, figures, places, units=None):
     rows, last = [], [None] * len(places)
     seen = [False] * len(places)
+    units = units or [None] * len(places)
     for delivery in deliveries:
         cells = []
         for index, value in enumerate(figures[delivery.pk]):
-            cells.append(RevisionCell(value, last[index], places[index], first=not seen[index]))
+            cells.append(
+                RevisionCell(
+                    value, last[index], places[index], first=not seen[index], unit=units[index]
+                )
+            )
             if value is not None:
                 last[index], seen[index] = value, True
         rows.append(RevisionRow(delivery, cells))
@@ -909,14 +1002,16 @@ def build_revisions(unit, month, deliveries):
         for d in ordered
     }
     base_places = [2 if i.unit == Unit.EUR else 0 for i in base]
-    jfw_places_list = [4 if jfw_unit(i.code) == Unit.PERCENT else 2 for i in jfw_indicators]
+    jfw_units = [jfw_unit(i.code) for i in jfw_indicators]
     return Revisions(
         unit=unit,
         month=month,
         base_indicators=base,
         jfw_indicators=jfw_indicators,
         base_rows=_revision_rows(ordered, base_figures, base_places),
-        jfw_rows=_revision_rows(ordered, jfw_figures, jfw_places_list),
+        jfw_rows=_revision_rows(
+            ordered, jfw_figures, [jfw_places(u) for u in jfw_units], jfw_units
+        ),
     )
 
 
@@ -936,6 +1031,6 @@ def revisions_table(revisions):
         table.rows.append(
             [delivery.ladestand, delivery.waiting_months, delivery.get_source_display()]
             + [_number(cell) for cell in base_row.cells]
-            + [_number(cell) for cell in jfw_row.cells]
+            + [jfw_cell(cell.value, cell.unit) for cell in jfw_row.cells]
         )
     return table

@@ -38,6 +38,10 @@ class Number:
     value: int | float | Decimal
     places: int
 
+    @property
+    def number_format(self):
+        return _number_format(self.places)
+
 
 @dataclass
 class Table:
@@ -121,15 +125,16 @@ def xlsx_bytes(table):
         ):
             cell = sheet.cell(row=row_number, column=column_number)
             places = column.places
+            number_format = None
             if isinstance(value, Number):
-                value, places = value.value, value.places
+                value, places, number_format = value.value, value.places, value.number_format
             if value is None:
                 continue
             if isinstance(value, bool):
                 cell.value = "ja" if value else "nein"
             elif _is_number(value):
                 cell.value = _rounded(value, places)
-                cell.number_format = _number_format(places)
+                cell.number_format = number_format or _number_format(places)
             elif isinstance(value, datetime):
                 cell.value = value.replace(tzinfo=None)
                 cell.number_format = "DD.MM.YYYY HH:MM"

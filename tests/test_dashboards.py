@@ -270,7 +270,7 @@ def test_overview_downloads_as_csv_with_the_figures_shown(as_user, ministry_user
     assert heidekreis["Landkreis"] == "Landkreis Heidekreis"
     assert heidekreis["K2 JFW 2020 (%)"] == "5,57"
     assert heidekreis["K2 Veränderung (%)"] == "8,7"
-    assert heidekreis["K2 Ziel (%)"] == "3,10"
+    assert heidekreis["K2 Ziel (%)"] == "3,1"  # as the page shows it: `+3,1 %`
     assert heidekreis["K2 Bewertung"] == "auf Zielkurs"
     assert heidekreis["K1 JFW 2020 (Euro)"] == "6740000"
     assert heidekreis["K3 JFW 2019 (Personen)"] == "3995"
@@ -314,7 +314,8 @@ def test_landkreis_csv_lists_every_month_with_figures(as_user, heidekreis_user, 
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     k3 = [row for row in rows if row["Kennzahl"] == "K3"]
     assert [row["Monat"] for row in k3[:2]] == ["Januar 2020", "Februar 2020"]
-    assert k3[1]["JFW 2020"] == "3910" and k3[1]["Ziel"] == "−1,5 %"
+    assert k3[1]["JFW 2020"] == "3910" and k3[1]["Ziel (%)"] == "-1,5"
+    assert k3[1]["Zielart"] == "Veränderung zum Vorjahr (%)"
 
 
 # --- indicator comparison ------------------------------------------------------------------------
@@ -363,7 +364,7 @@ def test_comparison_of_a_change_indicator_ranks_the_lower_change_first(
     response = as_user(ministry_user).get(COMPARISON, {"indicator": "K3", "format": "csv"})
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [row["Rang"] for row in rows[:2]] == ["1", "2"]
-    assert rows[1]["Vereinbartes Ziel"] == "−1,5 %"
+    assert rows[1]["Vereinbartes Ziel: Veränderung (%)"] == "-1,5"
 
 
 # --- revisions -----------------------------------------------------------------------------------
@@ -380,7 +381,8 @@ def test_revisions_show_how_a_months_values_changed_between_deliveries(
     text = text_of(response)
     assert "17.03.2020 ohne Wartezeit 3.390.000,00 – – 170 3.920" in text
     assert "17.04.2020 ohne Wartezeit 3.390.000,00 – – 182 geändert +12 3.920" in text
-    assert "5,5696" in text and "5,7722 geändert +0,2025" in text
+    assert "6.740.000 Euro 5,57 % – 3.910" in text
+    assert "5,77 % geändert +0,20 %-Punkte" in text
 
     response = as_user(heidekreis_user).get(
         revisions_url(), {"year": 2020, "month": 2, "format": "csv"}
@@ -389,4 +391,5 @@ def test_revisions_show_how_a_months_values_changed_between_deliveries(
     header = rows[0]
     column = next(i for i, name in enumerate(header) if name.startswith("INT "))
     assert [row[column] for row in rows[1:]] == ["170", "182"]
-    assert [row[header.index("K2 JFW (%)")] for row in rows[1:]] == ["5,5696", "5,7722"]
+    assert [row[header.index("K2 JFW (%)")] for row in rows[1:]] == ["5,57", "5,77"]
+    assert [row[header.index("K1 JFW (Euro)")] for row in rows[1:]] == ["6740000", "6740000"]

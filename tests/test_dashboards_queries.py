@@ -1,4 +1,5 @@
-"""The dashboards' database queries do not grow with the number of Landkreise (16 → 100)."""
+"""The dashboards' database queries do not grow with the number of Landkreise (16 → 100)
+or with the number of months with data (3 of each year → all 24 months of 2019 and 2020)."""
 
 from datetime import date
 
@@ -63,3 +64,33 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_units(as_user, ministr
 
     assert with_100 == with_16
     assert max(with_16.values()) <= 30, with_16  # a fixed handful per page
+
+
+def monthly_figures(months):
+    """Base quantities for the last `months` months of 2019 and 2020 each (ELB also for the
+    Decembers before), as complete as the JFW of both years needs."""
+    figures = {"ELB": {}, "INT": {}, "LZB": {}, "LLU": {}}
+    for year in (2019, 2020):
+        figures["ELB"][(year - 1, 12)] = 6000
+        for month in range(1, months + 1):
+            figures["ELB"][(year, month)] = 6000 - month
+            figures["INT"][(year, month)] = 150 + month
+            figures["LZB"][(year, month)] = 4000 - month
+            figures["LLU"][(year, month)] = 3_400_000 + 1000 * month
+    return figures
+
+
+def test_dashboard_queries_do_not_grow_with_the_number_of_months(as_user, ministry_user):
+    landkreise = list(Organisation.objects.traeger())
+    for unit in landkreise:
+        agree(unit)
+    deliver({unit: monthly_figures(3) for unit in landkreise}, ladestand=date(2020, 4, 17))
+    client = as_user(ministry_user)
+    assert "Berichtsmonat März 2020" in client.get(PAGES["overview"]).text
+    with_3 = counts(client)
+
+    deliver({unit: monthly_figures(12) for unit in landkreise}, ladestand=date(2021, 1, 18))
+    assert "Berichtsmonat Dezember 2020" in client.get(PAGES["overview"]).text
+    with_24 = counts(client)
+
+    assert with_24 == with_3
