@@ -107,6 +107,50 @@ def login(page):
     return do_login
 
 
+IS_FOCUSED = "el => el === document.activeElement"
+
+
+def has_focus(locator):
+    """Whether the element of the locator holds the keyboard focus."""
+    return locator.evaluate(IS_FOCUSED)
+
+
+def tab_to(page, target, *, backwards=False, limit=80):
+    """Move the focus to target with the keyboard only: press Tab (Shift+Tab when backwards)
+    from wherever the focus is until target holds it; fail when it is not reached in limit
+    presses (the control is not in the tab order, or the order is broken)."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        if has_focus(target):
+            return
+        page.keyboard.press(key)
+    assert has_focus(target), f"Mit {key} nicht erreichbar in {limit} Schritten: {target}"
+
+
+def download(page, link_name):
+    """Download what the page's own link with this name points to, and return its bytes.
+
+    The product serves its PDFs inline, so a plain click opens Chromium's PDF viewer, whose
+    page holds no PDF bytes; Alt+click is the browser's own "save the linked file".
+    """
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=link_name).click(modifiers=["Alt"])
+    path = download_info.value.path()
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def pdf_text(content):
+    """Check that the bytes are a PDF and return its text, whitespace collapsed."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    assert content[:5] == b"%PDF-", f"Kein PDF: {content[:40]!r}"
+    reader = PdfReader(BytesIO(content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
 def screenshot(page, name):
     """Save a screenshot that docs/ shows."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 import pytest
 
 from agreements.seed_heidekreis import create_heidekreis_2020
-from tests.e2e.conftest import check_accessibility
+from tests.e2e.conftest import check_accessibility, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,12 +19,13 @@ def test_jobcenter_reports_a_step_with_the_keyboard_and_reads_the_history(
     page.wait_for_url(f"**/vereinbarungen/{agreement.pk}/umsetzungsstand/")
     check_accessibility(page, "Umsetzungsstand melden")
 
-    # Keyboard only: choose the status by typing, tab to the note, write it, save with Enter.
+    # Keyboard only: choose the status by typing, tab to the note, write it, Tab on to the
+    # save button and press Enter.
     page.locator("[name='stand-0-status']").focus()
     page.keyboard.type("in Umsetzung")
     page.keyboard.press("Tab")
     page.keyboard.type("Leitfaden liegt im Entwurf vor.")
-    page.get_by_role("button", name="Stand speichern").focus()
+    tab_to(page, page.get_by_role("button", name="Stand speichern"))
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/vereinbarungen/{agreement.pk}/")
     assert "Stand von 1 Umsetzungsschritt(en) gespeichert" in (

@@ -2,15 +2,20 @@
 and the spring review with a final assessment that differs from the computed verdict."""
 
 from datetime import date
-from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
 
 from dialogs.models import Assessment, Dialog, DialogKind, DialogStatus, FinalAssessment, Measure
 from tests.dialogs_world import full_year_figures, make_agreement, make_delivery
 from tests.dialogs_world import worked_example_delivery as make_worked_delivery
-from tests.e2e.conftest import check_accessibility, screenshot
+from tests.e2e.conftest import (
+    check_accessibility,
+    download,
+    has_focus,
+    pdf_text,
+    screenshot,
+    tab_to,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,13 +23,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def logout(page):
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_load_state("networkidle")
-
-
-def pdf_text(page, url):
-    response = page.request.get(url)
-    assert response.headers["content-type"] == "application/pdf"
-    reader = PdfReader(BytesIO(response.body()))
-    return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
 
 
 def test_minutes_with_a_measure_are_commented_approved_and_printed(
@@ -49,9 +47,11 @@ def test_minutes_with_a_measure_are_commented_approved_and_printed(
     page.locator("[name='measures-0-responsible_organisation']").select_option(
         label="Landkreis Heidekreis"
     )
-    page.locator("[name='measures-0-due_date']").fill("2020-06-30")
-    # Keyboard only: from the last field to the save button with Enter.
-    page.get_by_role("button", name="Entwurf speichern").focus()
+    due_date = page.locator("[name='measures-0-due_date']")
+    due_date.fill("2020-06-30")
+    # Keyboard only: from the measure's due date, Tab on to the save button and press Enter.
+    assert has_focus(due_date)
+    tab_to(page, page.get_by_role("button", name="Entwurf speichern"))
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert Measure.objects.get(dialog=dialog).text == "Coaching-Plätze bis Juni besetzen"
@@ -65,6 +65,8 @@ def test_minutes_with_a_measure_are_commented_approved_and_printed(
 
     login(heidekreis_user)
     page.goto(f"/dialoge/{dialog.pk}/")
+    assert "Das Protokoll liegt dem Landkreis zur Prüfung vor." in page.content()
+    check_accessibility(page, "Zieldialog in Prüfung (Jobcenter)")
     page.get_by_role("link", name="Anmerkungen eintragen").click()
     check_accessibility(page, "Anmerkungen des Jobcenters")
     page.locator("textarea[name$='jobcenter_comment']").nth(1).fill(
@@ -88,7 +90,10 @@ def test_minutes_with_a_measure_are_commented_approved_and_printed(
     check_accessibility(page, "Zieldialog (freigegeben)")
     page.get_by_role("link", name="Verlauf").click()
     check_accessibility(page, "Zieldialog (Verlauf)")
-    text = pdf_text(page, f"/dialoge/{dialog.pk}/protokoll.pdf")
+    # Back to the minutes through the breadcrumb; their own link downloads the PDF.
+    page.get_by_role("navigation", name="Brotkrumen").get_by_role("link").last.click()
+    page.wait_for_url(f"**/dialoge/{dialog.pk}/")
+    text = pdf_text(download(page, "Protokoll (PDF)"))
     assert "Coaching-Plätze bis Juni besetzen" in text
     assert "30.06.2020" in text
     assert "Die Integrationsquote liegt über dem Zielpfad." in text
@@ -122,11 +127,14 @@ def test_spring_review_needs_a_reason_where_it_differs_from_the_computed_verdict
     screenshot(page, "journey-5-begruendung-fehlt")
     check_accessibility(page, "Frühjahrsbilanz mit fehlender Begründung")
 
-    k3_form.locator("textarea[name$='-reason']").fill(
-        "Gesetzliche Neuregelung zum 1. Juli (§ 4 Abs. 4) hat den Zugang erhöht."
-    )
+    # Keyboard only: the focus stands in the missing reason; type it, Tab on to the save
+    # button and press Enter.
+    reason = k3_form.locator("textarea[name$='-reason']")
+    assert has_focus(reason)
+    page.keyboard.type("Gesetzliche Neuregelung zum 1. Juli (§ 4 Abs. 4) hat den Zugang erhöht.")
+    tab_to(page, page.get_by_role("button", name="Entwurf speichern"))
     with page.expect_navigation():
-        page.get_by_role("button", name="Entwurf speichern").click()
+        page.keyboard.press("Enter")
     assert "Der Entwurf ist gespeichert." in page.content()
     k3.refresh_from_db()
     assert k3.assessment == Assessment.MET_AFTER_4_4_5
