@@ -11,11 +11,9 @@ from agreements.models import (
     AgreementStatus,
     BudgetKind,
     Goal,
-    GoalKind,
     ImplementationStep,
     Signature,
     StepStatus,
-    TargetType,
 )
 from indicators.models import Indicator
 from zielsteuerung.models import Organisation
@@ -85,6 +83,7 @@ class AgreementForm(forms.ModelForm):
             "traeger",
             "title",
             "legal_basis",
+            "preamble",
             "principles",
             "framework",
             "obligations",
@@ -96,7 +95,7 @@ class AgreementForm(forms.ModelForm):
         ]
         widgets = {
             field: forms.Textarea(attrs={"rows": 6})
-            for field in ("principles", "framework", "target_followup")
+            for field in ("preamble", "principles", "framework", "target_followup")
         } | {
             field: forms.Textarea(attrs={"rows": 3})
             for field in ("obligations", "budget_intro", "goals_intro", "indicator_reference")
@@ -133,12 +132,14 @@ class AgreementForm(forms.ModelForm):
 
 
 class GoalForm(forms.ModelForm):
+    """One goal; what each kind of goal needs is checked by Goal.clean(), as in the import."""
+
     target_value = GermanDecimalField(
         label="Zielwert (%)",
         max_digits=8,
         decimal_places=2,
         required=False,
-        help_text="Mit Vorzeichen: +3,1 oder −1,5",
+        help_text="Veränderung mit Vorzeichen: +3,1 oder −1,5; absolute Quote: 31,1",
     )
 
     class Meta:
@@ -167,23 +168,6 @@ class GoalForm(forms.ModelForm):
             "sort_order", "code"
         )
         self.fields["indicator"].label_from_instance = lambda i: f"{i.code} – {i.name}"
-
-    def clean(self):
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if kind == GoalKind.QUANTITATIVE:
-            if not cleaned.get("indicator"):
-                self.add_error("indicator", "Ein quantitatives Ziel braucht einen Zielindikator.")
-            if cleaned.get("target_value") is None:
-                self.add_error("target_value", "Ein quantitatives Ziel braucht einen Zielwert.")
-            if not cleaned.get("target_type"):
-                cleaned["target_type"] = TargetType.CHANGE
-                self.instance.target_type = TargetType.CHANGE
-        elif kind == GoalKind.MONITORING and not cleaned.get("indicator"):
-            self.add_error("indicator", "Ein Monitoringziel beobachtet einen Indikator.")
-        elif kind == GoalKind.QUALITATIVE and cleaned.get("target_value") is not None:
-            self.add_error("target_value", "Ein qualitatives Ziel hat keinen Zielwert in Prozent.")
-        return cleaned
 
 
 class UniqueNumberFormSet(BaseInlineFormSet):

@@ -8,6 +8,7 @@ from agreements.models import (
     ImplementationStep,
     Signature,
 )
+from zielsteuerung import formats
 from zielsteuerung.history import collect
 
 
@@ -19,7 +20,7 @@ def _label(model, record):
     if model is ImplementationStep:
         return record.text[:80]
     if model is BudgetLine:
-        return record.get_kind_display()
+        return f"{record.get_kind_display()} – {formats.amount(record.amount)}"
     if model is Signature:
         return record.signatory or "Unterschrift"
     if model is AgreementParty:
@@ -39,4 +40,14 @@ def agreement_history(agreement):
         (ImplementationStep, ImplementationStep.history.filter(goal_id__in=goal_ids)),
         (Signature, Signature.history.filter(agreement_id=agreement.pk)),
     ]
-    return collect(sources, _label)
+    entries = collect(sources, _label)
+    # Amounts as the document shows them, not as stored ("4250000.50").
+    part = str(BudgetLine._meta.verbose_name)
+    amount = str(BudgetLine._meta.get_field("amount").verbose_name)
+    for entry in entries:
+        if entry.part != part:
+            continue
+        for change in entry.changes:
+            if change.field == amount:
+                change.old, change.new = formats.amount(change.old), formats.amount(change.new)
+    return entries

@@ -1,5 +1,6 @@
 """Zielvereinbarungen: parties, text sections, budget lines, goals, steps and signatures."""
 
+import calendar
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -7,11 +8,12 @@ from django.db import models
 from django.db.models import Q, Sum
 from simple_history.models import HistoricalRecords
 
-from indicators.models import Indicator
+from indicators.models import Indicator, IndicatorKind
 from zielsteuerung.access import is_ministry, sees_all, traeger_of
 from zielsteuerung.models import Organisation, OrganisationKind
 
 LEGAL_BASIS = "§ 48b Abs. 1 S. 1 Nr. 4 des Sozialgesetzbuchs Zweites Buch (SGB II)"
+STANDARD_TITLE = "Vereinbarung zur Erreichung der Ziele der Grundsicherung für Arbeitsuchende"
 
 
 class AgreementStatus(models.TextChoices):
@@ -57,16 +59,16 @@ class Agreement(models.Model):
     status = models.CharField(
         "Status", max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
     )
-    title = models.CharField(
-        "Titel",
-        max_length=300,
-        default="Vereinbarung zur Erreichung der Ziele der Grundsicherung für Arbeitsuchende",
-    )
+    title = models.CharField("Titel", max_length=300, default=STANDARD_TITLE)
     legal_basis = models.CharField("Rechtsgrundlage", max_length=300, default=LEGAL_BASIS)
     preamble = models.TextField(
         "Eingangsformel",
         blank=True,
-        help_text="Der Satz vor „Vereinbarung“; leer lassen für den üblichen Wortlaut.",
+        help_text=(
+            "Der Text vor „Vereinbarung“, eine Zeile des Dokuments je Zeile. Leer lassen: Die "
+            "Eingangsformel wird aus den Vereinbarungspartnern, der Rechtsgrundlage und dem "
+            "Jahr gebildet."
+        ),
     )
     principles = models.TextField("I. Grundsätze", blank=True)
     framework = models.TextField("II. Rahmenbedingungen", blank=True)
@@ -118,6 +120,24 @@ class Agreement(models.Model):
 
     def budget_total_from_db(self):
         return self.budget_lines.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+    @property
+    def own_title(self):
+        """The title when it differs from the standard one, whose wording the document header
+        sets out line by line; empty otherwise."""
+        title = self.title.strip()
+        return "" if title in ("", STANDARD_TITLE) else title
+
+    def signing_organisation_ids(self):
+        """Who may sign: the parties of the agreement. Before they are recorded (a new
+        agreement) the ones `services.ensure_parties` will record: the ministries and the
+        Landkreis."""
+        if self.pk is not None:
+            parties = set(self.parties.values_list("organisation_id", flat=True))
+            if parties:
+                return parties
+        ministries = Organisation.objects.ministries().values_list("pk", flat=True)
+        return {*ministries, self.traeger_id} - {None}
 
     def clean(self):
         if self.traeger_id and self.traeger.kind != OrganisationKind.TRAEGER:
@@ -255,8 +275,28 @@ class Goal(models.Model):
     def is_qualitative(self):
         return self.kind == GoalKind.QUALITATIVE
 
-    def clean(self):
+    @property
+    def target_is_change(self):
+        """A change to the previous year (or a ceiling on it) reads signed, `+3,1 %`; an
+        absolute quota does not, `31,1 %`."""
+        return self.target_type != TargetType.QUOTA
+
+    def _no_target(self, subject):
         errors = {}
+        if self.target_value is not None:
+            errors["target_value"] = f"{subject} hat keinen Zielwert."
+        if self.target_type:
+            errors["target_type"] = f"{subject} hat keine Zielart."
+        return errors
+
+    def clean(self):
+        """The rules of the kinds of goal, shared by the page and the JSON import."""
+        errors = {}
+        if self.indicator_id and self.indicator.kind == IndicatorKind.BASE:
+            errors["indicator"] = (
+                f"„{self.indicator.code}“ ist eine Basisgröße, keine Kennzahl; ein Ziel "
+                "beobachtet eine Kennzahl (z. B. K1, K2, K3, K2E4)."
+            )
         if self.kind == GoalKind.QUANTITATIVE:
             if not self.indicator_id:
                 errors["indicator"] = "Ein quantitatives Ziel braucht einen Zielindikator."
@@ -264,6 +304,14 @@ class Goal(models.Model):
                 errors["target_value"] = "Ein quantitatives Ziel braucht einen Zielwert."
             if not self.target_type:
                 self.target_type = TargetType.CHANGE
+        elif self.kind == GoalKind.MONITORING:
+            if not self.indicator_id:
+                errors["indicator"] = "Ein Monitoringziel beobachtet einen Indikator."
+            errors.update(self._no_target("Ein Monitoringziel"))
+        elif self.kind == GoalKind.QUALITATIVE:
+            if self.indicator_id:
+                errors["indicator"] = "Ein qualitatives Ziel hat keinen Zielindikator."
+            errors.update(self._no_target("Ein qualitatives Ziel"))
         if errors:
             raise ValidationError(errors)
 
@@ -331,6 +379,35 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.signatory} ({self.organisation})"
+
+    def clean(self):
+        """Only a party signs, and only on a day that exists; shared by the page and the JSON
+        import."""
+        errors = {}
+        try:
+            agreement = self.agreement
+        except Agreement.DoesNotExist:
+            agreement = None
+        if (
+            agreement is not None
+            and self.organisation_id
+            and self.organisation_id not in agreement.signing_organisation_ids()
+        ):
+            errors["organisation"] = (
+                f"{self.organisation} ist kein Vereinbarungspartner dieser Vereinbarung "
+                "und unterschreibt sie nicht."
+            )
+        if self.day and self.month and 1 <= self.month <= 12:
+            # Without a year, 29 February may be meant: take a leap year.
+            days = calendar.monthrange(self.year or 2000, self.month)[1]
+            if self.day > days:
+                year = f".{self.year}" if self.year else ""
+                errors["day"] = (
+                    f"Den {self.day:02d}.{self.month:02d}{year} gibt es nicht "
+                    f"(der Monat hat {days} Tage)."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def date_text(self):

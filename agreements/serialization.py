@@ -1,17 +1,21 @@
 """Agreements as JSON (format `zielsteuerung.agreements/1`, docs/agreements-json.md).
 
 Export writes the full agreement, so export → import into an empty database → export gives the
-same JSON. Import parses and validates the whole file first and collects every error as a
-German message naming the agreement and the field; only when there is none does it write, in
-one transaction. An existing agreement (same year and Kreisschlüssel) is updated: its budget,
-parties, goals, steps and signatures are replaced by the file's and its version moves on; a
-closed agreement ("abgeschlossen") is never changed.
+same JSON. Import parses and checks the whole file first and collects every error as a German
+message naming the agreement and the field; only when there is none does it write, in one
+transaction. While writing, every record passes the models' own validation (`full_clean`, the
+rules the edit page applies too: what each kind of goal may carry, who signs, which days
+exist); a record that fails is reported with its place like any other error and the whole
+transaction is rolled back, so nothing is written. An existing agreement (same year and
+Kreisschlüssel) is updated: its budget, parties, goals, steps and signatures are replaced by the
+file's and its version moves on; a closed agreement ("abgeschlossen") is never changed.
 """
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -268,9 +272,17 @@ class _Checker:
             return None
         return value
 
-    def decimal(self, where, data, name, *, places, max_digits, minimum=None):
+    def decimal(self, where, data, name, *, places, max_digits, minimum=None, money=False):
         value = data.get(name)
         if value is None:
+            return None
+        if money and isinstance(value, float):
+            self.error(
+                where,
+                name,
+                f"{_shown(value)} ist eine Gleitkommazahl; Beträge als Text mit Dezimalpunkt "
+                "angeben, z. B. „4250000.50“.",
+            )
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.error(where, name, f"{_shown(value)} ist keine Zahl.")
@@ -329,6 +341,7 @@ class _AgreementSpec:
     budget: dict
     goals: list
     signatures: list
+    where: str = ""
     existing: Agreement | None = None
 
 
@@ -373,7 +386,7 @@ def _check_agreement(check, catalogue, where, data):
     )
     if year is None or traeger is None:
         return None
-    return _AgreementSpec(year, traeger, fields, parties, budget, goals, signatures)
+    return _AgreementSpec(year, traeger, fields, parties, budget, goals, signatures, where)
 
 
 def _organisation(check, catalogue, where, data):
@@ -419,7 +432,7 @@ def _check_budget(check, where, data):
     for kind in BUDGET_KEYS:
         amount = check.decimal(
             where, {f"budget.{kind}": data.get(kind)}, f"budget.{kind}",
-            places=2, max_digits=14, minimum=0,
+            places=2, max_digits=14, minimum=0, money=True,
         )  # fmt: skip
         if amount is not None:
             budget[kind] = amount
@@ -571,7 +584,31 @@ def parse(data):
 # --- writing ------------------------------------------------------------------------------
 
 
-def _write(spec, reason):
+# Model fields whose JSON key differs.
+JSON_KEYS = {Goal: {"target_value": "target_change_percent"}}
+
+
+def _valid(instance, where, errors, keys=None):
+    """Run the model's validation; on failure record its messages with their place in the
+    file and return False."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        keys = keys or JSON_KEYS.get(type(instance), {})
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                if name == NON_FIELD_ERRORS:
+                    errors.append(f"{where}: {message}")
+                else:
+                    errors.append(f"{where}, Feld „{keys.get(name, name)}“: {message}")
+        return False
+    return True
+
+
+def _write(spec, reason, errors):
+    """Write one agreement; records failing their model's validation go to `errors` and are
+    left out (the caller rolls everything back then)."""
+    where = spec.where
     agreement = spec.existing
     created = agreement is None
     if created:
@@ -581,6 +618,8 @@ def _write(spec, reason):
         agreement.refresh_from_db(fields=["version"])
     for name, value in spec.fields.items():
         setattr(agreement, name, value)
+    if not _valid(agreement, where, errors):
+        return agreement, created
     agreement._change_reason = reason
     agreement.save()
 
@@ -597,7 +636,9 @@ def _write(spec, reason):
 
     agreement.budget_lines.all().delete()
     for kind, amount in spec.budget.items():
-        BudgetLine.objects.create(agreement=agreement, kind=kind, amount=amount)
+        line = BudgetLine(agreement=agreement, kind=kind, amount=amount)
+        if _valid(line, where, errors, keys={"amount": f"budget.{kind}"}):
+            line.save()
 
     # Goals are matched by number and updated in place, so that dialogs keep their goals.
     wanted = {goal["number"] for goal in spec.goals}
@@ -609,15 +650,32 @@ def _write(spec, reason):
         goal = existing.get(data["number"]) or Goal(agreement=agreement)
         for name, value in data.items():
             setattr(goal, name, value)
+        here = f"{where}, Ziel {goal.number}"
+        if not _valid(goal, here, errors):
+            continue
         goal.save()
         goal.steps.all().delete()
-        for order, step in enumerate(steps, start=1):
-            ImplementationStep.objects.create(goal=goal, order=order, **step)
+        for order, data in enumerate(steps, start=1):
+            step = ImplementationStep(goal=goal, order=order, **data)
+            if _valid(step, f"{here}, Schritt {order}", errors):
+                step.save()
 
     agreement.signatures.all().delete()
-    for order, signature in enumerate(spec.signatures):
-        Signature.objects.create(agreement=agreement, order=order, **signature)
+    for order, data in enumerate(spec.signatures):
+        signature = Signature(agreement=agreement, order=order, **data)
+        if _valid(signature, f"{where}, Unterschrift {order + 1}", errors):
+            signature.save()
     return agreement, created
+
+
+def _write_all(specs, reason):
+    """Write every spec; raise ImportRefused (rolling the caller's transaction back) when a
+    record fails its model's validation."""
+    errors = []
+    results = [_write(spec, reason, errors) for spec in specs]
+    if errors:
+        raise ImportRefused(errors)
+    return results
 
 
 @transaction.atomic
@@ -625,8 +683,7 @@ def import_agreements(data, reason="importiert"):
     """Create or update the file's agreements, all or nothing.
 
     Returns [(agreement, created)]; raises ImportRefused with every error, writing nothing."""
-    specs = parse(data)
-    return [_write(spec, reason) for spec in specs]
+    return _write_all(parse(data), reason)
 
 
 @transaction.atomic
@@ -635,5 +692,5 @@ def create_agreement(agreement_data, reason="angelegt"):
     (spec,) = parse({"format": FORMAT, "agreements": [agreement_data]})
     if spec.existing is not None:
         raise ImportRefused([f"Vereinbarung {spec.year}/{spec.traeger.key} gibt es schon."])
-    agreement, _ = _write(spec, reason)
+    ((agreement, _),) = _write_all([spec], reason)
     return agreement

@@ -68,9 +68,20 @@ def percent(value, places=1, sign=False):
 
 
 def euro(value, places=0):
-    if _to_decimal(value) is None:
+    """`8793355` → `8.793.355 Euro`. places=None is for amounts as typed (budget lines): cents
+    when the amount has any, `4.250.000,50 Euro`, whole euros without `,00` otherwise. Computed
+    figures (a JFW in euros) keep the default of whole euros."""
+    amount = _to_decimal(value)
+    if amount is None:
         return "–"
-    return f"{number(value, places)}\u00a0Euro"
+    if places is None:
+        places = 0 if amount == amount.to_integral_value() else 2
+    return f"{number(amount, places)}\u00a0Euro"
+
+
+def amount(value):
+    """An exact money amount of an agreement: `4.250.000,50 Euro`, `8.793.355 Euro`."""
+    return euro(value, places=None)
 
 
 def month_name(value, short=False):

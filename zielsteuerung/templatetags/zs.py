@@ -33,6 +33,12 @@ def de_euro(value, places=0):
 
 
 @register.filter
+def de_amount(value):
+    """A budget amount as typed: `4.250.000,50 Euro`, `8.793.355 Euro`."""
+    return formats.amount(value)
+
+
+@register.filter
 def de_month(value):
     return formats.month_name(value)
 
