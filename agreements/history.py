@@ -40,14 +40,5 @@ def agreement_history(agreement):
         (ImplementationStep, ImplementationStep.history.filter(goal_id__in=goal_ids)),
         (Signature, Signature.history.filter(agreement_id=agreement.pk)),
     ]
-    entries = collect(sources, _label)
-    # Amounts as the document shows them, not as stored ("4250000.50").
-    part = str(BudgetLine._meta.verbose_name)
-    amount = str(BudgetLine._meta.get_field("amount").verbose_name)
-    for entry in entries:
-        if entry.part != part:
-            continue
-        for change in entry.changes:
-            if change.field == amount:
-                change.old, change.new = formats.amount(change.old), formats.amount(change.new)
-    return entries
+    # Amounts as the document shows them ("4.250.000,50 Euro"), not as stored.
+    return collect(sources, _label, shown={(BudgetLine, "amount"): formats.amount})

@@ -18,6 +18,7 @@ from agreements.models import (
     StepStatus,
 )
 from indicators.models import Value
+from zielsteuerung import formats
 from zielsteuerung.formats import MONTH_NAMES
 from zielsteuerung.models import Organisation
 
@@ -121,6 +122,40 @@ def check_step_goals(agreement_goal_numbers, steps):
             )
             valid = False
     return valid
+
+
+def _restated(text, old, new):
+    """`text` with the target it states moved from `old` to `new` ("um 3,1 %" → "um 3,5 %"),
+    or None when the text does not state `old` exactly once, or the sign changed (then the
+    words around the figure, "steigt" or "sinkt", would be wrong)."""
+    if not text or old is None or new is None or old == 0 or (old < 0) != (new < 0):
+        return None
+    needed = max(0, -new.normalize().as_tuple().exponent)
+    for places in (1, 2, 0):
+        shown = formats.number(abs(old), places)
+        pattern = re.compile(rf"(?<![\d.,]){re.escape(shown)}(?=\s?(?:%|Prozent))")
+        if len(pattern.findall(text)) == 1:
+            return pattern.sub(formats.number(abs(new), max(places, needed)), text)
+    return None
+
+
+def restate_targets(goals):
+    """Goals whose Zielwert changed while their target text (as the document prints it) was
+    left alone: the text follows the new value where it states the old one once. Returns the
+    numbers of goals whose text could not follow, for the editor to point out."""
+    unclear = []
+    for form in goals.forms:
+        if not form.instance.pk or not form.has_changed() or goals._should_delete_form(form):
+            continue
+        if "target_value" not in form.changed_data or "target_text" in form.changed_data:
+            continue
+        goal = form.instance
+        restated = _restated(goal.target_text, form.initial.get("target_value"), goal.target_value)
+        if restated is not None:
+            goal.target_text = restated
+        elif goal.target_text.strip():
+            unclear.append(goal.number)
+    return unclear
 
 
 @transaction.atomic

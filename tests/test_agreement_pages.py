@@ -204,7 +204,7 @@ def test_signed_agreement_needs_a_reason_which_the_history_shows(as_user, minist
     history = client.get(reverse("agreements:history", args=[agreement.pk])).text
     assert "Nachverhandlung" in history
     assert "Maria Meyer" in history
-    assert "3.10" in history and "3.50" in history
+    assert "3,1" in history and "3,5" in history
 
 
 def test_second_save_of_the_same_version_is_refused_and_keeps_input(

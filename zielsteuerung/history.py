@@ -2,7 +2,12 @@
 which part, what changed from what to what, and why."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+
+from zielsteuerung import formats
 
 # Bookkeeping fields whose change alone is not worth a line in the history.
 QUIET_FIELDS = {"version", "updated_at", "figures_frozen_at", "status_updated_at"}
@@ -28,7 +33,8 @@ class HistoryEntry:
 
 
 def display(model, field_name, value):
-    """A stored value as the pages show it: choice labels, related objects, shortened text."""
+    """A stored value as the pages show it: choice labels, related objects, German numbers and
+    dates (`3,1`, not `3.10`), shortened text."""
     if value is None or value == "":
         return "–"
     model_field = model._meta.get_field(field_name)
@@ -37,16 +43,32 @@ def display(model, field_name, value):
     if model_field.is_relation:
         related = model_field.related_model.objects.filter(pk=value).first()
         return str(related) if related is not None else f"(gelöscht, Nr. {value})"
+    if isinstance(model_field, models.DecimalField):
+        number = Decimal(value).normalize()
+        return formats.number(number, max(0, -number.as_tuple().exponent))
+    if isinstance(model_field, models.BooleanField):
+        return "ja" if value else "nein"
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return f"{value:%d.%m.%Y}"
     text = str(value)
     return text if len(text) <= 300 else text[:300] + " …"
 
 
-def collect(sources, label, reason=None, quiet_fields=QUIET_FIELDS):
+def collect(sources, label, reason=None, quiet_fields=QUIET_FIELDS, shown=None):
     """Entries of all `(model, historical records)` sources, newest first.
 
     `label(model, record)` names the part; `reason(model, record)` gives the reason of a change
-    when the model keeps one elsewhere than simple_history's change reason.
+    when the model keeps one elsewhere than simple_history's change reason; `shown` maps
+    `(model, field name)` to a function showing a value where `display` is not enough (money).
     """
+    shown = shown or {}
+
+    def show(model, field_name, value):
+        function = shown.get((model, field_name))
+        if function is None or value is None or value == "":
+            return display(model, field_name, value)
+        return function(value)
+
     entries = []
     for model, records in sources:
         previous = {}
@@ -59,8 +81,8 @@ def collect(sources, label, reason=None, quiet_fields=QUIET_FIELDS):
                 changes = [
                     Change(
                         field=str(model._meta.get_field(change.field).verbose_name),
-                        old=display(model, change.field, change.old),
-                        new=display(model, change.field, change.new),
+                        old=show(model, change.field, change.old),
+                        new=show(model, change.field, change.new),
                     )
                     for change in delta.changes
                 ]
