@@ -642,7 +642,11 @@ def _write(spec, reason, errors):
 
     # Goals are matched by number and updated in place, so that dialogs keep their goals.
     wanted = {goal["number"] for goal in spec.goals}
-    agreement.goals.exclude(number__in=wanted).delete()
+    try:
+        with transaction.atomic():
+            agreement.goals.exclude(number__in=wanted).delete()
+    except ValidationError as error:  # a goal that approved minutes refer to
+        errors.extend(f"{where}: {message}" for message in error.messages)
     existing = {goal.number: goal for goal in agreement.goals.all()}
     for data in spec.goals:
         data = dict(data)

@@ -5,7 +5,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -171,14 +171,23 @@ def _edit(request, agreement):
                 _qualitative_numbers(formsets["goals"]), formsets["steps"]
             )
         if valid:
+            unclear = services.restate_targets(formsets["goals"])
             try:
                 saved = services.save_agreement(form, user=request.user, **formsets)
             except services.AgreementConflict as error:
                 conflict = error
             except services.AgreementRefused as error:
                 form.add_error(None, str(error))
+            except ValidationError as error:  # e.g. deleting a goal of approved minutes
+                form.add_error(None, error.messages)
             else:
                 messages.success(request, "Die Zielvereinbarung wurde gespeichert.")
+                for number in unclear:
+                    messages.warning(
+                        request,
+                        f"Ziel {number}: Der Zielwert wurde geändert, der Text zum Zielwert nennt "
+                        "den bisherigen Wert aber nicht eindeutig. Bitte prüfen Sie den Text.",
+                    )
                 return redirect("agreements:detail", saved.pk)
     return render(
         request,

@@ -1,6 +1,8 @@
 """Admin for dialogs. Approved minutes are read-only here as everywhere: the admin shows them
 but offers no change, delete or revert; an attempt anyway (a posted form, the bulk delete, a
-history revert) is refused with a message and nothing is written."""
+history revert) is refused with a message and nothing is written. Minutes under review by the
+Landkreis are read-only here too: changing them would bypass the workflow (the approvals given
+would stay, the version would not move); the ministry takes them back into the draft first."""
 
 from dataclasses import replace
 
@@ -24,9 +26,26 @@ from dialogs.models import (
     Participant,
 )
 
+REVIEW_MESSAGE = (
+    "Das Protokoll liegt dem Landkreis zur Prüfung vor und kann im Admin nicht geändert oder "
+    "gelöscht werden. Holen Sie es auf der Seite des Zieldialogs in den Entwurf zurück, um es "
+    "zu ändern."
+)
+
 
 def _frozen(dialog):
     return dialog is not None and dialog.pk is not None and dialog.is_frozen_in_db()
+
+
+def _locked(dialog):
+    """Sent for review or approved: the admin no longer changes the minutes."""
+    if dialog is None or dialog.pk is None:
+        return False
+    return dialog.stored_status() not in (None, DialogStatus.DRAFT)
+
+
+def _locked_message(dialog):
+    return FROZEN_MESSAGE if _frozen(dialog) else REVIEW_MESSAGE
 
 
 class RefusesFrozenMinutes:
@@ -41,6 +60,9 @@ class RefusesFrozenMinutes:
     def minutes_frozen(self, obj):
         raise NotImplementedError
 
+    def refusal_message(self, obj):
+        return FROZEN_MESSAGE
+
     def _refuse(self, request, object_id=None, message=FROZEN_MESSAGE):
         self.message_user(request, message, messages.ERROR)
         opts = self.model._meta
@@ -51,29 +73,30 @@ class RefusesFrozenMinutes:
         return HttpResponseRedirect(url)
 
     def _frozen_object(self, request, object_id):
+        """The object if it is part of minutes that cannot change, else None."""
         obj = self.get_object(request, object_id) if object_id else None
-        return obj is not None and self.minutes_frozen(obj)
+        return obj if obj is not None and self.minutes_frozen(obj) else None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if (
-            request.method == "POST"
-            and self._refuses_posts
-            and self._frozen_object(request, object_id)
-        ):
-            return self._refuse(request, object_id)
+        if request.method == "POST" and self._refuses_posts:
+            frozen = self._frozen_object(request, object_id)
+            if frozen is not None:
+                return self._refuse(request, object_id, self.refusal_message(frozen))
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except MinutesFrozen as refusal:
             return self._refuse(request, object_id, " ".join(refusal.messages))
 
     def delete_view(self, request, object_id, extra_context=None):
-        if self._frozen_object(request, object_id):
-            return self._refuse(request, object_id)
+        frozen = self._frozen_object(request, object_id)
+        if frozen is not None:
+            return self._refuse(request, object_id, self.refusal_message(frozen))
         return super().delete_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST" and self._frozen_object(request, object_id):
-            return self._refuse(request, object_id)
+        frozen = self._frozen_object(request, object_id) if request.method == "POST" else None
+        if frozen is not None:
+            return self._refuse(request, object_id, self.refusal_message(frozen))
         try:
             return super().history_form_view(request, object_id, version_id, extra_context)
         except MinutesFrozen as refusal:
@@ -90,8 +113,11 @@ class RefusesFrozenMinutes:
             delete_selected = actions["delete_selected"]
 
             def delete_unless_frozen(modeladmin, request, queryset):
-                if any(modeladmin.minutes_frozen(obj) for obj in queryset):
-                    modeladmin.message_user(request, FROZEN_MESSAGE, messages.ERROR)
+                frozen = next((o for o in queryset if modeladmin.minutes_frozen(o)), None)
+                if frozen is not None:
+                    modeladmin.message_user(
+                        request, modeladmin.refusal_message(frozen), messages.ERROR
+                    )
                     return None
                 return delete_selected.func(modeladmin, request, queryset)
 
@@ -103,17 +129,18 @@ class MinutesInline(admin.StackedInline):
     extra = 0
 
     def has_add_permission(self, request, obj=None):
-        return not _frozen(obj) and super().has_add_permission(request, obj)
+        return not _locked(obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return not _frozen(obj) and super().has_change_permission(request, obj)
+        return not _locked(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not _frozen(obj) and super().has_delete_permission(request, obj)
+        return not _locked(obj) and super().has_delete_permission(request, obj)
 
 
 class ParticipantInline(MinutesInline, admin.TabularInline):
     model = Participant
+    exclude = ["organisation_name"]  # stored at approval
 
 
 class AgendaItemInline(MinutesInline):
@@ -160,7 +187,14 @@ class DialogAdmin(RefusesFrozenMinutes, SimpleHistoryAdmin):
     list_select_related = ["agreement__traeger"]
     list_filter = ["status", "kind", "agreement__year"]
     search_fields = ["agreement__traeger__name", "agreement__traeger__key"]
-    readonly_fields = ["status", "version", "frozen_at", "created_by", "created_at"]
+    readonly_fields = [
+        "status",
+        "version",
+        "frozen_at",
+        "traeger_name",
+        "created_by",
+        "created_at",
+    ]
     inlines = [
         ParticipantInline,
         AgendaItemInline,
@@ -170,28 +204,34 @@ class DialogAdmin(RefusesFrozenMinutes, SimpleHistoryAdmin):
         EventInline,
     ]
 
-    # Any posted change of approved minutes is refused, whatever the form holds.
+    # Any posted change of minutes under review or approved is refused, whatever the form holds.
     _refuses_posts = True
 
     def minutes_frozen(self, obj):
-        return _frozen(obj)
+        return _locked(obj)
+
+    def refusal_message(self, obj):
+        return _locked_message(obj)
 
     def has_change_permission(self, request, obj=None):
-        return not _frozen(obj) and super().has_change_permission(request, obj)
+        return not _locked(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not _frozen(obj) and super().has_delete_permission(request, obj)
+        return not _locked(obj) and super().has_delete_permission(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         dialog = self.get_object(request, object_id)
         # Say why nothing can be changed, unless a refusal just said so.
-        if request.method == "GET" and _frozen(dialog) and not len(messages.get_messages(request)):
-            self.message_user(request, FROZEN_MESSAGE, messages.WARNING)
+        if request.method == "GET" and _locked(dialog) and not len(messages.get_messages(request)):
+            self.message_user(request, _locked_message(dialog), messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def delete_queryset(self, request, queryset):
         if queryset.filter(status=DialogStatus.APPROVED).exists():
             self.message_user(request, FROZEN_MESSAGE, messages.ERROR)
+            return
+        if queryset.exclude(status=DialogStatus.DRAFT).exists():
+            self.message_user(request, REVIEW_MESSAGE, messages.ERROR)
             return
         super().delete_queryset(request, queryset)
 

@@ -20,12 +20,13 @@ JOBCENTER_USER = "jobcenter-heidekreis"
 
 def _delivery_for(traeger, month, on):
     """The newest demo delivery holding `month` for the Landkreis that was there on `on`
-    (the dialog's date), else the newest holding it at all; None without demo data."""
+    (the dialog's date; a dialog cannot discuss data delivered later); None without one."""
     holding = DataDelivery.objects.filter(
         is_demo=True,
+        ladestand__lte=on,
         pk__in=Value.objects.filter(unit=traeger, month=month).values("delivery"),
     ).newest_first()
-    return holding.filter(ladestand__lte=on).first() or holding.first()
+    return holding.first()
 
 
 def _participants(dialog, traeger):
@@ -117,7 +118,9 @@ def seed_demo_dialogs():
         services.approve(first, ministry, first.version)
         services.approve(first, jobcenter, first.version)
 
-    second = _dialog(agreement, ministry, date(2020, 10, 21), date(2020, 9, 1), "Bad Fallingbostel")
+    # On 21 October the July delivery is still the newest (the next comes in January), so the
+    # second dialog discusses June on it: a dialog cannot rest on data delivered after it.
+    second = _dialog(agreement, ministry, date(2020, 10, 21), date(2020, 6, 1), "Bad Fallingbostel")
     _participants(second, traeger)
     spring = _dialog(
         agreement, ministry, date(2021, 3, 17), date(2020, 12, 1), "Hannover", DialogKind.SPRING

@@ -102,7 +102,15 @@ class DialogForm(forms.ModelForm):
         kind = cleaned.get("kind")
         month = cleaned.get("reporting_month")
         delivery = cleaned.get("delivery")
+        held_on = cleaned.get("date")
         year = self.agreement.year
+        if delivery is not None and held_on is not None and delivery.ladestand > held_on:
+            self.add_error(
+                "delivery",
+                f"Der Ladestand vom {delivery.ladestand:%d.%m.%Y} liegt nach dem Dialog am "
+                f"{held_on:%d.%m.%Y}; die Zahlen des Dialogs können nur auf einem Datenstand "
+                "beruhen, der am Tag des Dialogs vorlag.",
+            )
         if kind == DialogKind.SPRING and month is not None and month != date(year, 12, 1):
             self.add_error(
                 "reporting_month",
@@ -186,7 +194,37 @@ AgendaItemFormSet = forms.inlineformset_factory(
 )
 
 
-class MeasureForm(forms.ModelForm):
+class GuardsReportedStatus:
+    """The Jobcenter reports the state of a measure on its own page while the ministry may have
+    the draft open. The draft page sends the state it showed (`status_seen`); a save writes the
+    state only when the ministry changed it there, and refuses when both changed it."""
+
+    def guard_status(self, cleaned, current):
+        seen = cleaned.get("status_seen") or current
+        chosen = cleaned.get("status")
+        if chosen is None or current is None:
+            return
+        if chosen == seen:
+            cleaned["status"] = current  # not changed here: keep what was reported meanwhile
+        elif current not in (seen, chosen):
+            self.add_error(
+                "status",
+                f"Der Stand dieser Maßnahme wurde inzwischen auf „{MeasureStatus(current).label}“ "
+                "gemeldet; Ihre Auswahl wurde nicht gespeichert. Bitte prüfen Sie den Stand und "
+                "speichern Sie erneut.",
+            )
+            # Saving again is then a deliberate choice against the state now shown.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("status_seen")] = current
+
+
+def _status_seen_field():
+    return forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class MeasureForm(GuardsReportedStatus, forms.ModelForm):
+    status_seen = _status_seen_field()
+
     class Meta:
         model = Measure
         fields = ["text", "responsible_organisation", "responsible_person", "due_date", "status"]
@@ -199,12 +237,15 @@ class MeasureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["responsible_organisation"].queryset = partner_organisations(agreement)
         self.fields["responsible_organisation"].empty_label = "– bitte wählen –"
+        self.stored_status = self.instance.status if self.instance.pk else None
+        self.fields["status_seen"].initial = self.stored_status
 
     def clean(self):
         cleaned = super().clean()
         fixed = {"text", "responsible_organisation", "responsible_person", "due_date"}
         if fixed & set(self.changed_data) and self.instance.in_approved_minutes():
             raise forms.ValidationError(MEASURE_FROZEN_MESSAGE)
+        self.guard_status(cleaned, self.stored_status)
         return cleaned
 
 
@@ -232,14 +273,24 @@ MeasureFormSet = forms.inlineformset_factory(
 )
 
 
-class CarriedMeasureForm(forms.Form):
+class CarriedMeasureForm(GuardsReportedStatus, forms.Form):
     """The state of a measure carried from an earlier dialog, as this dialog discusses it."""
 
     measure = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Stand", choices=MeasureStatus.choices)
+    status_seen = _status_seen_field()
     note = forms.CharField(
         label="Erörterung", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, current_statuses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_statuses = current_statuses or {}
+
+    def clean(self):
+        cleaned = super().clean()
+        self.guard_status(cleaned, self.current_statuses.get(cleaned.get("measure")))
+        return cleaned
 
 
 CarriedMeasureFormSet = forms.formset_factory(CarriedMeasureForm, extra=0)
@@ -306,9 +357,17 @@ class DraftForms:
             data,
             prefix="carried",
             initial=[
-                {"measure": row.measure.pk, "status": row.status, "note": row.review.note}
+                {
+                    "measure": row.measure.pk,
+                    "status": row.status,
+                    "status_seen": row.status,
+                    "note": row.review.note,
+                }
                 for row in carried_rows
             ],
+            form_kwargs={
+                "current_statuses": {row.measure.pk: row.measure.status for row in carried_rows}
+            },
         )
         self.carried_rows = list(carried_rows)
         self.assessments = FinalAssessmentFormSet(
@@ -353,8 +412,26 @@ class CommentForm(forms.ModelForm):
         widgets = {"jobcenter_comment": forms.Textarea(attrs={"rows": 3})}
 
 
+class BaseCommentFormSet(forms.BaseInlineFormSet):
+    """The Jobcenter comments on the agenda as the ministry wrote it: no item is added."""
+
+    def clean(self):
+        super().clean()
+        if self.total_form_count() > self.initial_form_count():
+            raise forms.ValidationError(
+                "Tagesordnungspunkte ergänzt nur das Ministerium im Entwurf; bitte tragen Sie "
+                "Ihre Anmerkung bei einem bestehenden Punkt ein."
+            )
+
+
 CommentFormSet = forms.inlineformset_factory(
-    Dialog, AgendaItem, form=CommentForm, extra=0, can_delete=False
+    Dialog,
+    AgendaItem,
+    form=CommentForm,
+    formset=BaseCommentFormSet,
+    extra=0,
+    can_delete=False,
+    edit_only=True,
 )
 
 

@@ -99,6 +99,8 @@ class Dialog(models.Model):
     )
     version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
     frozen_at = models.DateTimeField("freigegeben am", null=True, blank=True, editable=False)
+    # Names as approved (set at freezing), so that renaming an organisation leaves the minutes.
+    traeger_name = models.CharField("Landkreis (bei Freigabe)", max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="angelegt von",
@@ -139,6 +141,10 @@ class Dialog(models.Model):
         if self.is_frozen_in_db():
             raise MinutesFrozen()
         return super().delete(*args, **kwargs)
+
+    @property
+    def traeger_shown(self):
+        return self.traeger_name or self.agreement.traeger.name
 
     @property
     def title(self):
@@ -210,6 +216,7 @@ class Participant(FrozenWithDialog):
     name = models.CharField("Name", max_length=200)
     function = models.CharField("Funktion", max_length=200, blank=True)
     order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+    organisation_name = models.CharField("Organisation (bei Freigabe)", max_length=200, blank=True)
 
     history = HistoricalRecords()
 
@@ -220,6 +227,33 @@ class Participant(FrozenWithDialog):
 
     def __str__(self):
         return f"{self.name} ({self.organisation.display_short})"
+
+    @property
+    def organisation_shown(self):
+        return self.organisation_name or self.organisation.name
+
+
+class GoalInApprovedMinutes(MinutesFrozen):
+    """A goal that approved minutes refer to cannot be deleted."""
+
+
+def protect_approved_minutes(collector, field, sub_objs, using):
+    """`on_delete` of the goal of an agenda item or final assessment: refuse deleting a goal
+    that approved minutes refer to; drafts and minutes under review just lose the link.
+
+    A `ValidationError` (not Django's `ProtectedError`, whose message the collector replaces
+    with an English one), so that the agreement editor shows the German message."""
+    frozen = sub_objs.filter(dialog__status=DialogStatus.APPROVED).select_related("dialog", "goal")
+    first = frozen.first()
+    if first is not None:
+        goal = first.goal
+        raise GoalInApprovedMinutes(
+            f"Ziel {goal.number} („{goal.title}“) kann nicht gelöscht werden: Das freigegebene "
+            f"Protokoll des Zieldialogs vom {first.dialog.date:%d.%m.%Y} bezieht sich darauf, "
+            "und freigegebene Protokolle bleiben unverändert. Ändern Sie das Ziel, statt es zu "
+            "löschen."
+        )
+    models.SET_NULL(collector, field, sub_objs, using)
 
 
 # „Verschiedenes“ closes every agenda; items added by hand come before it.
@@ -242,7 +276,7 @@ class AgendaItem(FrozenWithDialog):
     goal = models.ForeignKey(
         Goal,
         verbose_name="Ziel",
-        on_delete=models.SET_NULL,
+        on_delete=protect_approved_minutes,
         null=True,
         blank=True,
         related_name="agenda_items",
@@ -443,6 +477,9 @@ class MeasureReview(FrozenWithDialog):
         "Stand im Dialog", max_length=20, choices=MeasureStatus.choices, blank=True
     )
     note = models.TextField("Erörterung", blank=True)
+    responsible_organisation_name = models.CharField(
+        "verantwortlich (Organisation, bei Freigabe)", max_length=200, blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -512,7 +549,11 @@ class FinalAssessment(FrozenWithDialog):
 
     dialog = models.ForeignKey(Dialog, on_delete=models.CASCADE, related_name="assessments")
     goal = models.ForeignKey(
-        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="final_assessments"
+        Goal,
+        on_delete=protect_approved_minutes,
+        null=True,
+        blank=True,
+        related_name="final_assessments",
     )
     goal_number = models.PositiveSmallIntegerField("Zielnummer")
     goal_title = models.CharField("Ziel", max_length=300)

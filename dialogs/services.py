@@ -487,6 +487,14 @@ class MeasureRow:
     def origin(self):
         return self.measure.dialog
 
+    @property
+    def responsible_organisation(self):
+        """As approved (stored at freezing), else the organisation's current short name."""
+        if self.review is not None and self.review.responsible_organisation_name:
+            return self.review.responsible_organisation_name
+        organisation = self.measure.responsible_organisation
+        return organisation.display_short if organisation else ""
+
 
 def measure_rows(dialog):
     """The measures of a dialog: those agreed in it and those carried from earlier dialogs.
@@ -728,8 +736,8 @@ def approve(dialog, user, version):
 
 
 def freeze(dialog, user):
-    """Store the figures, step statuses, measure statuses and computed verdicts with the
-    minutes and mark them approved. Runs inside `approve`'s transaction."""
+    """Store the figures, step statuses, measure statuses, computed verdicts and the names of
+    the organisations shown with the minutes and mark them approved. Runs inside `approve`'s transaction."""
     items = list(dialog.items.select_related("goal").prefetch_related("goal__steps"))
     _freeze_figures(dialog, items)
     if dialog.is_spring_review:
@@ -753,7 +761,13 @@ def freeze(dialog, user):
         reviews.setdefault(measure.pk, MeasureReview(dialog=dialog, measure=measure))
     for review in reviews.values():
         review.status = review.measure.status
+        responsible = review.measure.responsible_organisation
+        review.responsible_organisation_name = responsible.display_short if responsible else ""
         review.save()
+    for participant in dialog.participants.select_related("organisation"):
+        participant.organisation_name = participant.organisation.name
+        participant.save()
+    dialog.traeger_name = dialog.agreement.traeger.name
     dialog.status = DialogStatus.APPROVED
     dialog.frozen_at = timezone.now()
     dialog.save()

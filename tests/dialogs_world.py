@@ -8,6 +8,7 @@ Ladestand): in February 2020 the K2 JFW is 330 / 5 925 = 5,57 % against 310 / 6 
 import hashlib
 from datetime import date
 from decimal import Decimal
+from html.parser import HTMLParser
 from itertools import count
 
 from agreements.models import Agreement, Goal, GoalKind, ImplementationStep, TargetType
@@ -126,7 +127,8 @@ def make_agreement(traeger, year=2020):
     return agreement
 
 
-def make_dialog(agreement, user, *, when=date(2020, 3, 20), kind=DialogKind.INTERIM, **basis):
+def make_dialog(agreement, user, *, when=date(2020, 4, 20), kind=DialogKind.INTERIM, **basis):
+    """A dialog held after the worked example's Ladestand (31.03.2020) on February 2020."""
     basis.setdefault("reporting_month", date(2020, 2, 1))
     return services.create_dialog(agreement, user, kind=kind, date=when, place="Video", **basis)
 
@@ -166,3 +168,51 @@ def draft_post_data(dialog, **changes):
                 data[bound.html_name] = value
     data.update(changes)
     return data
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would post from the forms of a page (admin, agreement editor)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._textarea, self._select, self._chosen = {}, None, None, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.data[name] = attrs.get("value") or (
+                "on" if attrs.get("type") == "checkbox" else ""
+            )
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+        elif tag == "select" and name:
+            self._select, self._chosen = name, False
+            self.data[name] = None  # a browser posts the first option unless one is selected
+        elif (
+            tag == "option"
+            and self._select
+            and not self._chosen
+            and ("selected" in attrs or self.data[self._select] is None)
+        ):
+            self.data[self._select] = attrs.get("value", "")
+            self._chosen = "selected" in attrs
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data.removeprefix("\n")
+
+
+def page_form_data(html):
+    parser = _FormFields()
+    parser.feed(html)
+    return parser.data

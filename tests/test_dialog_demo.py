@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from dialogs.demo import seed_demo_dialogs
+from dialogs.forms import DialogForm
 from dialogs.models import Dialog, DialogKind, DialogStatus
 from indicators.demo import seed_demo_delivery
 from tests.conftest import make_user
@@ -36,9 +37,26 @@ def test_approved_demo_minutes_keep_the_july_delivery(demo_world):
     k2 = first.items.get(goal__number=2)
     assert k2.delivery.ladestand == date(2020, 7, 17) and k2.month == date(2020, 6, 1)
     assert k2.jfw is not None
-    assert second.delivery.ladestand == date(2021, 1, 17)
+    # On 21.10.2020 the July delivery was the newest; the January one came later.
+    assert second.delivery.ladestand == date(2020, 7, 17) and second.reporting_month.month == 6
     assert second.measure_reviews.count() == 1  # the measure of July is carried
 
 
 def test_demo_dialogs_need_the_agreement():
     assert seed_demo_dialogs() == []
+
+
+def test_demo_dialogs_pass_the_form_rules(demo_world):
+    """Each demo dialog can be saved on its page as it is: no Ladestand after its date."""
+    for dialog in seed_demo_dialogs():
+        form = DialogForm(
+            {
+                "kind": dialog.kind,
+                "date": dialog.date.isoformat(),
+                "place": dialog.place,
+                "delivery": dialog.delivery_id or "",
+                "reporting_month": f"{dialog.reporting_month:%Y-%m}",
+            },
+            agreement=dialog.agreement,
+        )
+        assert form.is_valid(), (dialog, form.errors)

@@ -7,12 +7,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from dialogs.models import Dialog, DialogStatus, Measure, MinutesFrozen
+from dialogs import services
+from dialogs.models import Dialog, DialogStatus, GoalInApprovedMinutes, Measure, MinutesFrozen
 from tests.dialogs_world import (
     approve_by_both,
     draft_post_data,
     make_agreement,
     make_dialog,
+    page_form_data,
     worked_example_delivery,
 )
 
@@ -225,6 +227,107 @@ def test_admin_cannot_add_a_measure_to_approved_minutes(admin_client, approved):
     assert minutes_of(approved) == before
 
 
+# --- goals that approved minutes refer to ------------------------------------------------------
+
+GOAL_KEPT = "kann nicht gelöscht werden: Das freigegebene Protokoll des Zieldialogs vom 20.04.2020"
+
+
+def test_agreement_editor_refuses_to_delete_a_goal_of_approved_minutes(
+    as_user, ministry_user, approved
+):
+    before = minutes_of(approved)
+    goal = approved.agreement.goals.get(number=3)
+    client = as_user(ministry_user)
+    url = reverse("agreements:edit", args=[approved.agreement.pk])
+    data = page_form_data(client.get(url).text)
+    prefix = next(k for k, v in data.items() if k.startswith("ziele-") and v == str(goal.pk))
+    data[prefix.removesuffix("-id") + "-DELETE"] = "on"
+    data["change_reason"] = "Ziel 3 entfällt"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert GOAL_KEPT in response.text
+    assert approved.agreement.goals.filter(pk=goal.pk).exists()
+    assert approved.items.filter(goal=goal).exists()
+    assert minutes_of(approved) == before
+
+
+def test_import_refuses_to_drop_a_goal_of_approved_minutes(approved):
+    from agreements.serialization import ImportRefused, export_agreements, import_agreements
+
+    agreement = approved.agreement
+    data = export_agreements(type(agreement).objects.filter(pk=agreement.pk))
+    data["agreements"][0]["goals"] = [
+        goal for goal in data["agreements"][0]["goals"] if goal["number"] != 3
+    ]
+    with pytest.raises(ImportRefused) as refusal:
+        import_agreements(data)
+    [message] = refusal.value.errors
+    assert message.startswith("Vereinbarung 2020/03358: Ziel 3") and GOAL_KEPT in message
+    assert agreement.goals.filter(number=3).exists()
+    assert approved.items.filter(goal__number=3).exists()
+
+
+def test_a_goal_of_a_draft_can_still_be_deleted(heidekreis, ministry_user):
+    dialog = make_dialog(make_agreement(heidekreis), ministry_user)
+    dialog.agreement.goals.get(number=3).delete()
+    item = dialog.items.get(title__startswith="Ziel 3:")
+    assert item.goal is None
+
+
+# --- minutes under review in the admin ---------------------------------------------------------
+
+IN_REVIEW = "liegt dem Landkreis zur Prüfung vor und kann im Admin nicht geändert"
+
+
+@pytest.fixture
+def in_review(heidekreis, ministry_user):
+    agreement = make_agreement(heidekreis)
+    dialog = make_dialog(agreement, ministry_user, delivery=worked_example_delivery(heidekreis))
+    services.send_to_review(dialog, ministry_user, dialog.version)
+    return dialog
+
+
+def test_admin_edits_a_draft(admin_client, heidekreis, ministry_user):
+    draft = make_dialog(make_agreement(heidekreis), ministry_user)
+    url = reverse("admin:dialogs_dialog_change", args=[draft.pk])
+    data = page_form_data(admin_client.get(url).text)
+    data["place"] = "Soltau"
+    assert admin_client.post(url, data).status_code == 302
+    assert Dialog.objects.get(pk=draft.pk).place == "Soltau"
+
+
+def test_admin_cannot_change_minutes_under_review(
+    admin_client, ministry_user, heidekreis_user, in_review
+):
+    url = reverse("admin:dialogs_dialog_change", args=[in_review.pk])
+    # The form as the admin showed it while the dialog was still a draft ...
+    services.withdraw(in_review, ministry_user, in_review.version)
+    data = page_form_data(admin_client.get(url).text)
+    services.send_to_review(in_review, ministry_user, in_review.version)
+    services.approve(in_review, ministry_user, in_review.version)
+    item = in_review.items.get(goal__number=2)
+    item.jobcenter_comment = "Bitte die Zahlen für Februar prüfen."
+    item.save()
+    before = minutes_of(in_review)
+    # ... and the page now: read-only, with the reason.
+    page = admin_client.get(url).text
+    assert IN_REVIEW in page and 'name="_save"' not in page
+    index = next(k for k, v in data.items() if v == str(item.pk) and k.endswith("-id"))[:-3]
+    data[f"{index}-discussion"] = "im Admin umgeschrieben"
+    data[f"{index}-jobcenter_comment"] = ""
+    data["place"] = "Hannover"
+    assert IN_REVIEW in message_after(admin_client, admin_client.post(url, data))
+    assert minutes_of(in_review) == before
+    delete = reverse("admin:dialogs_dialog_delete", args=[in_review.pk])
+    assert IN_REVIEW in message_after(admin_client, admin_client.post(delete, {"post": "yes"}))
+    response = admin_client.post(
+        reverse("admin:dialogs_dialog_changelist"),
+        {"action": "delete_selected", "_selected_action": [in_review.pk], "post": "yes"},
+    )
+    assert IN_REVIEW in message_after(admin_client, response)
+    assert minutes_of(in_review) == before
+
+
 # --- a measure carried into approved minutes ---------------------------------------------------
 
 
@@ -289,9 +392,11 @@ def test_draft_whose_measure_is_in_approved_minutes_cannot_be_deleted(
     assert Measure.objects.filter(pk=measure.pk).exists()
 
 
-def test_deleting_a_goal_later_leaves_the_approved_minutes_as_they_were(as_user, reader, approved):
+def test_deleting_a_goal_of_approved_minutes_is_refused_even_in_bulk(as_user, reader, approved):
     page_before = as_user(reader).get(reverse("dialogs:detail", args=[approved.pk])).text
-    approved.agreement.goals.filter(number__in=[2, 4]).delete()
+    with pytest.raises(GoalInApprovedMinutes):
+        approved.agreement.goals.filter(number__in=[2, 4]).delete()
+    assert approved.agreement.goals.filter(number__in=[2, 4]).count() == 2
     page = as_user(reader).get(reverse("dialogs:detail", args=[approved.pk])).text
     assert "Ziel 2: Verbesserung der Integration in Erwerbstätigkeit" in page
     assert "5,57\u00a0%" in page and "+8,7\u00a0%" in page

@@ -27,7 +27,7 @@ def agreement(heidekreis):
 @pytest.fixture
 def first(agreement, ministry_user, heidekreis):
     delivery = worked_example_delivery(heidekreis)
-    return make_dialog(agreement, ministry_user, when=date(2020, 3, 20), delivery=delivery)
+    return make_dialog(agreement, ministry_user, when=date(2020, 4, 20), delivery=delivery)
 
 
 def _measure(dialog, text="Auswertung nach Integrationsstufen", due=date(2020, 6, 30), **extra):
@@ -48,7 +48,7 @@ def test_open_measure_is_carried_into_the_next_dialog_with_its_origin(
     row = _rows(second)["Auswertung nach Integrationsstufen"]
     assert row.carried and row.origin == first
     page = as_user(ministry_user).get(reverse("dialogs:detail", args=[second.pk])).text
-    assert "aus dem Zieldialog vom 20.03.2020" in page
+    assert "aus dem Zieldialog vom 20.04.2020" in page
 
 
 def test_done_or_dropped_measures_are_not_carried(agreement, first, ministry_user):
@@ -184,3 +184,61 @@ def test_invalid_measure_state_is_refused_with_message(as_user, heidekreis_user,
     assert "Bitte wählen Sie einen gültigen Stand" in response.text
     measure.refresh_from_db()
     assert measure.status == MeasureStatus.OPEN
+
+
+def _report(client, measure, status, note):
+    prefix = f"m{measure.pk}"
+    response = client.post(
+        reverse("dialogs:measure_status", args=[measure.pk]),
+        {f"{prefix}-status": status, f"{prefix}-status_note": note},
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("where", ["agreed", "carried"])
+def test_saving_the_draft_unchanged_keeps_a_state_the_jobcenter_reported_meanwhile(
+    client, ministry_user, heidekreis_user, agreement, first, where
+):
+    measure = _measure(first, status=MeasureStatus.IN_PROGRESS)
+    draft = first
+    if where == "carried":
+        draft = make_dialog(agreement, ministry_user, when=date(2020, 9, 15))
+    opened = draft_post_data(draft)  # the ministry opens the draft ...
+    client.force_login(heidekreis_user)
+    _report(client, measure, MeasureStatus.DONE, "Auswertung liegt vor.")  # ... the JC reports
+    client.force_login(ministry_user)
+    response = client.post(reverse("dialogs:edit", args=[draft.pk]), opened)
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.DONE
+    assert measure.status_note == "Auswertung liegt vor."
+
+
+@pytest.mark.parametrize("where", ["agreed", "carried"])
+def test_a_state_changed_on_both_sides_is_refused_and_the_input_kept(
+    client, ministry_user, heidekreis_user, agreement, first, where
+):
+    measure = _measure(first, status=MeasureStatus.IN_PROGRESS)
+    draft, field = first, "measures-0"
+    if where == "carried":
+        draft, field = make_dialog(agreement, ministry_user, when=date(2020, 9, 15)), "carried-0"
+    opened = draft_post_data(
+        draft, **{f"{field}-status": MeasureStatus.DROPPED, "items-1-discussion": "Neu"}
+    )
+    client.force_login(heidekreis_user)
+    _report(client, measure, MeasureStatus.DONE, "Auswertung liegt vor.")
+    client.force_login(ministry_user)
+    url = reverse("dialogs:edit", args=[draft.pk])
+    response = client.post(url, opened)
+    assert response.status_code == 400
+    assert "inzwischen auf „erledigt“ gemeldet" in response.text
+    assert "Neu" in response.text  # nothing typed is lost
+    assert f'name="{field}-status_seen" value="erledigt"' in response.text
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.DONE
+    assert draft.items.get(goal__number=2).discussion == ""
+    # Saving again from the page that now shows the reported state is a deliberate choice.
+    again = {**opened, f"{field}-status_seen": MeasureStatus.DONE}
+    assert client.post(url, again).status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.DROPPED

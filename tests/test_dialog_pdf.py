@@ -107,3 +107,38 @@ def test_dialog_folder_draws_a_chart_per_goal(ministry_user, agreement, approved
     # January and February of both years are known; the path follows the previous year.
     current, previous, target = k2.lines
     assert len(current.dots) == 2 and len(previous.dots) == 2 and len(target.dots) == 2
+
+
+def test_approved_minutes_keep_the_organisation_names_they_were_approved_with(
+    as_user, reader, ministry_user, heidekreis_user, agreement, heidekreis, mw
+):
+    from dialogs.models import Participant
+
+    dialog = make_dialog(agreement, ministry_user, delivery=worked_example_delivery(heidekreis))
+    Participant.objects.create(dialog=dialog, organisation=heidekreis, name="Hanna Heide")
+    Measure.objects.create(
+        dialog=dialog,
+        agreement=agreement,
+        text="Coaching besetzen",
+        responsible_organisation=heidekreis,
+        responsible_person="Tobias Feld",
+    )
+    approved = approve_by_both(dialog, ministry_user, heidekreis_user)
+    heidekreis.name, heidekreis.short_name = "Landkreis Umbenannt", "LK Umbenannt"
+    heidekreis.save()
+    mw.name = "Ministerium mit neuem Zuschnitt"
+    mw.save()
+
+    client = as_user(reader)
+    page = client.get(reverse("dialogs:detail", args=[approved.pk])).text
+    body = page[page.index("minutes-basis") :]
+    pdf = pdf_text(client.get(reverse("dialogs:pdf", args=[approved.pk])))
+    for text in (body, pdf):
+        assert "2020 – Landkreis Heidekreis" in text
+        assert "Niedersächsisches Ministerium für Wirtschaft" in text
+        assert "Heidekreis, Tobias Feld" in text
+        assert "Umbenannt" not in text and "neuem Zuschnitt" not in text
+    # A draft shows the names of today.
+    draft = make_dialog(agreement, ministry_user, when=date(2020, 9, 15))
+    page = client.get(reverse("dialogs:detail", args=[draft.pk])).text
+    assert "Ministerium mit neuem Zuschnitt" in page and "LK Umbenannt, Tobias Feld" in page

@@ -135,7 +135,7 @@ def test_create_page_prefills_agenda_and_redirects_to_draft(
         reverse("dialogs:create", args=[agreement.pk]),
         {
             "kind": "unterjaehrig",
-            "date": "2020-03-25",
+            "date": "2020-04-02",
             "place": "Bad Fallingbostel",
             "delivery": delivery.pk,
             "reporting_month": "2020-02",
@@ -147,6 +147,33 @@ def test_create_page_prefills_agenda_and_redirects_to_draft(
     assert dialog.items.count() == 6
     assert dialog.reporting_month == date(2020, 2, 1)
     assert DialogEvent.objects.filter(dialog=dialog, action=EventAction.CREATED).exists()
+
+
+def test_create_refuses_a_ladestand_after_the_dialog_date(
+    as_user, ministry_user, agreement, delivery
+):
+    response = as_user(ministry_user).post(
+        reverse("dialogs:create", args=[agreement.pk]),
+        {
+            "kind": "unterjaehrig",
+            "date": "2020-03-20",
+            "delivery": delivery.pk,
+            "reporting_month": "2020-02",
+        },
+    )
+    assert response.status_code == 200
+    assert "Der Ladestand vom 31.03.2020 liegt nach dem Dialog am 20.03.2020" in response.text
+    assert not Dialog.objects.exists()
+
+
+def test_draft_refuses_a_dialog_date_before_its_ladestand(client, ministry_user, dialog):
+    client.force_login(ministry_user)
+    data = draft_post_data(dialog, **{"dialog-date": "2020-03-30", "items-1-discussion": "X"})
+    response = client.post(reverse("dialogs:edit", args=[dialog.pk]), data)
+    assert response.status_code == 400
+    assert "liegt nach dem Dialog am 30.03.2020" in response.text
+    dialog.refresh_from_db()
+    assert dialog.date == date(2020, 4, 20)
 
 
 def test_create_refuses_a_delivery_older_than_the_reporting_month(
@@ -570,3 +597,30 @@ def test_a_further_item_goes_before_verschiedenes(client, ministry_user, dialog)
     assert titles[-2:] == ["Arbeitsmarktlage", "Verschiedenes"]
     page = client.get(reverse("dialogs:edit", args=[dialog.pk])).text
     assert len(re.findall(r'name="items-\d+-DELETE"', page)) == 1  # only the added item
+
+
+def test_jobcenter_cannot_add_an_agenda_item_through_the_comment_page(
+    client, ministry_user, heidekreis_user, dialog
+):
+    services.send_to_review(dialog, ministry_user, dialog.version)
+    items = list(dialog.items.all())
+    before = list(dialog.items.values_list("pk", "order", "title"))
+    data = {
+        "version": dialog.version,
+        "items-TOTAL_FORMS": len(items) + 1,
+        "items-INITIAL_FORMS": len(items),
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 1000,
+    }
+    for index, item in enumerate(items):
+        data[f"items-{index}-id"] = item.pk
+        data[f"items-{index}-dialog"] = dialog.pk
+        data[f"items-{index}-jobcenter_comment"] = "Anmerkung" if index == 1 else ""
+    data[f"items-{len(items)}-jobcenter_comment"] = "Ein eigener Punkt des Jobcenters"
+    client.force_login(heidekreis_user)
+    response = client.post(reverse("dialogs:comment", args=[dialog.pk]), data)
+    assert response.status_code == 400
+    assert "Tagesordnungspunkte ergänzt nur das Ministerium" in response.text
+    assert list(dialog.items.values_list("pk", "order", "title")) == before
+    assert _item(dialog, 2).jobcenter_comment == ""
+    assert Dialog.objects.get(pk=dialog.pk).version == dialog.version

@@ -21,7 +21,7 @@ def test_dialog_from_draft_to_approval(page, login, ministry_user, heidekreis_us
     login(ministry_user)
     page.get_by_role("link", name="Zieldialoge").click()
     page.get_by_role("link", name="Zieldialog anlegen").first.click()
-    page.get_by_label("Datum").fill("2020-03-20")
+    page.get_by_label("Datum").fill("2020-04-20")
     page.get_by_label("Ort").fill("Video")
     page.get_by_role("button", name="Zieldialog anlegen").click()
     page.wait_for_url("**/bearbeiten/")

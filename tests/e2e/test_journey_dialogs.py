@@ -36,7 +36,7 @@ def test_minutes_with_a_measure_are_commented_approved_and_printed(
     check_accessibility(page, "Zieldialoge (Liste)")
     page.goto(f"/dialoge/vereinbarung/{agreement.pk}/neu/")
     check_accessibility(page, "Zieldialog anlegen")
-    page.get_by_label("Datum").fill("2020-03-20")
+    page.get_by_label("Datum").fill("2020-04-20")  # after the Ladestand of 31.03.2020
     page.get_by_label("Ort").fill("Video")
     page.get_by_role("button", name="Zieldialog anlegen").click()
     page.wait_for_url("**/bearbeiten/")
