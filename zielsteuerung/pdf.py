@@ -35,13 +35,15 @@ def _static_only(url, *args, **kwargs):
 
 
 def render_pdf(template_name, context, request=None):
-    """Render a template to PDF bytes."""
+    """Render a template to PDF bytes, tagged as PDF/UA-1 (BITV covers documents too): the
+    structure of headings, tables and lists is in the file for screen readers, with the
+    document's language and title."""
     from weasyprint import CSS, HTML
 
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else "http://localhost/"
     document = HTML(string=html, base_url=base_url, url_fetcher=_static_only)
-    return document.write_pdf(stylesheets=[CSS(string=PAGE_CSS)])
+    return document.write_pdf(stylesheets=[CSS(string=PAGE_CSS)], pdf_variant="pdf/ua-1")
 
 
 def pdf_response(content, filename, *, inline=True):
