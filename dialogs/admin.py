@@ -238,7 +238,8 @@ class DialogAdmin(RefusesFrozenMinutes, SimpleHistoryAdmin):
 
 @admin.register(Measure)
 class MeasureAdmin(RefusesFrozenMinutes, SimpleHistoryAdmin):
-    """A measure of approved minutes keeps its wording; its state can still be reported."""
+    """A measure of minutes under review or approved keeps its wording; its state can still be
+    reported."""
 
     list_display = ["__str__", "agreement", "due_date", "status"]
     list_select_related = ["agreement__traeger"]
@@ -247,25 +248,34 @@ class MeasureAdmin(RefusesFrozenMinutes, SimpleHistoryAdmin):
     _refuses_posts = False
 
     def minutes_frozen(self, obj):
-        return obj.in_approved_minutes()
+        return self.wording_locked(obj)
+
+    def refusal_message(self, obj):
+        return FROZEN_MESSAGE if obj.in_approved_minutes() else REVIEW_MESSAGE
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "dialog":
             kwargs["queryset"] = Dialog.objects.exclude(status=DialogStatus.APPROVED)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def wording_locked(self, obj):
+        """The wording belongs to the minutes that agreed the measure: fixed once they are
+        sent for review (the Landkreis reads them) or approved."""
+        return obj is not None and (obj.in_approved_minutes() or _locked(obj.dialog))
+
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.in_approved_minutes():
+        if self.wording_locked(obj):
             return ["dialog", "text", "responsible_organisation", "responsible_person", "due_date"]
         return []
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.in_approved_minutes():
+        if self.wording_locked(obj):
             return False
         return super().has_delete_permission(request, obj)
 
     def delete_queryset(self, request, queryset):
-        if any(measure.in_approved_minutes() for measure in queryset):
-            self.message_user(request, FROZEN_MESSAGE, messages.ERROR)
+        locked = next((measure for measure in queryset if self.wording_locked(measure)), None)
+        if locked is not None:
+            self.message_user(request, self.refusal_message(locked), messages.ERROR)
             return
         super().delete_queryset(request, queryset)

@@ -402,3 +402,19 @@ def test_deleting_a_goal_of_approved_minutes_is_refused_even_in_bulk(as_user, re
     assert "5,57\u00a0%" in page and "+8,7\u00a0%" in page
     assert "Leitfaden zur sozialraumorientierten Beratung erstellen" in page
     assert page.count("Wie besprochen.") == page_before.count("Wie besprochen.") == 1
+
+
+def test_admin_keeps_the_wording_of_a_measure_under_review(admin_client, heidekreis, ministry_user):
+    dialog = make_dialog(make_agreement(heidekreis), ministry_user)
+    measure = Measure.objects.create(dialog=dialog, text="Auswertung nach Stufen")
+    services.send_to_review(dialog, ministry_user, dialog.version)
+    url = reverse("admin:dialogs_measure_change", args=[measure.pk])
+    assert 'name="text"' not in admin_client.get(url).text  # shown read-only
+    delete = reverse("admin:dialogs_measure_delete", args=[measure.pk])
+    assert IN_REVIEW in message_after(admin_client, admin_client.post(delete, {"post": "yes"}))
+    response = admin_client.post(
+        reverse("admin:dialogs_measure_changelist"),
+        {"action": "delete_selected", "_selected_action": [measure.pk], "post": "yes"},
+    )
+    assert IN_REVIEW in message_after(admin_client, response)
+    assert Measure.objects.get(pk=measure.pk).text == "Auswertung nach Stufen"
