@@ -6,9 +6,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# The first Python >= 3.12 found: on PATH, then pyenv's installed versions.
-FIND_PYTHON = for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 \
-	$$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
+# The first Python >= 3.12 found: on PATH, then pyenv's installed versions ($PYENV_ROOT or
+# ~/.pyenv), then the system's.
+FIND_PYTHON = pyenv=$${PYENV_ROOT:-$$HOME/.pyenv}; \
+	for p in python3.14 python3.13 python3.12 python3 $$pyenv/versions/3.1[2-9]*/bin/python3 \
+	/usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
 	if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	"$$p" -c 'import sys; print(sys.executable)'; break; fi; done
 
