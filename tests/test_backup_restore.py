@@ -80,7 +80,7 @@ def migrations_complete(database_url):
 
 @pytest.fixture
 def demo_world():
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--auch-ohne-debug", stdout=StringIO())
     with connection.cursor() as cursor:
         world = snapshot(cursor)
     # Enough of everything that a restore losing one kind of row could not pass unnoticed.

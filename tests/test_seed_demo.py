@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from agreements.demo import seed_demo_agreements
@@ -28,6 +28,22 @@ DEMO_LOGINS = {
 
 
 def seed_demo():
+    out = StringIO()
+    call_command("seed_demo", "--auch-ohne-debug", stdout=out)  # tests run without DEBUG
+    return out.getvalue()
+
+
+def test_seed_demo_refuses_a_production_setting_unless_asked(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG ist aus") as refusal:
+        call_command("seed_demo", stdout=StringIO())
+    assert "manage.py seed_demo --auch-ohne-debug" in str(refusal.value)
+    assert get_user_model().objects.count() == 0 and Agreement.objects.count() == 0
+    settings.DEBUG = True
+    assert "Demodaten sind angelegt" in _run_plain()
+
+
+def _run_plain():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()

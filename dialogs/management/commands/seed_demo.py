@@ -4,8 +4,9 @@ deliveries and the Heidekreis dialogs. Idempotent: what exists is left as it is,
 twice adds nothing and never overwrites an agreement edited since. The demo users exist only
 where this command was run."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agreements.demo import seed_demo_agreements
@@ -50,8 +51,22 @@ def seed_demo_users():
 class Command(BaseCommand):
     help = "Legt Demo-Zugänge, Demo-Vereinbarungen 2020, Demo-Kennzahlen und Zieldialoge an."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--auch-ohne-debug",
+            action="store_true",
+            dest="without_debug",
+            help="auch anlegen, wenn DEBUG aus ist (Schulungs- oder Testsysteme)",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["without_debug"]:
+            raise CommandError(
+                "DEBUG ist aus: Das sieht nach einer Produktionsumgebung aus, und Demo-Zugänge "
+                f"mit dem Passwort „{PASSWORD}“ gehören nicht dorthin. Für ein Schulungs- oder "
+                "Testsystem: manage.py seed_demo --auch-ohne-debug"
+            )
         users = seed_demo_users()
         agreements = seed_demo_agreements()
         delivery = seed_demo_delivery()
