@@ -306,6 +306,20 @@ def _cacheable(goal, delivery):
     return delivery is not None and computations.is_computable(goal.indicator.code)
 
 
+def _from_cache(goal, month, delivery, figures):
+    return GoalAttainment(
+        goal=goal,
+        indicator_code=goal.indicator.code,
+        month=month,
+        delivery=delivery,
+        **dict(zip(FIGURES, figures, strict=True)),
+    )
+
+
+def _figures(result):
+    return tuple(getattr(result, name) for name in FIGURES)
+
+
 # ---------------------------------------------------------------------------------------------
 # Public entry points
 
@@ -370,19 +384,13 @@ def attainment_for_year(year, *, month=None, delivery=None, agreements=None, del
     for goal, key in zip(goals, keys, strict=True):
         traeger_id = goal.agreement.traeger_id
         if key in cached:
-            result = GoalAttainment(
-                goal=goal,
-                indicator_code=goal.indicator.code,
-                month=reporting_month,
-                delivery=chosen[traeger_id],
-                **dict(zip(FIGURES, cached[key], strict=True)),
-            )
+            result = _from_cache(goal, reporting_month, chosen[traeger_id], cached[key])
         else:
             result = _attainment(
                 goal, reporting_month, chosen.get(traeger_id), values.get(traeger_id, {})
             )
             if key is not None:
-                fresh[key] = tuple(getattr(result, name) for name in FIGURES)
+                fresh[key] = _figures(result)
         results.append(result)
     if fresh:
         cache.set_many(fresh, CACHE_SECONDS)
@@ -396,6 +404,68 @@ def goal_attainments(agreement, *, month=None, delivery=None):
     return attainment_for_year(
         agreement.year, month=month, delivery=delivery, agreements=[agreement]
     )
+
+
+def attainments_per_delivery(goals, month, deliveries):
+    """{delivery: [GoalAttainment, …]}: the goals (of one agreement) at `month` computed on
+    each of `deliveries` alone, as `goal_attainments(…, month=…, delivery=…)` would for each.
+
+    For comparing deliveries, e.g. to find one that holds every month a formula needs: the
+    values of all deliveries are read in one query (none when every figure is cached), and the
+    figures share the cache with `attainment_for_year`."""
+    goals, deliveries = list(goals), list(deliveries)
+    if not goals or not deliveries:
+        return {delivery: [] for delivery in deliveries}
+    traeger_id = goals[0].agreement.traeger_id
+    keys = {
+        (delivery.pk, goal.pk): _cache_key("goal", delivery, traeger_id, month.isoformat(), goal)
+        if _cacheable(goal, delivery)
+        else None
+        for delivery in deliveries
+        for goal in goals
+    }
+    cached = cache.get_many([key for key in keys.values() if key is not None])
+    to_compute = [
+        (delivery, goal)
+        for delivery in deliveries
+        for goal in goals
+        if keys[(delivery.pk, goal.pk)] not in cached
+    ]
+    codes = sorted(
+        {
+            code
+            for _, goal in to_compute
+            if computations.is_computable(goal.indicator.code)
+            for code in computations.FORMULAS[goal.indicator.code].codes
+        }
+    )
+    values = {}
+    if codes:
+        rows = Value.objects.filter(
+            delivery__in={delivery.pk for delivery, _ in to_compute},
+            unit=traeger_id,
+            indicator__code__in=codes,
+            month__gte=date(month.year - 2, 12, 1),
+            month__lte=month,
+            sex=Sex.TOTAL,
+        ).values_list("delivery_id", "indicator__code", "month", "value")
+        for delivery_id, code, value_month, value in rows:
+            values.setdefault(delivery_id, {})[(code, value_month)] = value
+    results, fresh = {}, {}
+    for delivery in deliveries:
+        results[delivery] = []
+        for goal in goals:
+            key = keys[(delivery.pk, goal.pk)]
+            if key in cached:
+                result = _from_cache(goal, month, delivery, cached[key])
+            else:
+                result = _attainment(goal, month, delivery, values.get(delivery.pk, {}))
+                if key is not None:
+                    fresh[key] = _figures(result)
+            results[delivery].append(result)
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
+    return results
 
 
 def monthly_series(agreement, goal, *, delivery, year=None):

@@ -55,6 +55,7 @@ class Selection:
     month: int | None
     delivery: DataDelivery | None
     form: BasisForm
+    deliveries: list  # those the form offers: visible to the user, with data of the year
 
     def query(self, **extra):
         """The selection as a query string (`year=2020&month=6`), for links that keep it."""
@@ -93,7 +94,7 @@ def _select(request, years, *, default_year, deliveries_for, newest_label):
         latest_label="neuester mit Daten",
         initial={"year": year, "month": month or "", "delivery": delivery.pk if delivery else ""},
     )
-    return Selection(year=year, month=month, delivery=delivery, form=form)
+    return Selection(year=year, month=month, delivery=delivery, form=form, deliveries=deliveries)
 
 
 def _download(request, table, filename):
@@ -294,6 +295,7 @@ def traeger(request, key):
         (p.cell.attainment.month for p in panels if p.cell.attainment.month), None
     )
     deliveries = [p.cell.attainment.delivery for p in panels]
+    complete = dashboards.complete_delivery(panels, selection.deliveries)
     lines, total = dashboards.budget_lines(agreement)
     dialogs, measures = _dialogs_and_measures(user, agreement)
     context.update(
@@ -309,6 +311,16 @@ def traeger(request, key):
             if deliveries
             else dashboards.basis_text(None, [], year=agreement.year),
             "demo_label": dashboards.demo_label(deliveries),
+            "complete_delivery": complete,
+            "complete_query": urlencode(
+                {
+                    "year": agreement.year,
+                    "month": complete.month.month,
+                    "delivery": complete.delivery.pk,
+                }
+            )
+            if complete
+            else "",
             "qualitative_goals": dashboards.qualitative_goals(agreement),
             "budget_lines": lines,
             "budget_total": total,

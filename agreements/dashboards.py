@@ -611,6 +611,36 @@ def goal_panels(agreement, *, month=None, delivery=None):
     return panels
 
 
+@dataclass(frozen=True)
+class CompleteDelivery:
+    """An older delivery that holds the months the shown one lacks (see `complete_delivery`)."""
+
+    shown: DataDelivery
+    delivery: DataDelivery
+    month: date
+
+
+def complete_delivery(panels, deliveries):
+    """When goals of the page lack months in the shown delivery: the newest of `deliveries`
+    older than it on which all those goals are comparable at the same reporting month.
+
+    The default basis stays the newest delivery (attainment.md, „One delivery, never mixed“);
+    this only points the user to a complete one. `deliveries`: those the user may see. One
+    query at most, whatever the number of deliveries and months."""
+    lacking = [panel.cell.attainment for panel in panels if panel.cell.attainment.missing_months]
+    if not lacking or lacking[0].delivery is None:
+        return None
+    shown, month = lacking[0].delivery, lacking[0].month
+    older = sorted(
+        (d for d in deliveries if _newest(d) < _newest(shown)), key=_newest, reverse=True
+    )
+    figures = attainment.attainments_per_delivery([a.goal for a in lacking], month, older)
+    for delivery in older:
+        if all(a.comparable for a in figures[delivery]):
+            return CompleteDelivery(shown=shown, delivery=delivery, month=month)
+    return None
+
+
 def budget_lines(agreement):
     """The budget lines in the agreement's order (Verwaltungskosten, Eingliederung) and total."""
     lines = {line.kind: line for line in agreement.budget_lines.all()}
