@@ -2,12 +2,13 @@
 because a stored delivery never changes (no add, change or delete, not even in bulk)."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import DataDelivery, Indicator, Value
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "unit", "better", "sort_order"]
     list_filter = ["kind", "unit", "better"]
     search_fields = ["code", "name"]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
+from simple_history.models import HistoricalRecords
 
 from zielsteuerung.access import sees_all, traeger_of
 from zielsteuerung.models import Organisation
@@ -41,6 +42,8 @@ class Indicator(models.Model):
     legal_reference = models.CharField("Rechtsgrundlage", max_length=200, blank=True)
     description = models.TextField("Erläuterung", blank=True)
     sort_order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "Kennzahl"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from zielsteuerung.models import Membership, Organisation, OrganisationName
 
@@ -9,7 +10,7 @@ class OrganisationNameInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["key", "name", "kind", "comparison_type"]
     list_filter = ["kind"]
     search_fields = ["key", "name"]
@@ -17,7 +18,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "organisation", "role", "function"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__username", "user__last_name"]

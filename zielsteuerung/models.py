@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class OrganisationKind(models.TextChoices):
@@ -53,6 +54,8 @@ class Organisation(models.Model):
 
     objects = OrganisationQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "Organisation"
         verbose_name_plural = "Organisationen"
@@ -93,6 +96,8 @@ class OrganisationName(models.Model):
     valid_from_year = models.PositiveSmallIntegerField("gültig ab Jahr")
     name = models.CharField("Name", max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "Name im Zeitraum"
         verbose_name_plural = "Namen im Zeitraum"
@@ -124,6 +129,8 @@ class Membership(models.Model):
     )
     role = models.CharField("Rolle", max_length=20, choices=Role.choices)
     function = models.CharField("Funktion", max_length=120, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "Mitgliedschaft"
