@@ -13,10 +13,11 @@ from django.urls import reverse
 
 from agreements.models import Agreement, Goal, GoalKind, Signature
 from agreements.seed_heidekreis import HEIDEKREIS_2020, create_heidekreis_2020
-from agreements.serialization import FORMAT, ImportRefused, import_agreements
+from agreements.serialization import FORMAT, import_agreements
 from indicators.models import Indicator
 from tests.dialogs_world import make_agreement
 from tests.test_agreement_pages import edit_data
+from tests.test_agreements_json import goal, refusal_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +28,6 @@ def heidekreis_file(change):
     data = copy.deepcopy(HEIDEKREIS_2020)
     change(data)
     return {"format": FORMAT, "agreements": [data]}
-
-
-def goal(data, number):
-    return next(g for g in data["goals"] if g["number"] == number)
-
-
-def refusal_of(data):
-    with pytest.raises(ImportRefused) as refused:
-        import_agreements(data)
-    return refused.value.errors
 
 
 CASES = {

@@ -41,13 +41,17 @@ def without(figures, code, year, month):
     return copy
 
 
-def deliver(units_figures, *, ladestand=date(2020, 3, 17), waiting_months=0, sex="g"):
-    """A delivery holding {unit: {code: {(year, month): value}}}."""
+def deliver(
+    units_figures, *, ladestand=date(2020, 3, 17), waiting_months=0, sex="g", is_demo=False
+):
+    """A delivery holding {unit: {code: {(year, month): value}}} (demo figures with `is_demo`,
+    as the demo seeding stores them)."""
     serial = next(_serial)
     delivery = DataDelivery.objects.create(
         ladestand=ladestand,
         waiting_months=waiting_months,
-        source=DeliverySource.LAND,
+        source=DeliverySource.DEMO if is_demo else DeliverySource.LAND,
+        is_demo=is_demo,
         file_name=f"lieferung-{serial}.csv",
         sha256=hashlib.sha256(f"attainment-test-{serial}".encode()).hexdigest(),
     )

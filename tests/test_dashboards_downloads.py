@@ -2,16 +2,13 @@
 labelled as such on every dashboard."""
 
 import csv
-import hashlib
 import io
 import re
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
-from indicators.models import DataDelivery, DeliverySource, Indicator, Sex, Value
 from tests import test_dashboards
 from tests.test_attainment import WORKED_EXAMPLE, agree, deliver
 from tests.test_dashboards import (
@@ -125,33 +122,6 @@ def test_revisions_show_jfw_as_on_the_landkreis_page_and_download_them_so(
     assert rows[0]["K1 JFW (Euro)"].value == 6740000
 
 
-def demo_delivery(units_figures, *, ladestand):
-    """A delivery of demo figures (`is_demo`), as the demo seeding stores them."""
-    delivery = DataDelivery.objects.create(
-        ladestand=ladestand,
-        waiting_months=0,
-        source=DeliverySource.DEMO,
-        is_demo=True,
-        file_name="demo.csv",
-        sha256=hashlib.sha256(f"dashboard-demo-{ladestand}".encode()).hexdigest(),
-    )
-    indicators = {i.code: i for i in Indicator.objects.all()}
-    Value.objects.bulk_create(
-        Value(
-            delivery=delivery,
-            unit=unit,
-            indicator=indicators[code],
-            month=date(year, month, 1),
-            sex=Sex.TOTAL,
-            value=Decimal(value),
-        )
-        for unit, figures in units_figures.items()
-        for code, series in figures.items()
-        for (year, month), value in series.items()
-    )
-    return delivery
-
-
 def basis_line(response):
     """The data-basis paragraph of a dashboard, as text."""
     html = response.content.decode()
@@ -168,7 +138,7 @@ def test_demo_figures_are_labelled_on_every_dashboard(as_user, ministry_user, he
         assert "Demodaten" not in basis_line(client.get(url)), url
 
     # A newer delivery of demo figures: the (cached) overview and the other pages say so.
-    demo_delivery({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 31))
+    deliver({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 31), is_demo=True)
     for url in pages:
         line = basis_line(client.get(url))
         assert "Ladestand 31.03.2020" in line and line.endswith("Demodaten"), url
@@ -182,7 +152,7 @@ def test_demo_figures_of_some_landkreise_are_labelled_as_partly_demo(
     agree(heidekreis)
     agree(verden)
     deliver({verden: shifted(WORKED_EXAMPLE, 1)})
-    demo_delivery({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 31))
+    deliver({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 31), is_demo=True)
     client = as_user(ministry_user)
     assert basis_line(client.get(OVERVIEW)).endswith("teilweise Demodaten")
     assert basis_line(client.get(COMPARISON)).endswith("teilweise Demodaten")
