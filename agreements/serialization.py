@@ -7,19 +7,25 @@ transaction. While writing, every record passes the models' own validation (`ful
 rules the edit page applies too: what each kind of goal may carry, who signs, which days
 exist); a record that fails is reported with its place like any other error and the whole
 transaction is rolled back, so nothing is written. An existing agreement (same year and
-Kreisschlüssel) is updated: its budget, parties, goals, steps and signatures are replaced by the
-file's and its version moves on; a closed agreement ("abgeschlossen") is never changed.
+Kreisschlüssel) is updated in place: budget lines are matched by kind, parties by organisation,
+goals by number, steps and signatures by their position; only records whose values change are
+saved, missing ones created and those the file no longer has deleted, and the version moves on
+only when something changed. A closed agreement ("abgeschlossen") is never changed.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from agreements import services
 from agreements.models import (
     Agreement,
     AgreementParty,
@@ -605,70 +611,174 @@ def _valid(instance, where, errors, keys=None):
     return True
 
 
+def _stored(instance):
+    """The values the record would store, to tell whether the file changed any."""
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def _put(instance, values, where, errors, reason, keys=None):
+    """Set the file's `values` on a record and save it when it is new or a value really
+    changed: an unchanged record leaves no history. True when saved, False when unchanged,
+    None when the record fails its model's validation (the message goes to `errors`)."""
+    before = None if instance._state.adding else _stored(instance)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    if not _valid(instance, where, errors, keys):
+        return None
+    if before is not None and _stored(instance) == before:
+        return False
+    instance._change_reason = reason
+    instance.save()
+    return True
+
+
+def _drop(instance, reason):
+    instance._change_reason = reason
+    instance.delete()
+
+
+def _next_order(record, last):
+    """The order of the record that comes after order `last`: an existing record keeps its
+    own while that still sorts right (orders typed in the editor stay), else `last + 1`."""
+    if record.pk is not None and record.order > last:
+        return record.order
+    return last + 1
+
+
+def _write_parties(agreement, parties, where, errors, reason):
+    """Parties matched by organisation. Returns whether any record changed."""
+    wanted = services.default_parties(agreement) if parties is None else parties
+    keys = {data["organisation"].pk for data in wanted}
+    existing = {party.organisation_id: party for party in agreement.parties.all()}
+    changed = False
+    for key, party in existing.items():
+        if key not in keys:
+            _drop(party, reason)
+            changed = True
+    last = -1
+    for position, data in enumerate(wanted, start=1):
+        party = existing.get(data["organisation"].pk) or AgreementParty(agreement=agreement)
+        last = _next_order(party, last)
+        saved = _put(party, {**data, "order": last}, f"{where}, Partner {position}", errors, reason)
+        changed |= bool(saved)
+    return changed
+
+
+def _write_budget(agreement, budget, where, errors, reason):
+    """Budget lines matched by kind; a kind the file leaves out (or gives as null) goes."""
+    existing = {line.kind: line for line in agreement.budget_lines.all()}
+    changed = False
+    for kind, line in existing.items():
+        if kind not in budget:
+            _drop(line, reason)
+            changed = True
+    for kind, amount in budget.items():
+        line = existing.get(kind) or BudgetLine(agreement=agreement, kind=kind)
+        keys = {"amount": f"budget.{kind}"}
+        changed |= bool(_put(line, {"amount": amount}, where, errors, reason, keys=keys))
+    return changed
+
+
+def _write_steps(goal, steps, where, errors, reason):
+    """Steps matched by their position under the goal."""
+    existing = list(goal.steps.all())
+    changed = False
+    for step in existing[len(steps) :]:
+        _drop(step, reason)
+        changed = True
+    last = 0
+    for position, data in enumerate(steps, start=1):
+        step = existing[position - 1] if position <= len(existing) else None
+        step = step or ImplementationStep(goal=goal)
+        last = _next_order(step, last)
+        here = f"{where}, Schritt {position}"
+        changed |= bool(_put(step, {**data, "order": last}, here, errors, reason))
+    return changed
+
+
+def _write_goals(agreement, goals, where, errors, reason):
+    """Goals matched by number, so that dialogs keep their goals; goals missing from the file
+    go, unless approved minutes refer to them."""
+    wanted = {goal["number"] for goal in goals}
+    changed = False
+    for goal in agreement.goals.exclude(number__in=wanted):
+        try:
+            with transaction.atomic():
+                _drop(goal, reason)
+        except ValidationError as error:  # a goal that approved minutes refer to
+            errors.extend(f"{where}: {message}" for message in error.messages)
+        else:
+            changed = True
+    existing = {goal.number: goal for goal in agreement.goals.prefetch_related("steps")}
+    for data in goals:
+        data = dict(data)
+        steps = data.pop("steps")
+        goal = existing.get(data["number"]) or Goal(agreement=agreement)
+        here = f"{where}, Ziel {data['number']}"
+        saved = _put(goal, data, here, errors, reason)
+        if saved is None:
+            continue
+        changed |= saved
+        changed |= _write_steps(goal, steps, here, errors, reason)
+    return changed
+
+
+def _write_signatures(agreement, signatures, where, errors, reason):
+    """Signatures matched by their position in the document."""
+    existing = list(agreement.signatures.all())
+    changed = False
+    for signature in existing[len(signatures) :]:
+        _drop(signature, reason)
+        changed = True
+    last = -1
+    for position, data in enumerate(signatures, start=1):
+        signature = existing[position - 1] if position <= len(existing) else None
+        signature = signature or Signature(agreement=agreement)
+        last = _next_order(signature, last)
+        here = f"{where}, Unterschrift {position}"
+        changed |= bool(_put(signature, {**data, "order": last}, here, errors, reason))
+    return changed
+
+
 def _write(spec, reason, errors):
-    """Write one agreement; records failing their model's validation go to `errors` and are
-    left out (the caller rolls everything back then)."""
+    """Write one agreement in place; records failing their model's validation go to `errors`
+    (the caller rolls everything back then). Only records the file changes are saved, and an
+    existing agreement's version moves on only when something changed: re-importing the same
+    file leaves no history and does not disturb a form opened before."""
     where = spec.where
-    agreement = spec.existing
-    created = agreement is None
+    created = spec.existing is None
     if created:
         agreement = Agreement(year=spec.year, traeger=spec.traeger)
     else:
-        Agreement.objects.filter(pk=agreement.pk).update(version=F("version") + 1)
-        agreement.refresh_from_db(fields=["version"])
+        # Locked until the transaction ends, as the editor's claim of a version locks it.
+        agreement = Agreement.objects.select_for_update().get(pk=spec.existing.pk)
+    before = _stored(agreement)
     for name, value in spec.fields.items():
         setattr(agreement, name, value)
     if not _valid(agreement, where, errors):
         return agreement, created
-    agreement._change_reason = reason
-    agreement.save()
+    agreement_changed = _stored(agreement) != before
+    if created:
+        agreement._change_reason = reason
+        agreement.save()
 
-    agreement.parties.all().delete()
-    if spec.parties is None:
-        from agreements.services import ensure_parties
+    parts_changed = False
+    for write, data in (
+        (_write_parties, spec.parties),
+        (_write_budget, spec.budget),
+        (_write_goals, spec.goals),
+        (_write_signatures, spec.signatures),
+    ):
+        parts_changed |= write(agreement, data, where, errors, reason)
 
-        ensure_parties(agreement)
-    else:
-        AgreementParty.objects.bulk_create(
-            AgreementParty(agreement=agreement, order=order, **party)
-            for order, party in enumerate(spec.parties)
+    if not created and (agreement_changed or parts_changed):
+        Agreement.objects.filter(pk=agreement.pk).update(
+            version=F("version") + 1, updated_at=timezone.now()
         )
-
-    agreement.budget_lines.all().delete()
-    for kind, amount in spec.budget.items():
-        line = BudgetLine(agreement=agreement, kind=kind, amount=amount)
-        if _valid(line, where, errors, keys={"amount": f"budget.{kind}"}):
-            line.save()
-
-    # Goals are matched by number and updated in place, so that dialogs keep their goals.
-    wanted = {goal["number"] for goal in spec.goals}
-    try:
-        with transaction.atomic():
-            agreement.goals.exclude(number__in=wanted).delete()
-    except ValidationError as error:  # a goal that approved minutes refer to
-        errors.extend(f"{where}: {message}" for message in error.messages)
-    existing = {goal.number: goal for goal in agreement.goals.all()}
-    for data in spec.goals:
-        data = dict(data)
-        steps = data.pop("steps")
-        goal = existing.get(data["number"]) or Goal(agreement=agreement)
-        for name, value in data.items():
-            setattr(goal, name, value)
-        here = f"{where}, Ziel {goal.number}"
-        if not _valid(goal, here, errors):
-            continue
-        goal.save()
-        goal.steps.all().delete()
-        for order, data in enumerate(steps, start=1):
-            step = ImplementationStep(goal=goal, order=order, **data)
-            if _valid(step, f"{here}, Schritt {order}", errors):
-                step.save()
-
-    agreement.signatures.all().delete()
-    for order, data in enumerate(spec.signatures):
-        signature = Signature(agreement=agreement, order=order, **data)
-        if _valid(signature, f"{where}, Unterschrift {order + 1}", errors):
-            signature.save()
+        agreement.refresh_from_db(fields=["version", "updated_at"])
+        if agreement_changed:
+            agreement._change_reason = reason
+            agreement.save()
     return agreement, created
 
 
@@ -682,12 +792,34 @@ def _write_all(specs, reason):
     return results
 
 
+@contextmanager
+def _recorded_as(user):
+    """Every history record written inside names `user`: the web editor's records name the
+    signed-in user the same way, through the request that simple_history's middleware keeps
+    in this context."""
+    if user is None:
+        yield
+        return
+    context = HistoricalRecords.context
+    outer = getattr(context, "request", None)
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if outer is None:
+            del context.request
+        else:
+            context.request = outer
+
+
 @transaction.atomic
-def import_agreements(data, reason="importiert"):
-    """Create or update the file's agreements, all or nothing.
+def import_agreements(data, reason="importiert", user=None):
+    """Create or update the file's agreements, all or nothing; the history names `user` (or
+    no one: "System").
 
     Returns [(agreement, created)]; raises ImportRefused with every error, writing nothing."""
-    return _write_all(parse(data), reason)
+    with _recorded_as(user):
+        return _write_all(parse(data), reason)
 
 
 @transaction.atomic

@@ -57,24 +57,29 @@ def claim(agreement, version):
     agreement.version = version + 1
 
 
-def ensure_parties(agreement):
-    """The two ministries and the Landkreis, with the names valid in the agreement's year."""
-    ministries = sorted(  # MW before MS, as in every agreement
+def default_parties(agreement):
+    """The two ministries and the Landkreis, MW before MS as in every agreement, with the
+    names valid in the agreement's year: {organisation, name, abbreviation} each."""
+    ministries = sorted(
         Organisation.objects.ministries().prefetch_related("names"),
         key=lambda org: {"MW": 0, "MS": 1}.get(org.key, 2),
     )
-    wanted = [*ministries, agreement.traeger]
+    return [
+        {
+            "organisation": organisation,
+            "name": organisation.name_in(agreement.year),
+            "abbreviation": organisation.key if organisation.is_ministry else "",
+        }
+        for organisation in [*ministries, agreement.traeger]
+    ]
+
+
+def ensure_parties(agreement):
+    """Record the default parties that the agreement does not have yet."""
     existing = set(agreement.parties.values_list("organisation_id", flat=True))
-    for order, organisation in enumerate(wanted):
-        if organisation.pk in existing:
-            continue
-        AgreementParty.objects.create(
-            agreement=agreement,
-            organisation=organisation,
-            name=organisation.name_in(agreement.year),
-            abbreviation=organisation.key if organisation.is_ministry else "",
-            order=order,
-        )
+    for order, party in enumerate(default_parties(agreement)):
+        if party["organisation"].pk not in existing:
+            AgreementParty.objects.create(agreement=agreement, order=order, **party)
 
 
 def _save_budget(agreement, form):

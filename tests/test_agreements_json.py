@@ -1,5 +1,5 @@
-"""Agreements as JSON: the full agreement goes out and comes back unchanged, updates replace
-the agreement's parts and move its version on, and a bad file is refused as a whole with
+"""Agreements as JSON: the full agreement goes out and comes back unchanged, updates change
+the agreement's parts in place and move its version on, and a bad file is refused as a whole with
 German messages that name the agreement and the field."""
 
 import copy

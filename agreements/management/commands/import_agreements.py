@@ -1,14 +1,16 @@
-"""`manage.py import_agreements FILE`: create or update agreements from JSON
+"""`manage.py import_agreements FILE [--benutzer NAME]`: create or update agreements from JSON
 (docs/agreements-json.md), matched by year and Kreisschlüssel.
 
 The whole file is checked first; with any problem the command prints every problem on stderr,
 writes nothing and exits with status 1. Otherwise all agreements are written in one
-transaction and one line per agreement is printed."""
+transaction and one line per agreement is printed. The history names the user given with
+`--benutzer`, or no one ("System")."""
 
 import json
 import sys
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from agreements.serialization import ImportRefused, import_agreements
@@ -22,8 +24,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "file", help="JSON-Datei (Format zielsteuerung.agreements/1), - für stdin"
         )
+        parser.add_argument(
+            "--benutzer",
+            metavar="BENUTZERNAME",
+            help=(
+                "Benutzer, der im Verlauf als Bearbeiter des Imports erscheint; ohne diese "
+                "Angabe steht dort „System“."
+            ),
+        )
 
     def handle(self, *args, **options):
+        user = self.user(options["benutzer"])
         name = options["file"]
         try:
             text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
@@ -41,7 +52,7 @@ class Command(BaseCommand):
                 ]
             )
         try:
-            results = import_agreements(data)
+            results = import_agreements(data, user=user)
         except ImportRefused as refusal:
             self.fail(refusal.errors)
         for agreement, created in results:
@@ -51,6 +62,18 @@ class Command(BaseCommand):
                 f"({agreement.traeger}): {action}."
             )
         self.stdout.write(f"{formats.number(len(results))} Vereinbarungen importiert.")
+
+    def user(self, username):
+        """The user of `--benutzer`, or None; an unknown or deactivated one is refused."""
+        if username is None:
+            return None
+        User = get_user_model()
+        user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
+        if user is None:
+            self.fail([f"Den Benutzer „{username}“ gibt es nicht."])
+        if not user.is_active:
+            self.fail([f"Der Benutzer „{username}“ ist deaktiviert."])
+        return user
 
     def fail(self, lines):
         for line in lines:
