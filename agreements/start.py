@@ -1,9 +1,6 @@
-"""The start page: what concerns the user. Ministries and readers see every Landkreis for one
+"""The agreements part of the start page (the view is `dialogs.start.home`, which adds what
+waits for the user in the dialogs): ministries and readers see every Landkreis for one
 agreement year, with or without an agreement; a Jobcenter sees its own agreements."""
-
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from agreements.models import Agreement, AgreementStatus
 from zielsteuerung import access
@@ -25,9 +22,9 @@ def _chosen_year(request, years, fallback):
     return fallback
 
 
-@login_required
-@require_GET
-def home(request):
+def agreements_context(request):
+    """The start page's agreement year, its switcher, and the rows: every zkT Landkreis for
+    ministries and readers, the own agreements for a Jobcenter."""
     user = request.user
     agreements = list(
         Agreement.objects.visible_to(user)
@@ -49,7 +46,7 @@ def home(request):
     else:
         context["agreements"] = [a for a in agreements if a.year == year]
         context["older_agreements"] = [a for a in agreements if a.year != year]
-    return render(request, "home.html", context)
+    return context
 
 
 def _all_landkreise(agreements, year):

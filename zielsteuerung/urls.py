@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from agreements import start
+from dialogs import start
 
 urlpatterns = [
     path("", start.home, name="home"),
