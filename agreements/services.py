@@ -200,30 +200,32 @@ def save_agreement(form, goals, steps, signatures, user):
 
 _MONTHS = "|".join(MONTH_NAMES)
 _CITATION = r"(?:BGBl|GVBl|BAnz)\b\.?"
-# What, right before a year, makes it part of a date or a citation: `15. März `, `15.03.`,
-# `vom März `, `vom `, `BGBl. I `, `Nds. GVBl. S. 12, `.
-_FIXED_BEFORE = re.compile(
-    rf"(?:\b\d{{1,2}}\.\s*(?:{_MONTHS})\s+"
-    rf"|\b\d{{1,2}}\.\s*\d{{1,2}}\.\s*"
-    rf"|\bvom\s+(?:(?:{_MONTHS})\s+)?"
-    rf"|{_CITATION}\s*(?:I{{1,3}}\b\.?\s*)?(?:S\.\s*\d+\s*,?\s*)?)$"
+_LAW = r"\w*(?:gesetz|verordnung|richtlinie|erlass|bekanntmachung)\w*"
+# What, right before a year, makes it part of a legal citation: a law's date (`Verordnung
+# vom 15. März `, `Gesetz zur Änderung … vom 15.03.`, `Gesetz vom Juli `) or the gazette
+# (`BGBl. I `, `Nds. GVBl. S. 12, `).
+_CITED_BEFORE = re.compile(
+    rf"(?:\b{_LAW}\s+(?:\S+\s+){{0,4}}?vom\s+"
+    rf"(?:\d{{1,2}}\.\s*(?:(?:{_MONTHS})\s+|\d{{1,2}}\.\s*)|(?:{_MONTHS})\s+)?"
+    rf"|{_CITATION}\s*(?:I{{1,3}}\b\.?\s*)?(?:S\.\s*\d+\s*,?\s*)?)$",
+    re.IGNORECASE,
 )
-# … and right after it: an ISO date `2019-03-15` or a citation `2019 (BGBl. I S. 339)`.
-_FIXED_AFTER = re.compile(rf"^(?:-\d{{1,2}}-\d{{1,2}}\b|\s*,?\s*\(?\s*(?:Nds\.\s*)?{_CITATION})")
+# … or right after it: the gazette, `2019 (BGBl. I S. 339)`.
+_CITED_AFTER = re.compile(rf"^(?:-\d{{1,2}}-\d{{1,2}})?\s*,?\s*\(?\s*(?:Nds\.\s*)?{_CITATION}")
 
 
 def _next_year_text(text, year):
     """Move the agreement-year references of a text one year on ("im Jahr 2020 … gegenüber
-    2019" → "im Jahr 2021 … gegenüber 2020", in one pass). A year that is part of a full date
-    or of a legal citation ("Verordnung vom 15. März 2019 (BGBl. I S. 339)", "15.03.2019")
-    names a fixed day and stays."""
+    2019" → "im Jahr 2021 … gegenüber 2020", "vom 1. Januar 2020 bis zum 31.12.2020" →
+    2021), in one pass. A year that belongs to a legal citation ("Verordnung vom 15. März 2019
+    (BGBl. I S. 339)", "BGBl. I 2019 S. 339") names a fixed law and stays."""
     mapping = {str(year): str(year + 1), str(year - 1): str(year), str(year + 1): str(year + 2)}
     pattern = re.compile(r"(?<!\d)(" + "|".join(mapping) + r")(?!\d)")
 
     def shift(match):
-        before = text[max(0, match.start() - 40) : match.start()]
+        before = text[max(0, match.start() - 80) : match.start()]
         after = text[match.end() : match.end() + 20]
-        if _FIXED_BEFORE.search(before) or _FIXED_AFTER.match(after):
+        if _CITED_BEFORE.search(before) or _CITED_AFTER.match(after):
             return match.group(1)
         return mapping[match.group(1)]
 

@@ -1,5 +1,6 @@
 """Copy into the next year moves the years that name the agreement's year and the year before
-it, and leaves the years of fixed dates and legal citations as they are."""
+it — in dates too, as a term runs "vom 1. Januar bis 31. Dezember" of its year — and leaves
+the years of legal citations as they are."""
 
 import pytest
 
@@ -19,13 +20,23 @@ from agreements.services import _next_year_text, copy_to_next_year
             "Verordnung vom 15. März 2019 (BGBl. I S. 339)",
             "Verordnung vom 15. März 2019 (BGBl. I S. 339)",
         ),
-        ("am 15.03.2019 und am 1. 7. 2020", "am 15.03.2019 und am 1. 7. 2020"),
-        ("Stichtag 2019-03-15", "Stichtag 2019-03-15"),
+        ("am 15.03.2019 und am 1. 7. 2020", "am 15.03.2020 und am 1. 7. 2021"),
+        ("Stichtag 2019-03-15", "Stichtag 2020-03-15"),
+        (
+            "gilt vom 1. Januar 2020 bis zum 31. Dezember 2020",
+            "gilt vom 1. Januar 2021 bis zum 31. Dezember 2021",
+        ),
+        ("Zeitraum 01.01.2020 bis 31.12.2020", "Zeitraum 01.01.2021 bis 31.12.2021"),
+        (
+            "Gesetz zur Stärkung der Teilhabe vom 15.03.2019",
+            "Gesetz zur Stärkung der Teilhabe vom 15.03.2019",
+        ),
+        ("Verordnung vom 15. März 2019", "Verordnung vom 15. März 2019"),
         ("BGBl. I 2019 S. 339", "BGBl. I 2019 S. 339"),
         ("Nds. GVBl. 2020 S. 12", "Nds. GVBl. 2020 S. 12"),
         ("Haushaltsgesetz 2020 (BGBl. I S. 3208)", "Haushaltsgesetz 2020 (BGBl. I S. 3208)"),
         ("Gesetz vom Juli 2019", "Gesetz vom Juli 2019"),
-        ("ab 1. Januar 2020 für das Jahr 2020", "ab 1. Januar 2020 für das Jahr 2021"),
+        ("ab 1. Januar 2020 für das Jahr 2020", "ab 1. Januar 2021 für das Jahr 2021"),
     ],
 )
 def test_next_year_text_moves_agreement_years_only(text, expected):
