@@ -254,8 +254,8 @@ class MeasureAdmin(RefusesFrozenMinutes, SimpleHistoryAdmin):
         return FROZEN_MESSAGE if obj.in_approved_minutes() else REVIEW_MESSAGE
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "dialog":
-            kwargs["queryset"] = Dialog.objects.exclude(status=DialogStatus.APPROVED)
+        if db_field.name == "dialog":  # minutes in review or approved take no new measures
+            kwargs["queryset"] = Dialog.objects.filter(status=DialogStatus.DRAFT)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def wording_locked(self, obj):

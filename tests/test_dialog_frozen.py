@@ -418,3 +418,13 @@ def test_admin_keeps_the_wording_of_a_measure_under_review(admin_client, heidekr
     )
     assert IN_REVIEW in message_after(admin_client, response)
     assert Measure.objects.get(pk=measure.pk).text == "Auswertung nach Stufen"
+
+
+def test_admin_cannot_add_a_measure_to_minutes_under_review(admin_client, in_review):
+    response = admin_client.post(
+        reverse("admin:dialogs_measure_add"),
+        {"dialog": in_review.pk, "text": "nachträglich", "status": "offen"},
+    )
+    assert response.status_code == 200
+    assert "keine gültige Auswahl" in response.text
+    assert not Measure.objects.filter(dialog=in_review).exists()
