@@ -2,6 +2,8 @@
 waits for the user in the dialogs): ministries and readers see every Landkreis for one
 agreement year, with or without an agreement; a Jobcenter sees its own agreements."""
 
+from django.utils import timezone
+
 from agreements.models import Agreement, AgreementStatus
 from zielsteuerung import access
 from zielsteuerung.models import Organisation, OrganisationKind
@@ -33,7 +35,8 @@ def agreements_context(request):
         .order_by("-year", "traeger__name")
     )
     years = sorted({a.year for a in agreements}, reverse=True)
-    year = _chosen_year(request, years, default_year(agreements))
+    # Without any agreement yet (a new installation), the calendar year.
+    year = _chosen_year(request, years, default_year(agreements)) or timezone.localdate().year
     context = {
         "year": year,
         "years": years,
@@ -45,7 +48,7 @@ def agreements_context(request):
         context["missing"] = sum(row["agreement"] is None for row in context["rows"])
     else:
         context["agreements"] = [a for a in agreements if a.year == year]
-        context["older_agreements"] = [a for a in agreements if a.year != year]
+        context["other_agreements"] = [a for a in agreements if a.year != year]
     return context
 
 

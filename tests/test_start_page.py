@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements import services
 from agreements.demo import seed_demo_agreements
@@ -68,3 +69,23 @@ def test_a_jobcenter_sees_only_its_own_landkreis(as_user, heidekreis_user, agree
 def test_an_unknown_year_falls_back_to_the_default(as_user, ministry_user, agreements_2020):
     page = as_user(ministry_user).get(reverse("home"), {"jahr": "1999"})
     assert "Vereinbarungsjahr 2020" in page.text
+
+
+def test_a_new_installation_shows_the_calendar_year_for_every_landkreis(as_user, ministry_user):
+    page = as_user(ministry_user).get(reverse("home"))
+    year = timezone.localdate().year
+    assert f"Vereinbarungsjahr {year}" in page.text
+    assert landkreis_rows(page) == 16
+    assert f"16 von 16 Landkreisen haben für {year} noch keine Zielvereinbarung." in page.text
+    assert "None" not in page.text
+
+
+def test_a_jobcenter_finds_a_newer_draft_under_other_years(
+    as_user, ministry_user, heidekreis_user, agreements_2020
+):
+    heidekreis = Agreement.objects.get(year=2020, traeger__key="03358")
+    draft = services.copy_to_next_year(heidekreis, ministry_user)
+    page = as_user(heidekreis_user).get(reverse("home"))
+    assert "Frühere Jahre" not in page.text
+    others = page.text.split("Andere Jahre")[1]
+    assert f'href="{reverse("agreements:detail", args=[draft.pk])}"' in others
