@@ -401,7 +401,7 @@ class Signature(models.Model):
             # Without a year, 29 February may be meant: take a leap year.
             days = calendar.monthrange(self.year or 2000, self.month)[1]
             if self.day > days:
-                year = f".{self.year}" if self.year else ""
+                year = f".{self.year}" if self.year else "."  # "31.02.2020", "31.02."
                 errors["day"] = (
                     f"Den {self.day:02d}.{self.month:02d}{year} gibt es nicht "
                     f"(der Monat hat {days} Tage)."
