@@ -117,23 +117,32 @@ def _deliveries_per_unit(units, month, deliveries=None):
     return chosen
 
 
-def _load_values(chosen, codes, first_month, last_month):
-    """{unit_id: {(code, month): value}} of each unit's chosen delivery, in one query."""
-    result = {unit_id: {} for unit_id in chosen}
-    if not chosen or not codes:
+def _load_pairs(pairs, codes, first_month, last_month):
+    """{(unit_id, delivery_id): {(code, month): value}} for each (unit_id, delivery_id) pair,
+    in one query: a unit's values of that delivery only, never another's."""
+    result = {pair: {} for pair in pairs}
+    if not pairs or not codes:
         return result
     rows = Value.objects.filter(
-        delivery__in={d.pk for d in chosen.values()},
-        unit__in=list(chosen),
+        delivery__in={delivery_id for _, delivery_id in pairs},
+        unit__in={unit_id for unit_id, _ in pairs},
         indicator__code__in=codes,
         month__gte=first_month,
         month__lte=last_month,
         sex=Sex.TOTAL,
     ).values_list("unit_id", "delivery_id", "indicator__code", "month", "value")
     for unit_id, delivery_id, code, month, value in rows:
-        if chosen[unit_id].pk == delivery_id:
-            result[unit_id][(code, month)] = value
+        if (unit_id, delivery_id) in result:
+            result[(unit_id, delivery_id)][(code, month)] = value
     return result
+
+
+def _load_values(chosen, codes, first_month, last_month):
+    """{unit_id: {(code, month): value}} of each unit's chosen delivery, in one query."""
+    values = _load_pairs(
+        {(unit, d.pk) for unit, d in chosen.items()}, codes, first_month, last_month
+    )
+    return {unit: values[(unit, d.pk)] for unit, d in chosen.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -351,50 +360,8 @@ def attainment_for_year(year, *, month=None, delivery=None, agreements=None, del
         chosen = dict.fromkeys(units, delivery)
     else:
         chosen = _deliveries_per_unit(units, reporting_month, candidates)
-    keys = [
-        _cache_key(
-            "goal",
-            chosen[goal.agreement.traeger_id],
-            goal.agreement.traeger_id,
-            reporting_month.isoformat(),
-            goal,
-        )
-        if _cacheable(goal, chosen.get(goal.agreement.traeger_id))
-        else None
-        for goal in goals
-    ]
-    cached = cache.get_many([key for key in keys if key is not None])
-    to_compute = [goal for goal, key in zip(goals, keys, strict=True) if key not in cached]
-    units_to_load = {goal.agreement.traeger_id for goal in to_compute}
-    codes = sorted(
-        {
-            code
-            for goal in to_compute
-            if computations.is_computable(goal.indicator.code)
-            for code in computations.FORMULAS[goal.indicator.code].codes
-        }
-    )
-    values = _load_values(
-        {unit: d for unit, d in chosen.items() if unit in units_to_load},
-        codes,
-        date(year - 2, 12, 1),
-        reporting_month,
-    )
-    results, fresh = [], {}
-    for goal, key in zip(goals, keys, strict=True):
-        traeger_id = goal.agreement.traeger_id
-        if key in cached:
-            result = _from_cache(goal, reporting_month, chosen[traeger_id], cached[key])
-        else:
-            result = _attainment(
-                goal, reporting_month, chosen.get(traeger_id), values.get(traeger_id, {})
-            )
-            if key is not None:
-                fresh[key] = _figures(result)
-        results.append(result)
-    if fresh:
-        cache.set_many(fresh, CACHE_SECONDS)
-    return results
+    pairs = [(goal, chosen.get(goal.agreement.traeger_id)) for goal in goals]
+    return _attainments(pairs, reporting_month)
 
 
 def goal_attainments(agreement, *, month=None, delivery=None):
@@ -414,55 +381,49 @@ def attainments_per_delivery(goals, month, deliveries):
     values of all deliveries are read in one query (none when every figure is cached), and the
     figures share the cache with `attainment_for_year`."""
     goals, deliveries = list(goals), list(deliveries)
-    if not goals or not deliveries:
-        return {delivery: [] for delivery in deliveries}
-    traeger_id = goals[0].agreement.traeger_id
-    keys = {
-        (delivery.pk, goal.pk): _cache_key("goal", delivery, traeger_id, month.isoformat(), goal)
+    results = _attainments([(goal, d) for d in deliveries for goal in goals], month)
+    return {d: results[i * len(goals) : (i + 1) * len(goals)] for i, d in enumerate(deliveries)}
+
+
+def _attainments(pairs, month):
+    """The GoalAttainment of each (goal, delivery) pair at `month`, in order: from the cache
+    where it has the figures; the rest computed from values read in one query, and cached."""
+    keys = [
+        _cache_key("goal", delivery, goal.agreement.traeger_id, month.isoformat(), goal)
         if _cacheable(goal, delivery)
         else None
-        for delivery in deliveries
-        for goal in goals
-    }
-    cached = cache.get_many([key for key in keys.values() if key is not None])
+        for goal, delivery in pairs
+    ]
+    cached = cache.get_many([key for key in keys if key is not None])
     to_compute = [
-        (delivery, goal)
-        for delivery in deliveries
-        for goal in goals
-        if keys[(delivery.pk, goal.pk)] not in cached
+        (goal, delivery)
+        for (goal, delivery), key in zip(pairs, keys, strict=True)
+        if key not in cached
     ]
     codes = sorted(
         {
             code
-            for _, goal in to_compute
+            for goal, _ in to_compute
             if computations.is_computable(goal.indicator.code)
             for code in computations.FORMULAS[goal.indicator.code].codes
         }
     )
-    values = {}
-    if codes:
-        rows = Value.objects.filter(
-            delivery__in={delivery.pk for delivery, _ in to_compute},
-            unit=traeger_id,
-            indicator__code__in=codes,
-            month__gte=date(month.year - 2, 12, 1),
-            month__lte=month,
-            sex=Sex.TOTAL,
-        ).values_list("delivery_id", "indicator__code", "month", "value")
-        for delivery_id, code, value_month, value in rows:
-            values.setdefault(delivery_id, {})[(code, value_month)] = value
-    results, fresh = {}, {}
-    for delivery in deliveries:
-        results[delivery] = []
-        for goal in goals:
-            key = keys[(delivery.pk, goal.pk)]
-            if key in cached:
-                result = _from_cache(goal, month, delivery, cached[key])
-            else:
-                result = _attainment(goal, month, delivery, values.get(delivery.pk, {}))
-                if key is not None:
-                    fresh[key] = _figures(result)
-            results[delivery].append(result)
+    values = _load_pairs(
+        {(goal.agreement.traeger_id, d.pk) for goal, d in to_compute if d is not None},
+        codes,
+        date(month.year - 2, 12, 1),
+        month,
+    )
+    results, fresh = [], {}
+    for (goal, delivery), key in zip(pairs, keys, strict=True):
+        if key in cached:
+            result = _from_cache(goal, month, delivery, cached[key])
+        else:
+            pair = (goal.agreement.traeger_id, delivery.pk if delivery else None)
+            result = _attainment(goal, month, delivery, values.get(pair, {}))
+            if key is not None:
+                fresh[key] = _figures(result)
+        results.append(result)
     if fresh:
         cache.set_many(fresh, CACHE_SECONDS)
     return results
