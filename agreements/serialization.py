@@ -679,21 +679,34 @@ def _write_budget(agreement, budget, where, errors, reason):
     return changed
 
 
+def _write_in_order(existing, items, new, label, errors, reason, first_order):
+    """Records matched by their position: the n-th of the file updates the n-th stored one
+    (`new()` makes one when there are fewer), stored ones beyond the file's go. Returns
+    whether any record changed."""
+    changed = False
+    for record in existing[len(items) :]:
+        _drop(record, reason)
+        changed = True
+    last = first_order - 1
+    for position, data in enumerate(items, start=1):
+        record = existing[position - 1] if position <= len(existing) else new()
+        last = _next_order(record, last)
+        here = f"{label} {position}"
+        changed |= bool(_put(record, {**data, "order": last}, here, errors, reason))
+    return changed
+
+
 def _write_steps(goal, steps, where, errors, reason):
     """Steps matched by their position under the goal."""
-    existing = list(goal.steps.all())
-    changed = False
-    for step in existing[len(steps) :]:
-        _drop(step, reason)
-        changed = True
-    last = 0
-    for position, data in enumerate(steps, start=1):
-        step = existing[position - 1] if position <= len(existing) else None
-        step = step or ImplementationStep(goal=goal)
-        last = _next_order(step, last)
-        here = f"{where}, Schritt {position}"
-        changed |= bool(_put(step, {**data, "order": last}, here, errors, reason))
-    return changed
+    return _write_in_order(
+        list(goal.steps.all()),
+        steps,
+        lambda: ImplementationStep(goal=goal),
+        f"{where}, Schritt",
+        errors,
+        reason,
+        first_order=1,
+    )
 
 
 def _write_goals(agreement, goals, where, errors, reason):
@@ -725,19 +738,15 @@ def _write_goals(agreement, goals, where, errors, reason):
 
 def _write_signatures(agreement, signatures, where, errors, reason):
     """Signatures matched by their position in the document."""
-    existing = list(agreement.signatures.all())
-    changed = False
-    for signature in existing[len(signatures) :]:
-        _drop(signature, reason)
-        changed = True
-    last = -1
-    for position, data in enumerate(signatures, start=1):
-        signature = existing[position - 1] if position <= len(existing) else None
-        signature = signature or Signature(agreement=agreement)
-        last = _next_order(signature, last)
-        here = f"{where}, Unterschrift {position}"
-        changed |= bool(_put(signature, {**data, "order": last}, here, errors, reason))
-    return changed
+    return _write_in_order(
+        list(agreement.signatures.all()),
+        signatures,
+        lambda: Signature(agreement=agreement),
+        f"{where}, Unterschrift",
+        errors,
+        reason,
+        first_order=0,
+    )
 
 
 def _write(spec, reason, errors):
