@@ -737,7 +737,8 @@ def approve(dialog, user, version):
 
 def freeze(dialog, user):
     """Store the figures, step statuses, measure statuses, computed verdicts and the names of
-    the organisations shown with the minutes and mark them approved. Runs inside `approve`'s transaction."""
+    the organisations shown with the minutes and mark them approved. Runs inside `approve`'s
+    transaction."""
     items = list(dialog.items.select_related("goal").prefetch_related("goal__steps"))
     _freeze_figures(dialog, items)
     if dialog.is_spring_review:
