@@ -20,15 +20,16 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import chain, compress, islice, repeat
+from itertools import compress
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from indicators import storage
 from indicators.models import DataDelivery, DeliverySource, Indicator, Unit, Value
 from zielsteuerung import formats
 from zielsteuerung.access import is_ministry, traeger_of
@@ -1715,7 +1716,15 @@ def store_delivery(check, *, waiting_months, source, user=None, progress=None, i
                 row_count=check.value_count,
                 is_demo=is_demo,
             )
-            _insert_values(delivery.pk, check, unit_pks, progress)
+            storage.write_values(
+                delivery.pk,
+                units=np.asarray(unit_pks, dtype=np.int64)[check.unit_column],
+                indicators=np.asarray([ref.pk for ref in check.indicators])[check.indicator_column],
+                months=check.month_column,
+                sexes=check.sex_column,
+                values=check.value_column,
+                progress=progress,
+            )
     except IntegrityError:
         earlier = DataDelivery.objects.filter(sha256=check.sha256).first()
         if earlier is None:
@@ -1746,85 +1755,6 @@ def _unit_pks(check):
             Organisation.objects.filter(key__in=[ref.key for ref in new]).values_list("key", "pk")
         )
     return [ref.pk if ref.pk is not None else created[ref.key] for ref in check.units]
-
-
-ROWS_PER_STATEMENT = 500
-ROWS_PER_BATCH = 20_000
-VALUE_FIELDS = ("delivery", "unit", "indicator", "month", "sex", "value")
-
-
-def _insert_values(delivery_pk, check, unit_pks, progress=None):
-    """Insert the values in the order of the table's indexes (unit, indicator, month).
-
-    Not `bulk_create`: building 600 000 model instances and their SQL costs about 60 µs a
-    row here (40 s for a national file). PostgreSQL gets the rows by COPY, other databases by
-    parameterised multi-row INSERT statements, both from plain values: ids, ISO dates and the
-    exact decimal text (converted by the database as Django's own Decimal parameters are)."""
-    order = np.lexsort(
-        (check.sex_column, check.month_column, check.indicator_column, check.unit_column)
-    )
-    first = int(check.month_column.min())
-    month_texts = [
-        _month_date(n).isoformat() for n in range(first, int(check.month_column.max()) + 1)
-    ]
-    columns = [
-        repeat(delivery_pk),
-        np.asarray(unit_pks, dtype=np.int64)[check.unit_column[order]].tolist(),
-        np.asarray([ref.pk for ref in check.indicators])[check.indicator_column[order]].tolist(),
-        np.array(month_texts, dtype=object)[check.month_column[order] - first].tolist(),
-        np.array(list(SEX_ORDER), dtype=object)[check.sex_column[order]].tolist(),
-        np.array(check.value_column, dtype=object)[order].tolist(),
-    ]
-    rows = zip(*columns, strict=False)  # repeat() ends with the others
-    table = connection.ops.quote_name(Value._meta.db_table)
-    names = ", ".join(
-        connection.ops.quote_name(Value._meta.get_field(name).column) for name in VALUE_FIELDS
-    )
-    total = check.value_count
-    with connection.cursor() as cursor:
-        write = _copy_writer if connection.vendor == "postgresql" else _insert_writer
-        send = write(cursor, table, names)
-        for start in range(0, total, ROWS_PER_BATCH):
-            send(list(islice(rows, ROWS_PER_BATCH)))
-            if progress:
-                progress("Speichern", min(start + ROWS_PER_BATCH, total), total)
-
-
-def _copy_writer(cursor, table, names):
-    """PostgreSQL: COPY … FROM STDIN in text format (psycopg2 or psycopg 3). The values are
-    ids, dates, g/m/w and decimal text, none of which can contain a tab or backslash."""
-    sql = f"COPY {table} ({names}) FROM STDIN"
-    raw = cursor.cursor
-
-    def send(rows):
-        text = "".join(f"{d}\t{u}\t{i}\t{m}\t{s}\t{v}\n" for d, u, i, m, s, v in rows)
-        if hasattr(raw, "copy_expert"):
-            raw.copy_expert(sql, io.StringIO(text))
-        else:
-            with raw.copy(sql) as copy:
-                copy.write(text)
-
-    return send
-
-
-def _insert_writer(cursor, table, names):
-    """Other databases (SQLite): INSERT statements of up to 500 rows each."""
-    per_statement = ROWS_PER_STATEMENT
-    limit = connection.features.max_query_params
-    if limit:
-        per_statement = max(1, min(per_statement, limit // len(VALUE_FIELDS)))
-    row_sql = "(" + ", ".join(["%s"] * len(VALUE_FIELDS)) + ")"
-
-    def send(rows):
-        statements = {}
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            statements.setdefault(len(chunk), []).append(list(chain.from_iterable(chunk)))
-        for count, param_list in statements.items():
-            sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row_sql] * count)
-            cursor.executemany(sql, param_list)
-
-    return send
 
 
 # ---------------------------------------------------------------------------------------------
