@@ -21,12 +21,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Max, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from agreements.models import Agreement, Goal, GoalKind, TargetType
 from indicators import computations
 from indicators.computations import Target, Verdict
-from indicators.models import DataDelivery, Sex, Value
+from indicators.models import DataDelivery, Sex, Value, ValueSeries
 from zielsteuerung import formats
 
 
@@ -75,6 +75,24 @@ def _base_values(year, *, units=None, deliveries=None):
     return values
 
 
+def _base_series(year, *, units=None, deliveries=None):
+    """The series of base quantities (gesamt) holding months of `year`; for questions about
+    which months and deliveries exist, answered without reading single values."""
+    series = ValueSeries.objects.filter(
+        sex=Sex.TOTAL, indicator__code__in=computations.BASE_CODES
+    ).overlapping(date(year, 1, 1), date(year, 12, 1))
+    if units is not None:
+        series = series.filter(unit__in=units)
+    if deliveries is not None:
+        series = series.filter(delivery__in=deliveries)
+    return series
+
+
+def latest_base_month(year, *, units=None, deliveries=None):
+    """The latest month of `year` with base values (of `units`, in `deliveries`), or None."""
+    return _base_series(year, units=units, deliveries=deliveries).latest_month(date(year, 12, 1))
+
+
 def _newest(delivery):
     """Sort key matching DataDeliveryQuerySet.newest_first()."""
     return (delivery.ladestand, delivery.waiting_months, delivery.created_at, delivery.pk)
@@ -88,23 +106,19 @@ def default_basis(year, *, traeger=None, deliveries=None):
     `deliveries` restricts the choice (e.g. to one Ladestand or one Wartezeit).
     """
     units = None if traeger is None else [traeger]
-    values = _base_values(year, units=units, deliveries=deliveries)
-    month = values.aggregate(latest=Max("month"))["latest"]
+    month = latest_base_month(year, units=units, deliveries=deliveries)
     if month is None:
         return None, None
-    delivery = (
-        DataDelivery.objects.filter(pk__in=values.filter(month=month).values("delivery"))
-        .newest_first()
-        .first()
-    )
+    series = _base_series(year, units=units, deliveries=deliveries).holding(month)
+    delivery = DataDelivery.objects.filter(pk__in=series.values("delivery")).newest_first().first()
     return month, delivery
 
 
 def _deliveries_per_unit(units, month, deliveries=None):
     """For each unit, the newest delivery that holds values of it for `month`."""
     pairs = set(
-        _base_values(month.year, units=units, deliveries=deliveries)
-        .filter(month=month)
+        _base_series(month.year, units=units, deliveries=deliveries)
+        .holding(month)
         .values_list("unit_id", "delivery_id")
         .distinct()
     )
@@ -350,9 +364,7 @@ def attainment_for_year(year, *, month=None, delivery=None, agreements=None, del
     candidates = [delivery] if delivery is not None else deliveries
     reporting_month = _month_date(year, month)
     if reporting_month is None:
-        reporting_month = _base_values(year, units=units, deliveries=candidates).aggregate(
-            latest=Max("month")
-        )["latest"]
+        reporting_month = latest_base_month(year, units=units, deliveries=candidates)
     if reporting_month is None:
         return [_attainment(goal, None, None, {}) for goal in goals]
 

@@ -396,9 +396,9 @@ def revisions(request, key):
     unit = _visible_traeger(request, key)
     deliveries = DataDelivery.objects.visible_to(request.user)
     span = (
-        dashboards.base_values(units=[unit])
+        dashboards.base_series(units=[unit])
         .filter(delivery__in=deliveries)
-        .aggregate(first=Min("month"), last=Max("month"))
+        .aggregate(first=Min("first_month"), last=Max("last_month"))
     )
     context = {"nav": "overview", "unit": unit}
     if span["last"] is None:

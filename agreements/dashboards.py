@@ -12,7 +12,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import models
 from django.db.models import Exists, Max, OuterRef
+from django.db.models.functions import Least
 
 from agreements import attainment, charts
 from agreements.exports import Column, Number, Table
@@ -27,6 +29,7 @@ from indicators.models import (
     Sex,
     Unit,
     Value,
+    ValueSeries,
 )
 from zielsteuerung import formats
 from zielsteuerung.models import Organisation
@@ -166,17 +169,14 @@ def target_kind(goal):
 # Data basis: years, deliveries
 
 
-def base_values(*, units=None):
-    values = Value.objects.filter(sex=Sex.TOTAL, indicator__code__in=computations.BASE_CODES)
-    return values if units is None else values.filter(unit__in=units)
+def base_series(*, units=None):
+    """The stored series of base quantities (gesamt), of `units` if given."""
+    series = ValueSeries.objects.filter(sex=Sex.TOTAL, indicator__code__in=computations.BASE_CODES)
+    return series if units is None else series.filter(unit__in=units)
 
 
 def year_has_data(year, *, units=None):
-    return (
-        base_values(units=units)
-        .filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
-        .exists()
-    )
+    return base_series(units=units).overlapping(date(year, 1, 1), date(year, 12, 1)).exists()
 
 
 def default_year(years, *, units=None):
@@ -190,12 +190,12 @@ def default_year(years, *, units=None):
 
 def deliveries_for_year(deliveries, year, *, unit=None):
     """Those of `deliveries` that hold base values of `year` (of `unit`, if given)."""
-    values = Value.objects.filter(
-        delivery=OuterRef("pk"), month__gte=date(year, 1, 1), month__lte=date(year, 12, 1)
+    series = ValueSeries.objects.filter(delivery=OuterRef("pk")).overlapping(
+        date(year, 1, 1), date(year, 12, 1)
     )
     if unit is not None:
-        values = values.filter(unit=unit)
-    return deliveries.filter(Exists(values)).newest_first()
+        series = series.filter(unit=unit)
+    return deliveries.filter(Exists(series)).newest_first()
 
 
 def basis_text(month, deliveries, *, year, unit_word=("Landkreis", "Landkreise")):
@@ -357,10 +357,12 @@ def newest_months(units, year, *, delivery=None):
     cached = cache.get(key)
     if cached is not None:
         return cached
-    values = base_values(units=units).filter(month__lte=date(year, 12, 1))
+    december = date(year, 12, 1)
+    series = base_series(units=units).filter(first_month__lte=december)
     if delivery is not None:
-        values = values.filter(delivery=delivery)
-    newest = dict(values.values("unit").annotate(latest=Max("month")).values_list("unit", "latest"))
+        series = series.filter(delivery=delivery)
+    latest = Least("last_month", models.Value(december, output_field=models.DateField()))
+    newest = dict(series.values("unit").annotate(latest=Max(latest)).values_list("unit", "latest"))
     cache.set(key, newest, 7 * 24 * 60 * 60)
     return newest
 
@@ -795,17 +797,15 @@ def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=N
     candidates = [delivery] if delivery is not None else deliveries
     reporting = attainment._month_date(year, month)
     if reporting is None:
-        reporting = attainment._base_values(year, deliveries=candidates).aggregate(
-            latest=Max("month")
-        )["latest"]
+        reporting = attainment.latest_base_month(year, deliveries=candidates)
     result = Comparison(indicator=indicator, year=year, month=reporting)
     if reporting is None:
         result.basis_text = basis_text(None, [], year=year)
         return result
     if delivery is not None:
         units = list(
-            attainment._base_values(year, deliveries=[delivery])
-            .filter(month=reporting)
+            attainment._base_series(year, deliveries=[delivery])
+            .holding(reporting)
             .values_list("unit", flat=True)
             .distinct()
         )

@@ -3,6 +3,7 @@ changes. Every change runs in one transaction, claims the agreement's version (o
 locking) and leaves a history record with who and why."""
 
 import re
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -17,7 +18,7 @@ from agreements.models import (
     ImplementationStep,
     StepStatus,
 )
-from indicators.models import Value
+from indicators.models import ValueSeries
 from zielsteuerung import formats
 from zielsteuerung.formats import MONTH_NAMES
 from zielsteuerung.models import Organisation
@@ -323,7 +324,8 @@ def delete_refusal(agreement):
         )
     if hasattr(agreement, "dialogs") and agreement.dialogs.exists():
         return "Zu dieser Vereinbarung gibt es Zieldialoge; sie kann nicht gelöscht werden."
-    if Value.objects.filter(unit=agreement.traeger, month__year=agreement.year).exists():
+    year = (date(agreement.year, 1, 1), date(agreement.year, 12, 1))
+    if ValueSeries.objects.filter(unit=agreement.traeger).overlapping(*year).exists():
         return (
             f"Für {agreement.traeger} sind Kennzahlen des Jahres {agreement.year} geliefert; "
             "die Vereinbarung kann nicht gelöscht werden."

@@ -99,8 +99,6 @@ def child():
     from zielsteuerung.models import Organisation, OrganisationKind
 
     call_command("migrate", verbosity=0)
-    if os.environ.get("BENCH_WITHOUT_FOREIGN_KEYS"):  # only to measure what they cost
-        drop_foreign_keys(connection)
     Organisation.objects.bulk_create(
         Organisation(key=key, name=f"Jobcenter {key}", kind=OrganisationKind.COMPARISON)
         for key in UNITS[len(LANDKREISE) :]
@@ -145,19 +143,6 @@ def child():
     )
 
 
-def drop_foreign_keys(connection):
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT conname FROM pg_constraint "
-                "WHERE conrelid = 'indicators_value'::regclass AND contype = 'f'"
-            )
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'ALTER TABLE indicators_value DROP CONSTRAINT "{name}"')
-        else:
-            cursor.execute("PRAGMA foreign_keys = OFF")
-
-
 def machine():
     model = ""
     try:
@@ -175,11 +160,6 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1, help="Läufe (das beste zählt)")
-    parser.add_argument(
-        "--ohne-fremdschluessel",
-        action="store_true",
-        help="zum Vergleich: ohne die Fremdschlüssel-Constraints der Werte-Tabelle",
-    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -189,8 +169,6 @@ def main():
     for _ in range(options.runs):
         url, drop = fresh_database(os.environ.get("DATABASE_URL", ""))
         env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": "bench-import"}
-        if options.ohne_fremdschluessel:
-            env["BENCH_WITHOUT_FOREIGN_KEYS"] = "1"
         try:
             output = subprocess.run(
                 [sys.executable, __file__, "--child"],
@@ -206,8 +184,7 @@ def main():
     total = best["check"] + best["store"]
     size = FILE.stat().st_size / 1024 / 1024
     print(f"Datei:            {FILE.relative_to(ROOT)} ({best['rows']:,} Zeilen, {size:.1f} MB)")
-    without = " – ohne Fremdschlüssel (nur Vergleich)" if options.ohne_fremdschluessel else ""
-    print(f"Datenbank:        {best['database']} ({best['server']}){without}")
+    print(f"Datenbank:        {best['database']} ({best['server']})")
     print(f"Rechner:          {machine()}")
     print(
         f"pandas allein:    {best['pandas']:.2f} s (read_csv, dtype=str, pandas {best['pandas_version']})"

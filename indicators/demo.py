@@ -18,7 +18,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from indicators.models import DataDelivery, DeliverySource, Indicator, Sex, Value
+from indicators.models import DataDelivery, DeliverySource, Indicator, Sex
+from indicators.storage import store_cells
 from zielsteuerung.models import Organisation
 
 TAG = "zielsteuerung-demo-delivery-v1"
@@ -147,16 +148,9 @@ def _store(tag, ladestand, series_by_unit):
         row_count=len(rows),
         is_demo=True,
     )
-    Value.objects.bulk_create(
-        Value(
-            delivery=delivery,
-            unit=unit,
-            indicator=indicators[code],
-            month=month,
-            sex=Sex.TOTAL,
-            value=value,
-        )
-        for unit, code, month, value in rows
+    store_cells(
+        delivery,
+        ((unit, indicators[code], month, Sex.TOTAL, value) for unit, code, month, value in rows),
     )
     return delivery
 

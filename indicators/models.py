@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
+from django.db.models.functions import Least
 from simple_history.models import HistoricalRecords
 
 from zielsteuerung.access import sees_all, traeger_of
@@ -83,7 +84,7 @@ class DataDeliveryQuerySet(ImmutableQuerySet):
         own = traeger_of(user)
         if own is None:
             return self.none()
-        own_values = Value.objects.filter(delivery=OuterRef("pk"), unit=own)
+        own_values = ValueSeries.objects.filter(delivery=OuterRef("pk"), unit=own)
         return self.filter(models.Q(organisation=own) | Exists(own_values))
 
     def newest_first(self):
@@ -155,6 +156,25 @@ class Sex(models.TextChoices):
     WOMEN = "w", "Frauen"
 
 
+class SeriesQuerySet(ImmutableQuerySet):
+    refusal = "Gelieferte Werte können nicht geändert oder gelöscht werden."
+
+    def overlapping(self, first_month, last_month):
+        """Series holding a value for some month from `first_month` to `last_month`."""
+        return self.filter(first_month__lte=last_month, last_month__gte=first_month)
+
+    def holding(self, month):
+        """Series holding a value for `month`: a series has one for each of its months."""
+        return self.filter(first_month__lte=month, last_month__gte=month)
+
+    def latest_month(self, until):
+        """The latest month up to `until` for which these series hold a value (or None)."""
+        until_field = models.Value(until, output_field=models.DateField())
+        return self.filter(first_month__lte=until).aggregate(
+            latest=Max(Least("last_month", until_field))
+        )["latest"]
+
+
 class ValueQuerySet(ImmutableQuerySet):
     refusal = "Ein gelieferter Wert kann nicht geändert oder gelöscht werden."
 
@@ -168,27 +188,77 @@ class ValueQuerySet(ImmutableQuerySet):
         return self.filter(unit=own)
 
 
-class Value(models.Model):
-    """One monthly figure of one unit and code, as one delivery reported it.
+class ValueSeries(models.Model):
+    """The values of one unit, code and sex that one delivery holds for consecutive months.
 
-    Two indexes serve every query: the unique constraint (delivery, unit, indicator, month,
-    sex) and (unit, indicator, month). The single-column indexes Django would add for the
-    foreign keys are left out: each costs time on every one of the 600 000 rows a national
-    delivery inserts (docs/benchmarks.md), and none would be used by a query.
-    """
+    This is how values are stored: a national delivery of 600 000 monthly figures is some 3 000
+    rows, one per unit, code and sex (more where months are missing), instead of a row per
+    figure (docs/benchmarks.md). `figures` is a JSON array of exact decimals, one per month
+    from `first_month` to `last_month`; a missing month starts a new series. Reading goes
+    through `Value`, a view with one row per figure. Written only by `indicators.storage`."""
 
     delivery = models.ForeignKey(
-        DataDelivery, on_delete=models.PROTECT, related_name="values", db_index=False
+        DataDelivery, on_delete=models.PROTECT, related_name="series", db_index=False
     )
     unit = models.ForeignKey(
         Organisation,
         verbose_name="Träger",
         on_delete=models.PROTECT,
+        related_name="value_series",
+        db_index=False,
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="series", db_index=False
+    )
+    sex = models.CharField("Geschlecht", max_length=1, choices=Sex.choices, default=Sex.TOTAL)
+    first_month = models.DateField("erster Monat")
+    last_month = models.DateField("letzter Monat")
+    figures = models.TextField("Werte", help_text="JSON-Liste, ein Wert je Monat")
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Wertereihe"
+        verbose_name_plural = "Wertereihen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delivery", "unit", "indicator", "sex", "first_month"],
+                name="one_series_per_start_and_delivery",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "indicator", "first_month"])]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.first_month:%m/%Y}–{self.last_month:%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and ValueSeries.objects.filter(pk=self.pk).exists():
+            raise ValidationError("Gelieferte Werte können nicht geändert werden.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Gelieferte Werte können nicht gelöscht werden.")
+
+
+class Value(models.Model):
+    """One monthly figure of one unit and code, as one delivery reported it.
+
+    A database view over `ValueSeries` (created by migration 0005), read-only: values are
+    stored by `indicators.storage.write_values`. Its id is the series' id × 10 000 plus the
+    month's position in the series."""
+
+    delivery = models.ForeignKey(
+        DataDelivery, on_delete=models.DO_NOTHING, related_name="values", db_index=False
+    )
+    unit = models.ForeignKey(
+        Organisation,
+        verbose_name="Träger",
+        on_delete=models.DO_NOTHING,
         related_name="values",
         db_index=False,
     )
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="values", db_index=False
+        Indicator, on_delete=models.DO_NOTHING, related_name="values", db_index=False
     )
     month = models.DateField("Berichtsmonat", help_text="erster Tag des Monats")
     sex = models.CharField("Geschlecht", max_length=1, choices=Sex.choices, default=Sex.TOTAL)
@@ -197,23 +267,15 @@ class Value(models.Model):
     objects = ValueQuerySet.as_manager()
 
     class Meta:
+        managed = False
         verbose_name = "Wert"
         verbose_name_plural = "Werte"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["delivery", "unit", "indicator", "month", "sex"],
-                name="one_value_per_cell_and_delivery",
-            ),
-        ]
-        indexes = [models.Index(fields=["unit", "indicator", "month"])]
 
     def __str__(self):
         return f"{self.unit.key} {self.indicator.code} {self.month:%m/%Y}: {self.value}"
 
     def save(self, *args, **kwargs):
-        if self.pk and Value.objects.filter(pk=self.pk).exists():
-            raise ValidationError("Ein gelieferter Wert kann nicht geändert werden.")
-        super().save(*args, **kwargs)
+        raise ValidationError("Werte werden nur mit einer Datenlieferung gespeichert.")
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Ein gelieferter Wert kann nicht gelöscht werden.")

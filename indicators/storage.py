@@ -1,21 +1,32 @@
 """Writing the values of a delivery.
 
-The import, the demo data and the national generator all store values through
-`write_values`, so there is one place that knows how values are kept in the database."""
+The import, the demo data and the tests store values only through `write_values`, so one
+place knows how they are kept: as `ValueSeries`, one row per unit, code, sex and run of
+consecutive months, whose figures are a JSON array of exact decimals. A national delivery of
+622 080 monthly figures becomes 3 240 rows, which is what makes its import fast
+(docs/benchmarks.md); `Value`, a view, gives every figure back as a row of its own."""
 
 import io
+import re
 from datetime import date
-from itertools import chain, islice, repeat
+from decimal import Decimal
 
 import numpy as np
 from django.db import connection
 
-from indicators.models import Value
+from indicators.models import ValueSeries
 
 SEXES = ("g", "m", "w")  # sex ranks 0, 1, 2
-ROWS_PER_STATEMENT = 500
-ROWS_PER_BATCH = 20_000
-VALUE_FIELDS = ("delivery", "unit", "indicator", "month", "sex", "value")
+SERIES_FIELDS = ("delivery", "unit", "indicator", "sex", "first_month", "last_month", "figures")
+# What makes a decimal text no JSON number: a sign "+", a bare point (".5", "5."), an
+# exponent, a leading zero ("007"), spaces, NaN or Infinity.
+_NOT_JSON_MARKS = ("+", ",.", "-.", ".,", "e", "E", "N", "I", " ")
+_LEADING_ZERO = re.compile(r",-?0\d")
+
+
+def month_number(day):
+    """year * 12 + month - 1: the month numbers the import works with."""
+    return day.year * 12 + day.month - 1
 
 
 def month_date(number):
@@ -24,66 +35,103 @@ def month_date(number):
 
 
 def write_values(delivery_pk, *, units, indicators, months, sexes, values, progress=None):
-    """Store one delivery's values: parallel columns of unit and indicator primary keys,
-    month numbers (year * 12 + month - 1), sex ranks (0, 1, 2 for g, m, w) and the exact
-    decimal text of each value ("1234567.89"). Runs inside the caller's transaction."""
-    order = np.lexsort((sexes, months, indicators, units))
-    first = int(months.min())
-    month_texts = [month_date(n).isoformat() for n in range(first, int(months.max()) + 1)]
-    columns = [
-        repeat(delivery_pk),
-        units[order].tolist(),
-        indicators[order].tolist(),
-        np.array(month_texts, dtype=object)[months[order] - first].tolist(),
-        np.array(SEXES, dtype=object)[sexes[order]].tolist(),
-        np.array(values, dtype=object)[order].tolist(),
-    ]
-    rows = zip(*columns, strict=False)  # repeat() ends with the others
-    table = connection.ops.quote_name(Value._meta.db_table)
-    names = ", ".join(
-        connection.ops.quote_name(Value._meta.get_field(name).column) for name in VALUE_FIELDS
-    )
+    """Store one delivery's values, inside the caller's transaction.
+
+    Parallel columns: unit and indicator primary keys, month numbers, sex ranks (0, 1, 2 for
+    g, m, w) as integer arrays, and the exact decimal text of each value ("1234567.89"); each
+    cell (unit, indicator, month, sex) at most once."""
     total = len(values)
+    if not total:
+        return
+    if progress:
+        progress("Speichern", 0, total)
+    # One sort key: unit, indicator, sex, then the month. Months are spaced by 1 and groups
+    # by at least 2, so a step of exactly 1 means "the next month of the same series".
+    unit_base, indicator_base, first = int(units.min()), int(indicators.min()), int(months.min())
+    span = int(months.max()) - first + 2
+    indicator_count = int(indicators.max()) - indicator_base + 1
+    group = ((units - unit_base) * indicator_count + (indicators - indicator_base)) * 3 + sexes
+    key = group * span + (months - first)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    figures = _json_numbers(np.asarray(values, dtype=object)[order].tolist())
+    starts = np.flatnonzero(np.diff(key, prepend=key[0] - 2) != 1)
+    bounds = [*starts.tolist(), total]
+    group_of, month_of = np.divmod(key[starts], span)
+    rest, sex_of = np.divmod(group_of, 3)
+    unit_of, indicator_of = np.divmod(rest, indicator_count)
+    rows = [
+        (
+            delivery_pk,
+            unit + unit_base,
+            indicator + indicator_base,
+            SEXES[sex],
+            month_date(first + month).isoformat(),
+            month_date(first + month + end - start - 1).isoformat(),
+            "[" + ",".join(figures[start:end]) + "]",
+        )
+        for unit, indicator, sex, month, start, end in zip(
+            unit_of.tolist(),
+            indicator_of.tolist(),
+            sex_of.tolist(),
+            month_of.tolist(),
+            bounds[:-1],
+            bounds[1:],
+            strict=True,
+        )
+    ]
+    table = connection.ops.quote_name(ValueSeries._meta.db_table)
+    names = ", ".join(
+        connection.ops.quote_name(ValueSeries._meta.get_field(name).column)
+        for name in SERIES_FIELDS
+    )
     with connection.cursor() as cursor:
-        write = _copy_writer if connection.vendor == "postgresql" else _insert_writer
-        send = write(cursor, table, names)
-        for start in range(0, total, ROWS_PER_BATCH):
-            send(list(islice(rows, ROWS_PER_BATCH)))
-            if progress:
-                progress("Speichern", min(start + ROWS_PER_BATCH, total), total)
-
-
-def _copy_writer(cursor, table, names):
-    """PostgreSQL: COPY … FROM STDIN in text format (psycopg2 or psycopg 3)."""
-    sql = f"COPY {table} ({names}) FROM STDIN"
-    raw = cursor.cursor
-
-    def send(rows):
-        text = "".join(f"{d}\t{u}\t{i}\t{m}\t{s}\t{v}\n" for d, u, i, m, s, v in rows)
-        if hasattr(raw, "copy_expert"):
-            raw.copy_expert(sql, io.StringIO(text))
+        if connection.vendor == "postgresql":
+            _copy(cursor, table, names, rows)
         else:
-            with raw.copy(sql) as copy:
-                copy.write(text)
+            marks = ", ".join(["%s"] * len(SERIES_FIELDS))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    if progress:
+        progress("Speichern", total, total)
 
-    return send
+
+def _json_numbers(texts):
+    """The decimal texts as JSON numbers. The import's texts ("1234.5", "-3") are; others,
+    such as "007", "+1" or "1E+3", are rewritten one by one (the whole is checked once)."""
+    joined = "," + ",".join(texts) + ","
+    if not any(mark in joined for mark in _NOT_JSON_MARKS) and not (
+        (",0" in joined or ",-0" in joined) and _LEADING_ZERO.search(joined)
+    ):
+        return texts
+    return [format(Decimal(text).normalize(), "f") for text in texts]
 
 
-def _insert_writer(cursor, table, names):
-    """Other databases (SQLite): INSERT statements of up to 500 rows each."""
-    per_statement = ROWS_PER_STATEMENT
-    limit = connection.features.max_query_params
-    if limit:
-        per_statement = max(1, min(per_statement, limit // len(VALUE_FIELDS)))
-    row_sql = "(" + ", ".join(["%s"] * len(VALUE_FIELDS)) + ")"
+def _copy(cursor, table, names, rows):
+    """PostgreSQL: COPY … FROM STDIN in text format (psycopg2 or psycopg 3). Ids, dates,
+    g/m/w and JSON arrays of numbers hold no tab, newline or backslash."""
+    sql = f"COPY {table} ({names}) FROM STDIN"
+    text = "".join("\t".join(map(str, row)) + "\n" for row in rows)
+    raw = cursor.cursor
+    if hasattr(raw, "copy_expert"):
+        raw.copy_expert(sql, io.StringIO(text))
+    else:
+        with raw.copy(sql) as copy:
+            copy.write(text)
 
-    def send(rows):
-        statements = {}
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            statements.setdefault(len(chunk), []).append(list(chain.from_iterable(chunk)))
-        for count, param_list in statements.items():
-            sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row_sql] * count)
-            cursor.executemany(sql, param_list)
 
-    return send
+def store_cells(delivery, cells):
+    """Store (unit, indicator, month, sex, value) tuples as `delivery`'s values: units and
+    indicators as objects or primary keys, months as dates, sex "g"/"m"/"w", values as
+    Decimal, int or exact text. For the demo data and tests; files go through the import."""
+    cells = list(cells)
+    if not cells:
+        return
+    units, indicators, months, sexes, values = zip(*cells, strict=True)
+    write_values(
+        delivery.pk,
+        units=np.array([getattr(u, "pk", u) for u in units], dtype=np.int64),
+        indicators=np.array([getattr(i, "pk", i) for i in indicators], dtype=np.int64),
+        months=np.array([month_number(m) for m in months], dtype=np.int64),
+        sexes=np.array([SEXES.index(s) for s in sexes], dtype=np.int64),
+        values=[format(Decimal(str(v)), "f") for v in values],
+    )

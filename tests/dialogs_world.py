@@ -14,7 +14,8 @@ from itertools import count
 from agreements.models import Agreement, Goal, GoalKind, ImplementationStep, TargetType
 from dialogs import services
 from dialogs.models import DialogKind
-from indicators.models import DataDelivery, DeliverySource, Indicator, Value
+from indicators.models import DataDelivery, DeliverySource, Indicator
+from indicators.storage import store_cells
 
 _serial = count(1)
 
@@ -42,16 +43,13 @@ def make_delivery(traeger, figures, *, ladestand=date(2020, 3, 31), waiting_mont
         sha256=hashlib.sha256(f"dialog-test-{serial}".encode()).hexdigest(),
     )
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=figures)}
-    Value.objects.bulk_create(
-        Value(
-            delivery=delivery,
-            unit=traeger,
-            indicator=indicators[code],
-            month=date(year, month, 1),
-            value=Decimal(value),
-        )
-        for code, series in figures.items()
-        for (year, month), value in series.items()
+    store_cells(
+        delivery,
+        (
+            (traeger, indicators[code], date(year, month, 1), "g", Decimal(value))
+            for code, series in figures.items()
+            for (year, month), value in series.items()
+        ),
     )
     return delivery
 

@@ -20,7 +20,8 @@ from agreements.attainment import (
 )
 from agreements.models import Agreement, Goal, GoalKind, TargetType
 from indicators.computations import Verdict
-from indicators.models import DataDelivery, DeliverySource, Indicator, Value
+from indicators.models import DataDelivery, DeliverySource, Indicator
+from indicators.storage import store_cells
 from zielsteuerung.models import Organisation, OrganisationKind
 
 pytestmark = pytest.mark.django_db
@@ -56,18 +57,14 @@ def deliver(
         sha256=hashlib.sha256(f"attainment-test-{serial}".encode()).hexdigest(),
     )
     indicators = {i.code: i for i in Indicator.objects.all()}
-    Value.objects.bulk_create(
-        Value(
-            delivery=delivery,
-            unit=unit,
-            indicator=indicators[code],
-            month=date(year, month, 1),
-            sex=sex,
-            value=Decimal(value),
-        )
-        for unit, figures in units_figures.items()
-        for code, series in figures.items()
-        for (year, month), value in series.items()
+    store_cells(
+        delivery,
+        (
+            (unit, indicators[code], date(year, month, 1), sex, Decimal(value))
+            for unit, figures in units_figures.items()
+            for code, series in figures.items()
+            for (year, month), value in series.items()
+        ),
     )
     return delivery
 
@@ -200,17 +197,13 @@ def test_only_gesamt_values_count(heidekreis):
         code: {key: value // 2 for key, value in series.items()}
         for code, series in WORKED_EXAMPLE.items()
     }
-    Value.objects.bulk_create(
-        Value(
-            delivery=delivery,
-            unit=heidekreis,
-            indicator=Indicator.objects.get(code=code),
-            month=date(year, month, 1),
-            sex="w",
-            value=value,
-        )
-        for code, series in women.items()
-        for (year, month), value in series.items()
+    store_cells(
+        delivery,
+        (
+            (heidekreis, Indicator.objects.get(code=code), date(year, month, 1), "w", value)
+            for code, series in women.items()
+            for (year, month), value in series.items()
+        ),
     )
     deliver({heidekreis: {"INT": {(2020, 3): 80}}}, ladestand=date(2020, 4, 17), sex="w")
 
