@@ -2,8 +2,8 @@
 
 Three steps, as in pretix' model import:
 
-1. `read_sheets` turns the file's bytes into sheets of plain strings. pandas (CSV, `dtype=str`)
-   and openpyxl (XLSX) are used only here; everything after is plain Python.
+1. `read_sheets` turns the file's bytes into sheets of plain strings. pandas (CSV, strings
+   only) and openpyxl (XLSX) are used only here; everything after works on those strings.
 2. `check_file` finds the header row and the layout, reads every cell and collects every
    problem at once, in German, with line and column ("Zeile 7, Spalte „wert“: …").
 3. `store_delivery` writes the delivery and all its values in one transaction, and only for a
@@ -20,7 +20,6 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import compress
 from typing import NamedTuple
 
 import numpy as np
@@ -329,12 +328,13 @@ def _month_short(month):
 class Sheet:
     """One table's cells below the header row, as strings, column by column.
 
-    Row i of each column is line `first_line + i` of the file (or row of the worksheet)."""
+    Row i of each column is line `first_line + i` of the file (or row of the worksheet). A
+    column is a list of str (XLSX) or a NumPy array of str objects (CSV, as pandas reads it)."""
 
     name: str | None  # the worksheet's name (None for CSV)
     header: list[str]  # the header row's cells, as written
     header_line: int
-    columns: list[list[str]] = field(default_factory=list)
+    columns: list[list[str] | np.ndarray] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -351,7 +351,7 @@ def read_sheets(data, file_name, codes, progress=None):
         raise Refused(
             f"Die Datei ist {file_size(len(data))} groß; erlaubt sind höchstens {file_size(limit)}."
         )
-    if not data.strip():
+    if not data or data.isspace():  # as data.strip(), without copying the file
         raise Refused("Die Datei ist leer.")
     kind = _file_kind(data)
     extension = file_name.rpartition(".")[2].lower() if "." in file_name else ""
@@ -444,7 +444,9 @@ def _read_csv(data, codes):
                 )
             )
     header_index, separator, header = _find_csv_header(head_lines, codes)
-    line_count = max(payload.count(b"\n"), payload.count(b"\r"))
+    line_count = payload.count(b"\n")
+    if b"\r" in payload:  # Windows or old Macintosh line ends
+        line_count = max(line_count, payload.count(b"\r"))
     data_lines = line_count - header_index - 1
     if data_lines > settings.UPLOAD_MAX_ROWS:
         raise Refused(
@@ -481,17 +483,18 @@ def _find_csv_header(lines, codes):
 
 
 def _csv_columns(payload, encoding, separator, header_index, width):
-    """The data rows below the header, as one list of strings per column.
+    """The data rows below the header, as one array of str objects per column.
 
-    pandas' C parser with dtype=str; blank lines are kept so that row i is line
-    header + 1 + i. Lines with more fields than the header are refused with their line
-    numbers, except trailing empty fields (Excel writes `…;6000;;`)."""
+    pandas' C parser with dtype=object (the texts as written, like dtype=str, but quicker);
+    blank lines are kept so that row i is line header + 1 + i. Lines with more fields than the
+    header are refused with their line numbers, except trailing empty fields (Excel writes
+    `…;6000;;`)."""
     names = [f"c{i}" for i in range(width)]
     read = dict(
         sep=separator,
         header=None,
         skiprows=header_index + 1,
-        dtype=str,
+        dtype=object,
         na_filter=False,
         skip_blank_lines=False,
         encoding=encoding,
@@ -501,7 +504,7 @@ def _csv_columns(payload, encoding, separator, header_index, width):
     try:
         frame = pd.read_csv(io.BytesIO(payload), names=names, **read)
         if isinstance(frame.index, pd.RangeIndex):
-            return [frame[name].tolist() for name in names]
+            return [frame[name].to_numpy() for name in names]
     except pd.errors.ParserError as error:
         if "Expected" not in str(error):
             raise Refused(_parser_problem(error)) from None
@@ -514,7 +517,7 @@ def _csv_columns(payload, encoding, separator, header_index, width):
     if frame is not None and isinstance(frame.index, pd.RangeIndex):
         extra = frame[spare].ne("").any(axis=1)
         if not extra.any():
-            return [frame[name].tolist() for name in names]
+            return [frame[name].to_numpy() for name in names]
     raise Refused(*_extra_field_problems(payload, encoding, separator, header_index, width))
 
 
@@ -854,7 +857,7 @@ def _layout(header, codes, columns):
         if role is not None:
             continue
         if not cell:
-            if index < len(columns) and any(columns[index]):
+            if index < len(columns) and any(_texts(columns[index])):
                 ignored.append(f"Spalte {index + 1} (ohne Überschrift)")
         elif long or _header_key(cell) in IGNORED_HEADERS:
             ignored.append(f"„{cell}“")
@@ -1002,25 +1005,128 @@ def _fit(number):
     return number
 
 
+# The shapes of value cells that `_number_shapes` tells apart without a Python loop over the
+# cells: `1234`, `-1234`, an empty cell, `1234,5`, `1234.5`, `1.234` and everything else.
+DIGITS, NEGATIVE, EMPTY, COMMA, POINT, EITHER, OTHER = range(7)
+
+
+def _number_shapes(values):
+    """The shape of each cell of `values` (an int8 array of the constants above).
+
+    Only ASCII cells of at most INTEGER_DIGITS characters and at most DECIMAL_PLACES decimals
+    get a shape other than OTHER, so that the few forms of a national file are read in bulk
+    with exactly the result `read_numbers` gets from `_SIMPLE_NUMBER` and `_parse_number`;
+    every other cell is left to those. The cells are joined to one byte string, in which the
+    "signs" (bytes other than the digits 0-9) of each cell are counted and placed."""
+    shapes = np.full(len(values), OTHER, dtype=np.int8)
+    if not values:
+        return shapes
+    raw = np.frombuffer("\n".join(values).encode("utf-8", "replace"), dtype=np.uint8)
+    breaks = np.flatnonzero(raw == ord("\n"))
+    if len(breaks) != len(values) - 1:  # a cell with a line break: all left to Python
+        return shapes
+    starts = np.concatenate(([0], breaks + 1))
+    lengths = np.append(breaks, len(raw)) - starts
+    short = lengths <= INTEGER_DIGITS
+    signs = np.flatnonzero(((raw < ord("0")) | (raw > ord("9"))) & (raw != ord("\n")))
+    rows = np.searchsorted(breaks, signs)  # the row of each sign
+    count = np.bincount(rows, minlength=len(values))
+    shapes[(count == 0) & short] = DIGITS
+    shapes[lengths == 0] = EMPTY
+    if not len(signs):
+        return shapes
+    # The last sign of each row with signs: a minus or the decimal separator, if the row is
+    # `-1234` or `-?1234[.,]5`; with two signs the first must be a minus in front.
+    last = np.append(rows[1:] != rows[:-1], True)
+    position, rows = signs[last], rows[last]
+    sign, count, length, start = raw[position], count[rows], lengths[rows], starts[rows]
+    at = position - start  # where the sign is in its cell
+    minus = (count == 2) & (raw[start] == ord("-"))
+    whole = at - minus  # digits before the separator
+    fraction = length - at - 1  # digits after it
+    separator = (sign == ord(".")) | (sign == ord(","))
+    decimal = separator & ((count == 1) | minus) & (whole >= 1) & (fraction >= 1)
+    decimal &= short[rows] & (fraction <= DECIMAL_PLACES)
+    either = (sign == ord(".")) & (fraction == 3) & (whole <= 3) & (raw[start + minus] != ord("0"))
+    shapes[rows[decimal & (sign == ord(","))]] = COMMA
+    shapes[rows[decimal & (sign == ord(".")) & ~either]] = POINT
+    shapes[rows[decimal & either]] = EITHER
+    negative = (count == 1) & (sign == ord("-")) & (at == 0) & (length >= 2) & short[rows]
+    shapes[rows[negative]] = NEGATIVE
+    return shapes
+
+
 # ---------------------------------------------------------------------------------------------
 # The check
 
 
 @dataclass(eq=False)
+class _Keys:
+    """A column of few distinct texts (units, codes, months, sexes, names), factorised: row i
+    is `texts[codes[i]]`, so that each distinct text is looked at once."""
+
+    codes: np.ndarray  # int64, one per row
+    texts: list[str]
+
+    @classmethod
+    def of(cls, column):
+        codes, texts = pd.factorize(np.asarray(column, dtype=object))
+        return cls(codes.astype(np.int64, copy=False), texts.tolist())
+
+    def __len__(self):
+        return len(self.codes)
+
+    def __getitem__(self, row):
+        return self.texts[self.codes[row]]
+
+    def filled(self, rows):
+        """Whether each of `rows` has text other than spaces."""
+        filled = np.array([bool(text.strip()) for text in self.texts], dtype=bool)
+        return filled[self.codes[rows]]
+
+
+def _texts(column):
+    """A sheet's column as a list of str."""
+    return column.tolist() if isinstance(column, np.ndarray) else column
+
+
+@dataclass(eq=False)
 class _Block:
     """The value cells of one value column of one sheet (long layout: the `wert` column; wide
-    layout: one block per code column). Row i of the lists is line `sheet.first_line + i`."""
+    layout: one block per code column). Row i of the columns is line `sheet.first_line + i`."""
 
     sheet: Sheet
     column: str  # the value column's header, as written
     values: list[str]
-    units: list[str]
-    months: list[str]
-    codes: list[str] | None  # long layout
+    units: _Keys
+    months: _Keys
+    codes: _Keys | None  # long layout
     code: str | None  # wide layout: the code of the whole column
-    sexes: list[str] | None
-    names: list[str] | None
+    sexes: _Keys | None
+    names: _Keys | None
     headers: dict[str, str]  # role → header as written, for messages
+
+
+class _Numbers(NamedTuple):
+    """The value cells of one block as read by `read_numbers`."""
+
+    numbers: list[str | None]  # exact decimal text; None: no value, or a problem
+    present: np.ndarray  # the cell holds something (a value, or a problem reported)
+    ok: np.ndarray  # the cell holds a value without problem
+    whole: np.ndarray  # the value is digits only (a count needs no further look)
+
+
+class _Cells(NamedTuple):
+    """The rows of one block with something in the value cell, as `read_keys` resolved them."""
+
+    rows: np.ndarray
+    values: list[str | None]
+    units: np.ndarray
+    codes: np.ndarray
+    months: np.ndarray
+    sexes: np.ndarray
+    ok: np.ndarray
+    whole: np.ndarray
 
 
 SKIP = -2  # a unit rank meaning "a total row, not a unit": the row is left out
@@ -1163,7 +1269,7 @@ class _Checker:
         headers = {role: sheet.header[index] for role, index in roles.items()}
 
         def column(role):
-            return sheet.columns[roles[role]] if role in roles else None
+            return _Keys.of(sheet.columns[roles[role]]) if role in roles else None
 
         common = dict(
             sheet=sheet,
@@ -1177,7 +1283,7 @@ class _Checker:
             return [
                 _Block(
                     column=headers["value"],
-                    values=column("value"),
+                    values=_texts(sheet.columns[roles["value"]]),
                     codes=column("code"),
                     code=None,
                     **common,
@@ -1186,7 +1292,7 @@ class _Checker:
         return [
             _Block(
                 column=sheet.header[index],
-                values=sheet.columns[index],
+                values=_texts(sheet.columns[index]),
                 codes=None,
                 code=indicator.code,
                 **common,
@@ -1197,7 +1303,7 @@ class _Checker:
     # -- numbers -------------------------------------------------------------------------------
 
     def read_numbers(self, blocks):
-        """Every value cell as exact decimal text (None: no value, or a problem).
+        """Every value cell as exact decimal text, as a `_Numbers` per block.
 
         One number format for the whole file: German (`1.234,5`) when any cell has a decimal
         comma or more than one thousands dot; plain (`1234.5`) when any cell has a decimal
@@ -1208,40 +1314,50 @@ class _Checker:
         for block in blocks:
             values = block.values
             numbers = list(values)
-            unusual = {}  # row → kind, for every cell but short plain digits
-            # Most cells are plain digits: find the others without a Python loop over all.
-            digits = np.fromiter(map(str.isdigit, values), dtype=bool, count=len(values))
-            others = np.flatnonzero(~digits).tolist()
-            if not "".join(values).isascii():  # "²" and "٣" are digits too
-                others = sorted(set(others) | {i for i, t in enumerate(values) if not t.isascii()})
-            if values and max(map(len, values)) > INTEGER_DIGITS:
-                unusual.update((i, "int") for i, t in enumerate(values) if len(t) > INTEGER_DIGITS)
-            plain = []  # rows with a decimal point: errors if the file turns out German
+            # Most cells have one of a few forms: read those in bulk, the others one by one.
+            shapes = _number_shapes(values)
+            commas = np.flatnonzero(shapes == COMMA).tolist()  # rows in German notation
+            points = []  # rows with a decimal point besides the POINT shapes
+            unusual = dict.fromkeys(np.flatnonzero(shapes == EITHER).tolist(), "either")
+            for row in commas:
+                numbers[row] = values[row].replace(",", ".")
+            for row in np.flatnonzero(shapes == EMPTY).tolist():
+                numbers[row] = None
             simple = _SIMPLE_NUMBER.fullmatch
-            for row in others:
+            for row in np.flatnonzero(shapes == OTHER).tolist():
                 text = values[row]
+                if len(text) > INTEGER_DIGITS:
+                    unusual[row] = "int"  # perhaps too many digits: checked below
+                if text.isdigit() and text.isascii():  # not "²" or "٣"
+                    continue
                 match = simple(text)
-                if match is not None:  # 1234.5 or 1234,5: the common case, handled here
+                if match is not None:  # 1234.5 or 1234,5
                     sign, whole, separator, fraction = match.groups()
                     if len(fraction) <= DECIMAL_PLACES and len(whole) <= INTEGER_DIGITS:
                         if separator == ",":
                             numbers[row] = f"{sign}{whole}.{fraction}"
-                            german_at = german_at or (block, row)
+                            commas.append(row)
                         elif len(fraction) == 3 and len(whole) <= 3 and whole[0] != "0":
                             unusual[row] = "either"  # 1.234: decided below
                         else:
-                            plain.append(row)
-                            plain_at = plain_at or (block, row)
+                            points.append(row)
                         continue
-                kind, number = _parse_number(text)
-                numbers[row] = number
+                kind, numbers[row] = _parse_number(text)
                 unusual[row] = kind
-                if kind == "german" and german_at is None:
-                    german_at = (block, row)
+                if kind == "german":
+                    commas.append(row)
                 elif kind == "plain":
-                    plain.append(row)
-                    plain_at = plain_at or (block, row)
-            parsed.append((numbers, unusual, plain))
+                    points.append(row)
+            plain = np.flatnonzero(shapes == POINT)  # errors if the file turns out German
+            if points:
+                plain = np.sort(np.append(plain, points))
+            if commas and german_at is None:
+                german_at = (block, min(commas))
+            if len(plain) and plain_at is None:
+                plain_at = (block, int(plain[0]))
+            present = shapes != EMPTY
+            present[[row for row, kind in unusual.items() if kind == "missing"]] = False
+            parsed.append((numbers, unusual, plain, present, shapes == DIGITS))
         german = german_at is not None or plain_at is None
         if german_at is not None:
             block, row = german_at
@@ -1257,11 +1373,11 @@ class _Checker:
             )
         rounded = 0
         result = []
-        for block, (numbers, unusual, plain) in zip(blocks, parsed, strict=True):
-            bad = set()
+        for block, (numbers, unusual, plain, present, whole) in zip(blocks, parsed, strict=True):
+            bad = np.zeros(len(numbers), dtype=bool)
             if german:
                 example_block, example_row = german_at or (None, None)
-                for row in plain if german_at else ():
+                for row in plain.tolist() if german_at else ():
                     self.problem(
                         f"„{_shown(block.values[row])}“ ist keine Zahl im deutschen Format dieser "
                         "Datei (mit Dezimalkomma wie "
@@ -1272,12 +1388,12 @@ class _Checker:
                         block.column,
                     )
                     numbers[row] = None
-                    bad.add(row)
+                    bad[row] = True
             for row, kind in unusual.items():
                 if kind == "bad":
                     text = _shown(block.values[row])
                     self.problem(f"„{text}“ ist keine Zahl.", block, row, block.column)
-                    bad.add(row)
+                    bad[row] = True
                     continue
                 if kind == "either" and german:
                     numbers[row] = numbers[row].replace(".", "")
@@ -1299,11 +1415,11 @@ class _Checker:
                         block.column,
                     )
                     numbers[row] = None
-                    bad.add(row)
+                    bad[row] = True
                 elif fitted != number:
                     rounded += 1
                     numbers[row] = fitted
-            result.append((numbers, bad))
+            result.append(_Numbers(numbers, present, present & ~bad, whole))
         if rounded:
             self.check.notes.append(
                 f"{_count(rounded, 'Wert', 'Werte')} mit mehr als {DECIMAL_PLACES} "
@@ -1328,22 +1444,16 @@ class _Checker:
         cells = []
         with_value = {}  # sheet → rows with a value in some column
         totals = {}  # sheet → rows of totals ("Summe")
-        for block, (values, bad) in zip(blocks, numbers, strict=True):
-            rows = [row for row, value in enumerate(values) if value is not None or row in bad]
-            if len(rows) == len(values):
-                rows = range(len(values))
+        for block, read in zip(blocks, numbers, strict=True):
+            rows = np.flatnonzero(read.present)
             units = resolvers["unit"].ranks(block, "unit", block.units, rows)
-            sheet_rows = with_value.setdefault(id(block.sheet), np.zeros(len(values), bool))
-            if SKIP in units:  # a total row is no unit's value: leave it out
-                kept = np.flatnonzero(units != SKIP).tolist()
-                skipped = [rows[i] for i in np.flatnonzero(units == SKIP).tolist()]
-                totals.setdefault(id(block.sheet), set()).update(skipped)
-                sheet_rows[skipped] = True
-                rows, units = [rows[i] for i in kept], units[kept]
-            if isinstance(rows, range):
-                sheet_rows[:] = True
-            else:
-                sheet_rows[np.asarray(rows, dtype=np.int64)] = True
+            sheet_rows = with_value.setdefault(id(block.sheet), np.zeros(len(read.present), bool))
+            total = units == SKIP
+            if total.any():  # a total row is no unit's value: leave it out
+                totals.setdefault(id(block.sheet), set()).update(rows[total].tolist())
+                sheet_rows[rows[total]] = True
+                rows, units = rows[~total], units[~total]
+            sheet_rows[rows] = True
             if block.codes is None:
                 code = resolvers["code"].resolve_text(block.code)[0]
                 codes = np.full(len(rows), code, dtype=np.int64)
@@ -1354,14 +1464,18 @@ class _Checker:
                 sexes = np.full(len(rows), SEX_ORDER["g"], dtype=np.int64)
             else:
                 sexes = resolvers["sex"].ranks(block, "sex", block.sexes, rows)
-            cells.append((rows, [values[row] for row in rows], units, codes, months, sexes))
+            if len(rows) == len(read.numbers):
+                values, ok, whole = read.numbers, read.ok, read.whole
+            else:
+                values = [read.numbers[row] for row in rows.tolist()]
+                ok, whole = read.ok[rows], read.whole[rows]
+            cells.append(_Cells(rows, values, units, codes, months, sexes, ok, whole))
         for sheet in self.sheets:  # rows with text but without any value: notes, footnotes
             rows = with_value.get(id(sheet))
             skipped = len(totals.get(id(sheet), ()))
             if rows is not None and not rows.all():
                 block = next(b for b in blocks if b.sheet is sheet)
-                empty = np.flatnonzero(~rows).tolist()
-                skipped += sum(1 for row in empty if _row_has_text(block, row))
+                skipped += int(np.count_nonzero(_rows_with_text(block, np.flatnonzero(~rows))))
             self.skipped += skipped
         for resolver in resolvers.values():
             resolver.report()
@@ -1428,13 +1542,13 @@ class _Checker:
     def name_new_units(self, blocks, cells):
         """New comparison units take their name from a name column, if the file has one."""
         names = {}
-        for block, (rows, _, units, *_) in zip(blocks, cells, strict=True):
-            if block.names is None or not len(units):
+        for block, cell in zip(blocks, cells, strict=True):
+            if block.names is None or not len(cell.units):
                 continue
-            ranks, first = np.unique(units, return_index=True)
+            ranks, first = np.unique(cell.units, return_index=True)
             for rank, position in zip(ranks.tolist(), first.tolist(), strict=True):
                 if rank >= 0 and not names.get(rank):
-                    names[rank] = block.names[rows[position]].strip()
+                    names[rank] = block.names[cell.rows[position]].strip()
         for rank, ref in enumerate(self.check.units):
             if ref.pk is None:
                 name = (names.get(rank) or f"Vergleichseinheit {ref.key}")[:200]
@@ -1493,30 +1607,28 @@ class _Checker:
         """Join the blocks; leave out total rows; refuse negative counts and conflicting
         repeats; keep identical repeats once."""
         check = self.check
-        parts = {name: [] for name in ("block", "row", "unit", "code", "month", "sex")}
-        values = []
-        for number, (rows, block_values, units, codes, months, sexes) in enumerate(cells):
-            count = len(block_values)
-            parts["block"].append(np.full(count, number, dtype=np.int64))
-            parts["row"].append(np.asarray(rows, dtype=np.int64))
-            for name, column in (
-                ("unit", units),
-                ("code", codes),
-                ("month", months),
-                ("sex", sexes),
-            ):
-                parts[name].append(column)
-            values.extend(block_values)
-        columns = {name: np.concatenate(arrays) for name, arrays in parts.items()}
-        self.count_problems(blocks, columns, values)
+        columns = {
+            "block": [np.full(len(cell.rows), number) for number, cell in enumerate(cells)],
+            "row": [cell.rows for cell in cells],
+            "unit": [cell.units for cell in cells],
+            "code": [cell.codes for cell in cells],
+            "month": [cell.months for cell in cells],
+            "sex": [cell.sexes for cell in cells],
+        }
+        columns = {name: _joined(arrays) for name, arrays in columns.items()}
+        ok, whole = _joined([cell.ok for cell in cells]), _joined([cell.whole for cell in cells])
+        if len(cells) == 1:
+            values = cells[0].values
+        else:
+            values = [value for cell in cells for value in cell.values]
+        self.count_problems(blocks, columns, values, whole)
         valid = (
-            (columns["unit"] >= 0)
+            ok  # numbers with problems are already reported
+            & (columns["unit"] >= 0)
             & (columns["code"] >= 0)
             & (columns["month"] >= 0)
             & (columns["sex"] >= 0)
         )
-        if None in values:  # numbers with problems, already reported
-            valid &= np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
         if not valid.all():
             keep = np.flatnonzero(valid)
             columns = {name: column[keep] for name, column in columns.items()}
@@ -1536,17 +1648,15 @@ class _Checker:
         check.sex_column = columns["sex"]
         check.value_column = values
 
-    def count_problems(self, blocks, columns, values):
+    def count_problems(self, blocks, columns, values, whole):
         """Counts (Personen, Anzahl) are whole and not negative: `-3` is refused, and so is
-        `6.100` read as 6,1 in a file whose numbers have a decimal point."""
+        `6.100` read as 6,1 in a file whose numbers have a decimal point. `whole` marks the
+        values that are digits only, the common case, which need no look."""
         counts = [r for r, ref in enumerate(self.check.indicators) if ref.unit in COUNT_UNITS]
         if not counts:
             return
         is_count = np.isin(columns["code"], counts)
-        texts = "".join(filter(None, compress(values, is_count)))
-        if "-" not in texts and "." not in texts:  # the common case: whole, positive counts
-            return
-        for position in np.flatnonzero(is_count).tolist():
+        for position in np.flatnonzero(is_count & ~whole).tolist():
             value = values[position]
             if not value:
                 continue
@@ -1582,9 +1692,15 @@ class _Checker:
             return None
         months = columns["month"]
         span = int(months.max()) - int(months.min()) + 1
-        key = (columns["unit"] * len(self.check.indicators) + columns["code"]) * span
-        key = (key + months - int(months.min())) * 3 + columns["sex"]
-        repeated = pd.Series(key).duplicated(keep=False).to_numpy()
+        # One number per cell, ascending in the order most files have: by unit, month, code.
+        key = (columns["unit"] * span + months - int(months.min())) * len(self.check.indicators)
+        key = (key + columns["code"]) * 3 + columns["sex"]
+        if (key[1:] > key[:-1]).all():  # in that order, nothing repeats
+            return None
+        if int(key.max()) < 8 * len(key) + 65536:  # few possible cells: count each
+            repeated = np.bincount(key)[key] > 1
+        else:
+            repeated = pd.Series(key).duplicated(keep=False).to_numpy()
         if not repeated.any():
             return None
         first, drop = {}, []
@@ -1636,8 +1752,17 @@ def _count(number, one, many):
     return f"{formats.number(number)} {one if number == 1 else many}"
 
 
-def _row_has_text(block, row):
-    return any(column is not None and column[row].strip() for column in (block.units, block.months))
+def _joined(arrays):
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+
+
+def _rows_with_text(block, rows):
+    """Which of `rows` have text in the unit or month column."""
+    found = np.zeros(len(rows), dtype=bool)
+    for keys in (block.units, block.months):
+        if keys is not None:
+            found |= keys.filled(rows)
+    return found
 
 
 def _known_codes(codes):
@@ -1661,20 +1786,27 @@ class _Resolver:
             found = self.results[text] = self.resolve(text)
         return found
 
-    def ranks(self, block, role, texts, rows):
-        if isinstance(rows, range) and len(rows) == len(texts):
-            selected = texts
+    def ranks(self, block, role, keys, rows):
+        """The rank of each of `rows` of the `_Keys` column (-1 for a problem)."""
+        if len(rows) == len(keys):  # all rows: pd.factorize numbered the texts in file order
+            codes, order = keys.codes, range(len(keys.texts))
         else:
-            selected = [texts[row] for row in rows]
-        mapping = {text: self.resolve_text(text) for text in dict.fromkeys(selected)}
-        wrong = {text for text, (_, message) in mapping.items() if message is not None}
-        for position, text in enumerate(selected) if wrong else ():
-            if text in wrong:
-                message = mapping[text][1]
-                entry = self.problems.setdefault(text, (message, block.headers[role], []))
-                entry[2].append((block, rows[position]))
-        ranks = {text: (-1 if message else rank) for text, (rank, message) in mapping.items()}
-        return np.fromiter(map(ranks.__getitem__, selected), dtype=np.int64, count=len(selected))
+            codes = keys.codes[rows]
+            order = pd.unique(codes).tolist()  # the texts of these rows, in file order
+        ranks = np.full(len(keys.texts), -1, dtype=np.int64)
+        wrong = np.zeros(len(keys.texts), dtype=bool)
+        for code in order:
+            rank, message = self.resolve_text(keys.texts[code])
+            if message is None:
+                ranks[code] = rank
+            else:
+                wrong[code] = True
+        for position in np.flatnonzero(wrong[codes]).tolist() if wrong.any() else ():
+            text = keys.texts[codes[position]]
+            message = self.results[text][1]
+            entry = self.problems.setdefault(text, (message, block.headers[role], []))
+            entry[2].append((block, int(rows[position])))
+        return ranks[codes]
 
     def report(self):
         sheets = self.checker.sheets
