@@ -13,10 +13,12 @@ docs/import.md describes the accepted files for users; the rules below are the s
 """
 
 import csv
+import gc
 import hashlib
 import io
 import re
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -165,6 +167,7 @@ class UnitRef(NamedTuple):
     key: str
     name: str
     kind: str
+    short_name: str = ""
 
 
 class IndicatorRef(NamedTuple):
@@ -1070,7 +1073,14 @@ class _Keys:
 
     @classmethod
     def of(cls, column):
-        codes, texts = pd.factorize(np.asarray(column, dtype=object))
+        column = np.asarray(column, dtype=object)
+        if _long_runs(column[:1000]):  # a sorted file: units and months repeat row after row
+            starts = np.flatnonzero(np.concatenate(([True], column[1:] != column[:-1])))
+            if len(starts) < len(column) // 4:
+                codes, texts = pd.factorize(column[starts])
+                codes = np.repeat(codes, np.diff(np.append(starts, len(column))))
+                return cls(codes.astype(np.int64, copy=False), texts.tolist())
+        codes, texts = pd.factorize(column)
         return cls(codes.astype(np.int64, copy=False), texts.tolist())
 
     def __len__(self):
@@ -1083,6 +1093,11 @@ class _Keys:
         """Whether each of `rows` has text other than spaces."""
         filled = np.array([bool(text.strip()) for text in self.texts], dtype=bool)
         return filled[self.codes[rows]]
+
+
+def _long_runs(sample):
+    """Whether equal texts follow each other in runs of four or more, on average."""
+    return len(sample) > 1 and np.count_nonzero(sample[1:] != sample[:-1]) < len(sample) // 4
 
 
 def _texts(column):
@@ -1160,16 +1175,30 @@ def check_file(
         check.problems.append(Problem(already_delivered_message(earlier)))
         return check
     codes = _indicator_codes()
-    try:
-        sheets = read_sheets(data, file_name, codes, progress)
-    except Refused as refusal:
-        check.problems.extend(refusal.problems)
-        return check
-    _Checker(check, sheets, codes, user, create_units, progress).run()
+    with without_cycle_collection():
+        try:
+            sheets = read_sheets(data, file_name, codes, progress)
+        except Refused as refusal:
+            check.problems.extend(refusal.problems)
+            return check
+        _Checker(check, sheets, codes, user, create_units, progress).run()
     if check.unknown_units and unknown_hint:
         check.problems.append(Problem(unknown_hint, order=(99, 0, 0), hint=True))
     check.problems.sort(key=lambda p: p.order)
     return check
+
+
+@contextmanager
+def without_cycle_collection():
+    """Python's cycle collector paused: reading a national file makes millions of objects and
+    no reference cycles, and the collector's passes over them cost a tenth of the import."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def already_delivered_message(delivery):
@@ -1195,7 +1224,8 @@ class _Checker:
         self.unit_ranks = {}
         self.indicator_ranks = {}
         self.skipped = 0
-        self._units = None
+        self._units = self._names = None
+        self._organisations = []
         self.number_style = "german"  # or "plain", as read_numbers decides for the file
         self.number_example = None
 
@@ -1482,21 +1512,43 @@ class _Checker:
         self.name_new_units(blocks, cells)
         return cells
 
-    def unit_lookup(self):
-        """{key or normalised name: Organisation} of every organisation."""
+    def unit_keys(self):
+        """{key, and key in capitals: UnitRef} of every organisation."""
         if self._units is None:
-            units, names = {}, {}
-            for org in Organisation.objects.all():
+            fields = ("pk", "key", "name", "kind", "short_name")
+            self._organisations = list(
+                map(UnitRef._make, Organisation.objects.values_list(*fields))
+            )
+            units = {}
+            for org in self._organisations:
                 units[org.key] = org
                 units.setdefault(org.key.upper(), org)
+            self._units = units
+        return self._units
+
+    def unit_names(self):
+        """{normalised name: UnitRef} of the Träger and comparison units whose name is unique
+        and no key; built only when a text is not a key."""
+        if self._names is None:
+            keys, names = self.unit_keys(), {}
+            for org in self._organisations:
                 if org.kind in (OrganisationKind.TRAEGER, OrganisationKind.COMPARISON):
                     for name in {org.name, org.short_name} - {""}:
                         names.setdefault(_name_key(name), set()).add(org)
-            for name, orgs in names.items():
-                if name and len(orgs) == 1 and name not in units:
-                    units[name] = orgs.pop()
-            self._units = units
-        return self._units
+            self._names = {
+                name: orgs.pop()
+                for name, orgs in names.items()
+                if name and len(orgs) == 1 and name not in keys
+            }
+        return self._names
+
+    def find_unit(self, key):
+        keys = self.unit_keys()
+        unit = keys.get(key) or keys.get(key.upper())
+        if unit is None:
+            name = _name_key(key)
+            unit = keys.get(name) or self.unit_names().get(name)
+        return unit
 
     def resolve_unit(self, text):
         shown = text.removeprefix(NATIVE).strip()
@@ -1505,8 +1557,7 @@ class _Checker:
             return None, "Der Träger fehlt."
         if _header_key(key) in TOTAL_ROWS:
             return SKIP, None
-        lookup = self.unit_lookup()
-        unit = lookup.get(key) or lookup.get(key.upper()) or lookup.get(_name_key(key))
+        unit = self.find_unit(key)
         if self.own is not None and (unit is None or unit.pk != self.own.pk):
             other = f"; „{shown}“ ist {unit.name}" if unit is not None else f", nicht für „{shown}“"
             return None, (
@@ -1848,15 +1899,18 @@ def store_delivery(check, *, waiting_months, source, user=None, progress=None, i
                 row_count=check.value_count,
                 is_demo=is_demo,
             )
-            storage.write_values(
-                delivery.pk,
-                units=np.asarray(unit_pks, dtype=np.int64)[check.unit_column],
-                indicators=np.asarray([ref.pk for ref in check.indicators])[check.indicator_column],
-                months=check.month_column,
-                sexes=check.sex_column,
-                values=check.value_column,
-                progress=progress,
-            )
+            with without_cycle_collection():
+                storage.write_values(
+                    delivery.pk,
+                    units=np.asarray(unit_pks, dtype=np.int64)[check.unit_column],
+                    indicators=np.asarray([ref.pk for ref in check.indicators])[
+                        check.indicator_column
+                    ],
+                    months=check.month_column,
+                    sexes=check.sex_column,
+                    values=check.value_column,
+                    progress=progress,
+                )
     except IntegrityError:
         earlier = DataDelivery.objects.filter(sha256=check.sha256).first()
         if earlier is None:

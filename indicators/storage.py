@@ -10,6 +10,7 @@ import io
 import re
 from datetime import date
 from decimal import Decimal
+from itertools import islice
 
 import numpy as np
 from django.db import connection
@@ -18,10 +19,10 @@ from indicators.models import ValueSeries
 
 SEXES = ("g", "m", "w")  # sex ranks 0, 1, 2
 SERIES_FIELDS = ("delivery", "unit", "indicator", "sex", "first_month", "last_month", "figures")
-# What makes a decimal text no JSON number: a sign "+", a bare point (".5", "5."), an
-# exponent, a leading zero ("007"), spaces, NaN or Infinity.
-_NOT_JSON_MARKS = ("+", ",.", "-.", ".,", "e", "E", "N", "I", " ")
-_LEADING_ZERO = re.compile(r",-?0\d")
+# A leading zero ("007") makes a decimal text no JSON number (as do signs, exponents, spaces
+# and a point without digits on both sides, see _json_array).
+_LEADING_ZERO = re.compile(r"[\[,]-?0\d")
+PIECE = 100  # series per piece of COPY text
 
 
 def month_number(day):
@@ -54,13 +55,13 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
     key = group * span + (months - first)
     order = np.argsort(key, kind="stable")
     key = key[order]
-    figures = _json_numbers(np.asarray(values, dtype=object)[order].tolist())
+    figures = np.asarray(values, dtype=object)[order].tolist()
     starts = np.flatnonzero(np.diff(key, prepend=key[0] - 2) != 1)
     bounds = [*starts.tolist(), total]
     group_of, month_of = np.divmod(key[starts], span)
     rest, sex_of = np.divmod(group_of, 3)
     unit_of, indicator_of = np.divmod(rest, indicator_count)
-    rows = [
+    rows = (  # built while the database takes the rows before them
         (
             delivery_pk,
             unit + unit_base,
@@ -68,7 +69,7 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
             SEXES[sex],
             month_date(first + month).isoformat(),
             month_date(first + month + end - start - 1).isoformat(),
-            "[" + ",".join(figures[start:end]) + "]",
+            _json_array(figures[start:end]),
         )
         for unit, indicator, sex, month, start, end in zip(
             unit_of.tolist(),
@@ -79,7 +80,7 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
             bounds[1:],
             strict=True,
         )
-    ]
+    )
     table = connection.ops.quote_name(ValueSeries._meta.db_table)
     names = ", ".join(
         connection.ops.quote_name(ValueSeries._meta.get_field(name).column)
@@ -90,33 +91,56 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
             _copy(cursor, table, names, rows)
         else:
             marks = ", ".join(["%s"] * len(SERIES_FIELDS))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
     if progress:
         progress("Speichern", total, total)
 
 
-def _json_numbers(texts):
-    """The decimal texts as JSON numbers. The import's texts ("1234.5", "-3") are; others,
-    such as "007", "+1" or "1E+3", are rewritten one by one (the whole is checked once)."""
-    joined = "," + ",".join(texts) + ","
-    if not any(mark in joined for mark in _NOT_JSON_MARKS) and not (
-        (",0" in joined or ",-0" in joined) and _LEADING_ZERO.search(joined)
+def _json_array(texts):
+    """The decimal texts as a JSON array. The import's texts ("1234.5", "-3") are JSON
+    numbers; others, such as "007", "+1", ".5" or "1E+3", are rewritten."""
+    array = "[" + ",".join(texts) + "]"
+    if (
+        "+" in array
+        or "e" in array
+        or "E" in array
+        or " " in array
+        or "N" in array  # NaN
+        or "I" in array  # Infinity
+        or ("." in array and _bare_point(array))
+        or (("[0" in array or ",0" in array or "-0" in array) and _LEADING_ZERO.search(array))
     ):
-        return texts
-    return [format(Decimal(text).normalize(), "f") for text in texts]
+        return "[" + ",".join(format(Decimal(text).normalize(), "f") for text in texts) + "]"
+    return array
+
+
+def _bare_point(array):
+    """A point without a digit on one side: ".5", "5.", "-.5"."""
+    return "[." in array or ",." in array or "-." in array or ".," in array or ".]" in array
+
+
+class _Lines(io.TextIOBase):
+    """The rows as COPY text, read in pieces: PostgreSQL parses one piece while the next is
+    built. Ids, dates, g/m/w and JSON arrays of numbers hold no tab, newline or backslash."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def read(self, size=-1):
+        return "".join("\t".join(map(str, row)) + "\n" for row in islice(self.rows, PIECE))
 
 
 def _copy(cursor, table, names, rows):
-    """PostgreSQL: COPY … FROM STDIN in text format (psycopg2 or psycopg 3). Ids, dates,
-    g/m/w and JSON arrays of numbers hold no tab, newline or backslash."""
+    """PostgreSQL: COPY … FROM STDIN in text format (psycopg2 or psycopg 3)."""
     sql = f"COPY {table} ({names}) FROM STDIN"
-    text = "".join("\t".join(map(str, row)) + "\n" for row in rows)
+    lines = _Lines(rows)
     raw = cursor.cursor
     if hasattr(raw, "copy_expert"):
-        raw.copy_expert(sql, io.StringIO(text))
+        raw.copy_expert(sql, lines)
     else:
         with raw.copy(sql) as copy:
-            copy.write(text)
+            while piece := lines.read():
+                copy.write(piece)
 
 
 def store_cells(delivery, cells):

@@ -182,3 +182,27 @@ def test_a_wide_file_with_gaps_totals_and_a_footnote():
         ("INT", "2020-02", Decimal(7)),
     ]
     assert "2 Zeilen ohne Wert oder mit Summen übergangen." in result.notes
+
+
+def test_a_long_sorted_file_keeps_every_unit_and_month_in_its_row():
+    """Units and months that repeat row after row (a national file sorted by unit and month)
+    are read by their runs; a wrong key in the middle of a run is named at its own line."""
+    lines, expected = [HEADER], []
+    for unit in ("03358", "03361"):
+        for month in range(1, 13):
+            for code in ("ELB", "INT", "LZB", "LLU", "LUH", "ELB_AE", "INT_AE", "INT_LZB"):
+                value = f"{month}{len(lines)}"
+                lines.append(f"{unit};{code};2019-{month:02d};{value}\n")
+                expected.append((unit, code, f"2019-{month:02d}", Decimal(value)))
+    result = check_text("".join(lines))
+    assert [
+        (unit, code, f"{month:%Y-%m}", value) for unit, code, month, _, value in result.cells()
+    ] == expected
+    broken = lines.copy()
+    broken[100] = broken[100].replace("03361", "99999", 1).replace("03358", "99999", 1)
+    broken[101] = broken[101].replace("2019-", "2019/13-", 1)
+    result = check_text("".join(broken))
+    messages = [str(p) for p in result.problems if not p.hint]
+    assert len(messages) == 2
+    assert messages[0].startswith("Zeile 101, Spalte „traeger“: „99999“")
+    assert messages[1].startswith("Zeile 102, Spalte „monat“: „2019/13-")
