@@ -156,7 +156,20 @@ class Sex(models.TextChoices):
     WOMEN = "w", "Frauen"
 
 
-class SeriesQuerySet(ImmutableQuerySet):
+class ValueQuerySet(ImmutableQuerySet):
+    refusal = "Ein gelieferter Wert kann nicht geändert oder gelöscht werden."
+
+    def visible_to(self, user):
+        """Ministries and readers see every value; a Jobcenter only its own Landkreis'."""
+        if sees_all(user):
+            return self
+        own = traeger_of(user)
+        if own is None:
+            return self.none()
+        return self.filter(unit=own)
+
+
+class SeriesQuerySet(ValueQuerySet):
     refusal = "Gelieferte Werte können nicht geändert oder gelöscht werden."
 
     def overlapping(self, first_month, last_month):
@@ -173,19 +186,6 @@ class SeriesQuerySet(ImmutableQuerySet):
         return self.filter(first_month__lte=until).aggregate(
             latest=Max(Least("last_month", until_field))
         )["latest"]
-
-
-class ValueQuerySet(ImmutableQuerySet):
-    refusal = "Ein gelieferter Wert kann nicht geändert oder gelöscht werden."
-
-    def visible_to(self, user):
-        """Ministries and readers see every value; a Jobcenter only its own Landkreis'."""
-        if sees_all(user):
-            return self
-        own = traeger_of(user)
-        if own is None:
-            return self.none()
-        return self.filter(unit=own)
 
 
 class ValueSeries(models.Model):

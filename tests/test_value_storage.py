@@ -33,7 +33,7 @@ def _stored(delivery):
     )
 
 
-def test_an_import_reads_back_figure_by_figure():
+def test_an_import_reads_back_figure_by_figure(heidekreis_user, verden_user):
     check = imports.check_file(FILE, "werte.csv", ladestand=date(2020, 5, 17))
     assert check.ok, check.problems
     delivery = imports.store_delivery(check, waiting_months=0, source="land")
@@ -51,6 +51,9 @@ def test_an_import_reads_back_figure_by_figure():
         (date(2020, 4, 1), date(2020, 4, 1)),
     ]
     assert ValueSeries.objects.filter(delivery=delivery).holding(date(2020, 3, 1)).count() == 0
+    seen_by_verden = ValueSeries.objects.visible_to(verden_user).filter(delivery=delivery)
+    assert set(seen_by_verden.values_list("unit__key", flat=True)) == {"03361"}
+    assert ValueSeries.objects.visible_to(heidekreis_user).filter(delivery=delivery).count() == 3
 
 
 def test_texts_that_are_not_json_numbers_are_stored_exactly(heidekreis):
