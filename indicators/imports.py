@@ -235,7 +235,8 @@ class ImportCheck:
         return _month_date(int(self.month_column.max())) if self.value_count else None
 
     def used_units(self):
-        return [self.units[r] for r in np.unique(self.unit_column).tolist()]
+        used = np.bincount(self.unit_column, minlength=len(self.units))
+        return [self.units[r] for r in np.flatnonzero(used).tolist()]
 
     def used_codes(self):
         used = [self.indicators[r] for r in np.unique(self.indicator_column).tolist()]
@@ -420,6 +421,8 @@ def _decode(data):
             raise Refused("Die Datei ist keine gültige UTF-16-Textdatei.") from None
     else:
         payload, label = data, "UTF-8"
+    if payload.isascii():  # ASCII is UTF-8; checked without making a copy of the text
+        return payload, "utf-8", label
     try:
         payload.decode("utf-8")
         return payload, "utf-8", label
@@ -1483,7 +1486,10 @@ class _Checker:
                 totals.setdefault(id(block.sheet), set()).update(rows[total].tolist())
                 sheet_rows[rows[total]] = True
                 rows, units = rows[~total], units[~total]
-            sheet_rows[rows] = True
+            if len(rows) == len(sheet_rows):  # every row has a value
+                sheet_rows[:] = True
+            else:
+                sheet_rows[rows] = True
             if block.codes is None:
                 code = resolvers["code"].resolve_text(block.code)[0]
                 codes = np.full(len(rows), code, dtype=np.int64)
