@@ -316,8 +316,7 @@ class ImportCheck:
         return rows
 
 
-def _month_date(number):
-    return date(number // 12, number % 12 + 1, 1)
+_month_date = storage.month_date
 
 
 def _month_short(month):
@@ -1222,7 +1221,7 @@ class _Checker:
         self.own = traeger_of(user) if user is not None else None
         self.may_create = create_units and (user is None or is_ministry(user))
         self.progress = progress or (lambda *args: None)
-        self.latest_month = check.ladestand.year * 12 + check.ladestand.month - 1
+        self.latest_month = storage.month_number(check.ladestand)
         self.several_sheets = len(sheets) > 1
         self.unit_ranks = {}
         self.indicator_ranks = {}
