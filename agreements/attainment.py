@@ -60,27 +60,12 @@ class GoalAttainment:
 # Data basis
 
 
-def _base_values(year, *, units=None, deliveries=None):
-    """Values of base quantities (gesamt) in `year`, optionally for some units/deliveries."""
-    values = Value.objects.filter(
-        month__gte=date(year, 1, 1),
-        month__lte=date(year, 12, 1),
-        sex=Sex.TOTAL,
-        indicator__code__in=computations.BASE_CODES,
-    )
-    if units is not None:
-        values = values.filter(unit__in=units)
-    if deliveries is not None:
-        values = values.filter(delivery__in=deliveries)
-    return values
-
-
-def _base_series(year, *, units=None, deliveries=None):
-    """The series of base quantities (gesamt) holding months of `year`; for questions about
-    which months and deliveries exist, answered without reading single values."""
-    series = ValueSeries.objects.filter(
-        sex=Sex.TOTAL, indicator__code__in=computations.BASE_CODES
-    ).overlapping(date(year, 1, 1), date(year, 12, 1))
+def base_series(year=None, *, units=None, deliveries=None):
+    """The series of base quantities (gesamt), holding months of `year` if given; for
+    questions about which months and deliveries exist, answered without reading values."""
+    series = ValueSeries.objects.filter(sex=Sex.TOTAL, indicator__code__in=computations.BASE_CODES)
+    if year is not None:
+        series = series.overlapping(date(year, 1, 1), date(year, 12, 1))
     if units is not None:
         series = series.filter(unit__in=units)
     if deliveries is not None:
@@ -90,7 +75,7 @@ def _base_series(year, *, units=None, deliveries=None):
 
 def latest_base_month(year, *, units=None, deliveries=None):
     """The latest month of `year` with base values (of `units`, in `deliveries`), or None."""
-    return _base_series(year, units=units, deliveries=deliveries).latest_month(date(year, 12, 1))
+    return base_series(year, units=units, deliveries=deliveries).latest_month(date(year, 12, 1))
 
 
 def _newest(delivery):
@@ -109,7 +94,7 @@ def default_basis(year, *, traeger=None, deliveries=None):
     month = latest_base_month(year, units=units, deliveries=deliveries)
     if month is None:
         return None, None
-    series = _base_series(year, units=units, deliveries=deliveries).holding(month)
+    series = base_series(year, units=units, deliveries=deliveries).holding(month)
     delivery = DataDelivery.objects.filter(pk__in=series.values("delivery")).newest_first().first()
     return month, delivery
 
@@ -117,7 +102,7 @@ def default_basis(year, *, traeger=None, deliveries=None):
 def _deliveries_per_unit(units, month, deliveries=None):
     """For each unit, the newest delivery that holds values of it for `month`."""
     pairs = set(
-        _base_series(month.year, units=units, deliveries=deliveries)
+        base_series(month.year, units=units, deliveries=deliveries)
         .holding(month)
         .values_list("unit_id", "delivery_id")
         .distinct()

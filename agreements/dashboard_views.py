@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from agreements import dashboards, exports
+from agreements import attainment, dashboards, exports
 from agreements.models import Agreement, Goal
 from indicators.models import DataDelivery
 from zielsteuerung import access, formats
@@ -396,7 +396,7 @@ def revisions(request, key):
     unit = _visible_traeger(request, key)
     deliveries = DataDelivery.objects.visible_to(request.user)
     span = (
-        dashboards.base_series(units=[unit])
+        attainment.base_series(units=[unit])
         .filter(delivery__in=deliveries)
         .aggregate(first=Min("first_month"), last=Max("last_month"))
     )

@@ -12,9 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import models
-from django.db.models import Exists, Max, OuterRef
-from django.db.models.functions import Least
+from django.db.models import Exists, OuterRef
 
 from agreements import attainment, charts
 from agreements.exports import Column, Number, Table
@@ -169,14 +167,8 @@ def target_kind(goal):
 # Data basis: years, deliveries
 
 
-def base_series(*, units=None):
-    """The stored series of base quantities (gesamt), of `units` if given."""
-    series = ValueSeries.objects.filter(sex=Sex.TOTAL, indicator__code__in=computations.BASE_CODES)
-    return series if units is None else series.filter(unit__in=units)
-
-
 def year_has_data(year, *, units=None):
-    return base_series(units=units).overlapping(date(year, 1, 1), date(year, 12, 1)).exists()
+    return attainment.base_series(year, units=units).exists()
 
 
 def default_year(years, *, units=None):
@@ -357,12 +349,10 @@ def newest_months(units, year, *, delivery=None):
     cached = cache.get(key)
     if cached is not None:
         return cached
-    december = date(year, 12, 1)
-    series = base_series(units=units).filter(first_month__lte=december)
+    series = attainment.base_series(units=units)
     if delivery is not None:
         series = series.filter(delivery=delivery)
-    latest = Least("last_month", models.Value(december, output_field=models.DateField()))
-    newest = dict(series.values("unit").annotate(latest=Max(latest)).values_list("unit", "latest"))
+    newest = series.latest_month_by_unit(date(year, 12, 1))
     cache.set(key, newest, 7 * 24 * 60 * 60)
     return newest
 
@@ -804,7 +794,7 @@ def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=N
         return result
     if delivery is not None:
         units = list(
-            attainment._base_series(year, deliveries=[delivery])
+            attainment.base_series(year, deliveries=[delivery])
             .holding(reporting)
             .values_list("unit", flat=True)
             .distinct()

@@ -169,6 +169,11 @@ class ValueQuerySet(ImmutableQuerySet):
         return self.filter(unit=own)
 
 
+def _latest(until):
+    """The latest month of a series up to `until`: a series holds each of its months."""
+    return Max(Least("last_month", models.Value(until, output_field=models.DateField())))
+
+
 class SeriesQuerySet(ValueQuerySet):
     refusal = "Gelieferte Werte können nicht geändert oder gelöscht werden."
 
@@ -182,10 +187,12 @@ class SeriesQuerySet(ValueQuerySet):
 
     def latest_month(self, until):
         """The latest month up to `until` for which these series hold a value (or None)."""
-        until_field = models.Value(until, output_field=models.DateField())
-        return self.filter(first_month__lte=until).aggregate(
-            latest=Max(Least("last_month", until_field))
-        )["latest"]
+        return self.filter(first_month__lte=until).aggregate(latest=_latest(until))["latest"]
+
+    def latest_month_by_unit(self, until):
+        """{unit id: the latest month up to `until` for which its series hold a value}."""
+        per_unit = self.filter(first_month__lte=until).values("unit")
+        return dict(per_unit.annotate(latest=_latest(until)).values_list("unit", "latest"))
 
 
 class ValueSeries(models.Model):
