@@ -17,11 +17,13 @@ import gc
 import hashlib
 import io
 import re
+import threading
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import compress
 from typing import NamedTuple
 
 import numpy as np
@@ -449,20 +451,20 @@ def _read_csv(data, codes):
                 )
             )
     header_index, separator, header = _find_csv_header(head_lines, codes)
-    line_count = payload.count(b"\n")
-    if b"\r" in payload:  # Windows or old Macintosh line ends
-        line_count = max(line_count, payload.count(b"\r"))
-    data_lines = line_count - header_index - 1
-    if data_lines > settings.UPLOAD_MAX_ROWS:
+    columns = _csv_columns(payload, encoding, separator, header_index, len(header))
+    if len(columns[0]) > settings.UPLOAD_MAX_ROWS:  # read up to one row more than allowed
+        line_count = payload.count(b"\n")
+        if b"\r" in payload:  # Windows or old Macintosh line ends
+            line_count = max(line_count, payload.count(b"\r"))
         raise Refused(
-            f"Die Datei hat {formats.number(data_lines)} Zeilen; erlaubt sind höchstens "
-            f"{formats.number(settings.UPLOAD_MAX_ROWS)}."
+            f"Die Datei hat {formats.number(line_count - header_index - 1)} Zeilen; erlaubt "
+            f"sind höchstens {formats.number(settings.UPLOAD_MAX_ROWS)}."
         )
     return Sheet(
         name=None,
         header=header,
         header_line=header_index + 1,
-        columns=_csv_columns(payload, encoding, separator, header_index, len(header)),
+        columns=columns,
         notes=[f"Zeichensatz {label}, Trennzeichen {SEPARATORS[separator]}."],
     )
 
@@ -488,7 +490,8 @@ def _find_csv_header(lines, codes):
 
 
 def _csv_columns(payload, encoding, separator, header_index, width):
-    """The data rows below the header, as one array of str objects per column.
+    """The data rows below the header, as one array of str objects per column; at most one
+    row more than UPLOAD_MAX_ROWS, so that a file too long is not read to its end.
 
     pandas' C parser with dtype=object (the texts as written, like dtype=str, but quicker);
     blank lines are kept so that row i is line header + 1 + i. Lines with more fields than the
@@ -499,6 +502,7 @@ def _csv_columns(payload, encoding, separator, header_index, width):
         sep=separator,
         header=None,
         skiprows=header_index + 1,
+        nrows=settings.UPLOAD_MAX_ROWS + 1,
         dtype=object,
         na_filter=False,
         skip_blank_lines=False,
@@ -1166,28 +1170,52 @@ def check_file(
     and with `create_units` a key unknown so far becomes a comparison unit when stored.
     `unknown_hint` is added once when keys are unknown (how to declare them, in the caller's
     words)."""
-    check = ImportCheck(
-        file_name=file_name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        ladestand=ladestand,
-    )
-    earlier = DataDelivery.objects.filter(sha256=check.sha256).first()
-    if earlier is not None:
-        check.problems.append(Problem(already_delivered_message(earlier)))
-        return check
+    # A file delivered before is told so and nothing else. A text file is hashed while it is
+    # read; a workbook, which reads far slower than it hashes, is looked up first.
+    sha256 = _sha256_meanwhile(data)
+    if data.startswith(b"PK") and (
+        repeat := _delivered_before(file_name, sha256(), data, ladestand)
+    ):
+        return repeat
+    check = ImportCheck(file_name=file_name, sha256="", size=len(data), ladestand=ladestand)
     codes = _indicator_codes()
     with without_cycle_collection():
         try:
             sheets = read_sheets(data, file_name, codes, progress)
         except Refused as refusal:
             check.problems.extend(refusal.problems)
-            return check
-        _Checker(check, sheets, codes, user, create_units, progress).run()
+        else:
+            _Checker(check, sheets, codes, user, create_units, progress).run()
+    check.sha256 = sha256()
+    if repeat := _delivered_before(file_name, check.sha256, data, ladestand):
+        return repeat
     if check.unknown_units and unknown_hint:
         check.problems.append(Problem(unknown_hint, order=(99, 0, 0), hint=True))
     check.problems.sort(key=lambda p: p.order)
     return check
+
+
+def _delivered_before(file_name, sha256, data, ladestand):
+    """The check of a file delivered before, with that as its only problem; or None."""
+    earlier = DataDelivery.objects.filter(sha256=sha256).first()
+    if earlier is None:
+        return None
+    problem = Problem(already_delivered_message(earlier))
+    return ImportCheck(file_name, sha256, len(data), ladestand, problems=[problem])
+
+
+def _sha256_meanwhile(data):
+    """A function that returns the SHA-256 of `data`, which a second thread computes while
+    this one reads the file: hashlib lets other threads run while it hashes."""
+    digest = []
+    thread = threading.Thread(target=lambda: digest.append(hashlib.sha256(data).hexdigest()))
+    thread.start()
+
+    def sha256():
+        thread.join()
+        return digest[0]
+
+    return sha256
 
 
 @contextmanager
@@ -1502,7 +1530,7 @@ class _Checker:
             if len(rows) == len(read.numbers):
                 values, ok, whole = read.numbers, read.ok, read.whole
             else:
-                values = [read.numbers[row] for row in rows.tolist()]
+                values = _taken(read.numbers, rows)
                 ok, whole = read.ok[rows], read.whole[rows]
             cells.append(_Cells(rows, values, units, codes, months, sexes, ok, whole))
         for sheet in self.sheets:  # rows with text but without any value: notes, footnotes
@@ -1688,11 +1716,11 @@ class _Checker:
         if not valid.all():
             keep = np.flatnonzero(valid)
             columns = {name: column[keep] for name, column in columns.items()}
-            values = [values[i] for i in keep.tolist()]
+            values = _taken(values, keep)
         keep = self.repeated_cells(blocks, columns, values)
         if keep is not None:
             columns = {name: column[keep] for name, column in columns.items()}
-            values = [values[i] for i in keep.tolist()]
+            values = _taken(values, keep)
         if check.problems:
             return
         if not values:
@@ -1810,6 +1838,20 @@ def _count(number, one, many):
 
 def _joined(arrays):
     return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+
+
+def _taken(items, rows):
+    """`[items[row] for row in rows]` for ascending `rows`, without a Python step per row: a
+    slice when the rows are one run (a file ending in blank lines), else one pass of
+    `compress`."""
+    if not len(rows):
+        return []
+    first, last = int(rows[0]), int(rows[-1])
+    if last - first + 1 == len(rows):
+        return items[first : last + 1]
+    chosen = np.zeros(len(items), dtype=bool)
+    chosen[rows] = True
+    return list(compress(items, chosen))
 
 
 def _rows_with_text(block, rows):

@@ -292,15 +292,27 @@ def test_jobcenter_cannot_create_comparison_units(heidekreis_user):
     assert not Organisation.objects.filter(key="03241").exists()
 
 
-def test_same_file_twice_is_recognised_and_not_stored_again():
-    first = imports.store_delivery(check("lang_semikolon.csv"), waiting_months=0, source="land")
-    again = check("lang_semikolon.csv")
+@pytest.mark.parametrize("name", ["lang_semikolon.csv", "excel_titelzeilen.xlsx"])
+def test_same_file_twice_is_recognised_and_not_stored_again(name):
+    first = imports.store_delivery(check(name), waiting_months=0, source="land")
+    again = check(name)
     created = timezone.localtime(first.created_at)
     assert [str(p) for p in again.problems] == [
         f"Diese Datei wurde bereits am {created:%d.%m.%Y} als Ladestand 17.03.2020 "
         "(ohne Wartezeit) geliefert."
     ]
     assert DataDelivery.objects.count() == 1
+
+
+def test_a_file_delivered_before_is_refused_for_that_alone(verden_user):
+    """Verden's Jobcenter may not deliver Heidekreis' values; the file was delivered already,
+    and that is the one thing it is told."""
+    first = imports.store_delivery(check("lang_semikolon.csv"), waiting_months=0, source="land")
+    again = check("lang_semikolon.csv", user=verden_user)
+    assert len(again.problems) == 1
+    assert str(again.problems[0]).startswith("Diese Datei wurde bereits am")
+    assert again.sha256 == first.sha256
+    assert again.value_count == 0
 
 
 def test_same_file_stored_meanwhile_is_refused_at_store_time():
@@ -324,6 +336,11 @@ def test_file_with_too_many_rows_is_refused(settings):
     assert [str(p) for p in check("lang_semikolon.csv").problems] == [
         "Die Datei hat 16 Zeilen; erlaubt sind höchstens 10."
     ]
+
+
+def test_file_with_as_many_rows_as_allowed_is_read(settings):
+    settings.UPLOAD_MAX_ROWS = 16
+    assert check("lang_semikolon.csv").problems == []
 
 
 def test_excel_sheet_with_too_many_rows_is_refused(settings):

@@ -206,3 +206,17 @@ def test_a_long_sorted_file_keeps_every_unit_and_month_in_its_row():
     assert len(messages) == 2
     assert messages[0].startswith("Zeile 101, Spalte „traeger“: „99999“")
     assert messages[1].startswith("Zeile 102, Spalte „monat“: „2019/13-")
+
+
+def test_blank_lines_inside_and_at_the_end_leave_every_value_in_its_row():
+    """Rows without a value are left out of the values without moving any other."""
+    lines = [f"03358;ELB;2019-{month:02d};{month}0\n" for month in range(1, 13)]
+    expected = [("ELB", f"2019-{month:02d}", Decimal(f"{month}0")) for month in range(1, 13)]
+    at_the_end = check_text(HEADER + "".join(lines) + "\n\n;;;\n")
+    assert values_of(at_the_end) == expected
+    inside = check_text(HEADER + "".join(lines[:5]) + "\n;;;\n" + "".join(lines[5:]) + "\n")
+    assert values_of(inside) == expected
+    gaps = check_text(
+        HEADER + "".join(line.replace("0\n", "0\n03358;INT;2019-01;\n") for line in lines)
+    )
+    assert values_of(gaps) == expected
