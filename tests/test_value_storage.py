@@ -94,6 +94,34 @@ def test_series_cannot_be_changed_or_deleted(heidekreis):
     assert len(_stored(delivery)) == 6
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row storage")
+def test_a_long_series_stays_whole_in_the_table_on_postgresql(heidekreis):
+    """400 monthly amounts with cents (4,8 kB): not compressed, not moved to a side table."""
+    delivery = DataDelivery.objects.create(
+        ladestand=date(2024, 5, 17), source="land", sha256="c" * 64
+    )
+    llu = Indicator.objects.get(code="LLU")
+    amounts = [f"{(month * 7919) % 9000000 + 1000000}.{month % 100:02d}" for month in range(400)]
+    start = date(1990, 1, 1)
+    months = [date(start.year + m // 12, m % 12 + 1, 1) for m in range(400)]
+    store_cells(
+        delivery, [(heidekreis, llu, m, "g", a) for m, a in zip(months, amounts, strict=True)]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(figures), octet_length(figures), "
+            "(SELECT reltoastrelid::regclass::text FROM pg_class "
+            "WHERE oid = 'indicators_valueseries'::regclass) "
+            "FROM indicators_valueseries WHERE delivery_id = %s",
+            [delivery.pk],
+        )
+        [(stored, length, side_table)] = cursor.fetchall()
+        cursor.execute(f"SELECT count(*) FROM {side_table}")
+        assert cursor.fetchone() == (0,)
+    assert length > 4000 and stored == length + 4  # a plain 4-byte header, no compression
+    assert [v for *_, v in _stored(delivery)] == [Decimal(a) for a in amounts]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_migration_moves_every_old_value_into_series_and_back():
     executor = MigrationExecutor(connection)
