@@ -55,7 +55,7 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
     key = group * span + (months - first)
     order = np.argsort(key, kind="stable")
     key = key[order]
-    figures = np.asarray(values, dtype=object)[order].tolist()
+    figures = np.fromiter(values, dtype=object, count=total)[order].tolist()
     starts = np.flatnonzero(np.diff(key, prepend=key[0] - 2) != 1)
     bounds = [*starts.tolist(), total]
     group_of, month_of = np.divmod(key[starts], span)
