@@ -75,6 +75,17 @@ def as_user(client):
     return login
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """PBKDF2 costs ~0,4 s per test user; the tests check access, not the strength of the hash."""
+    from django.test import override_settings
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast.enable()
+    yield
+    fast.disable()
+
+
 @pytest.fixture(autouse=True)
 def _no_login_throttling_unless_asked(request, settings):
     """Login throttling (django-axes) is tested on its own; elsewhere it stays out of the way."""
