@@ -241,27 +241,62 @@ SignatureFormSet = inlineformset_factory(
 
 
 def allowed_transitions(status):
-    """The status changes the ministry may make from `status`, in the order offered."""
+    """The status changes the ministry may make from `status`, in the order offered. Closing
+    is undone by going back to „unterzeichnet“ (with a reason)."""
     return {
         AgreementStatus.DRAFT: [AgreementStatus.NEGOTIATION],
         AgreementStatus.NEGOTIATION: [AgreementStatus.DRAFT, AgreementStatus.SIGNED],
         AgreementStatus.SIGNED: [AgreementStatus.CLOSED],
-        AgreementStatus.CLOSED: [],
+        AgreementStatus.CLOSED: [AgreementStatus.SIGNED],
     }[AgreementStatus(status)]
 
 
+# simple-history keeps at most 100 characters of a change reason, the prefix included.
+REOPEN_PREFIX = "Abschluss zurückgenommen: "
+REASON_MAX = 100 - len(REOPEN_PREFIX)
+
+
 class StatusForm(forms.Form):
+    """A status change. Nothing is preselected: the user picks the new status. Closing is
+    confirmed on a page of its own (`confirmed`), reopening a closed agreement needs a
+    reason."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Neuer Status")
-    reason = forms.CharField(label="Bemerkung", required=False, max_length=100)
+    reason = forms.CharField(label="Bemerkung", required=False, max_length=REASON_MAX)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.agreement = agreement
         self.fields["version"].initial = agreement.version
-        self.fields["status"].choices = [
+        self.fields["status"].choices = [("", "Bitte wählen")] + [
             (status.value, status.label) for status in allowed_transitions(agreement.status)
         ]
+        if self.reopens:
+            self.fields["reason"].label = "Grund der Rücknahme"
+
+    @property
+    def reopens(self):
+        return self.agreement.status == AgreementStatus.CLOSED
+
+    @property
+    def closes(self):
+        return self.is_valid() and self.cleaned_data["status"] == AgreementStatus.CLOSED
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.reopens and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                "Bitte geben Sie an, warum der Abschluss zurückgenommen wird; der Grund "
+                "erscheint im Verlauf.",
+            )
+        return cleaned
+
+    def change_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        return REOPEN_PREFIX + reason if self.reopens else reason
 
 
 class StepReportForm(forms.ModelForm):

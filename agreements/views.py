@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -220,10 +221,45 @@ def agreement_edit(request, pk):
     return _edit(request, agreement)
 
 
+def _confirm(request, agreement, *, title, explanation, action, fields, button):
+    """The page that asks before an irreversible step; its button posts the same form again
+    with `confirmed`."""
+    return render(
+        request,
+        "agreements/confirm.html",
+        {
+            "agreement": agreement,
+            "title": title,
+            "explanation": explanation,
+            "action": action,
+            "fields": {**fields, "confirmed": "on"},
+            "button": button,
+            "nav": "agreements",
+        },
+    )
+
+
 @login_required
 @require_POST
 def agreement_copy(request, pk):
     agreement = _editable(request, pk)
+    year = agreement.year + 1
+    if not request.POST.get("confirmed"):
+        return _confirm(
+            request,
+            agreement,
+            title=f"{agreement.traeger.name}: Entwurf für {year} anlegen?",
+            explanation=[
+                f"Die Zielvereinbarung {agreement.year} wird als Entwurf für {year} kopiert: "
+                "Texte (Jahreszahlen ein Jahr weiter), Haushaltsmittel, Ziele und "
+                "Umsetzungsschritte (wieder offen), ohne Unterschriften.",
+                f"Es gibt danach für {agreement.traeger.name} eine Vereinbarung {year}; ein "
+                "unbenutzter Entwurf kann wieder gelöscht werden.",
+            ],
+            action=reverse("agreements:copy", args=[pk]),
+            fields={},
+            button=f"Ja, Entwurf {year} anlegen",
+        )
     try:
         copy = services.copy_to_next_year(agreement, request.user)
     except services.AgreementRefused as error:
@@ -236,20 +272,47 @@ def agreement_copy(request, pk):
     return redirect("agreements:edit", copy.pk)
 
 
+def _status_refusal(form):
+    if "reason" in form.errors:
+        return form.errors["reason"][0]
+    if not form.data.get("status"):
+        return "Bitte wählen Sie den neuen Status."
+    return "Dieser Statuswechsel ist nicht möglich."
+
+
 @login_required
 @require_POST
 def agreement_status(request, pk):
     agreement = _editable(request, pk)
     form = forms.StatusForm(request.POST, agreement=agreement)
     if not form.is_valid():
-        messages.error(request, "Dieser Statuswechsel ist nicht möglich.")
+        messages.error(request, _status_refusal(form))
         return redirect("agreements:detail", pk)
+    if form.closes and not form.cleaned_data["confirmed"]:
+        return _confirm(
+            request,
+            agreement,
+            title=f"Zielvereinbarung {agreement.year} – {agreement.traeger.name} abschließen?",
+            explanation=[
+                "Eine abgeschlossene Vereinbarung wird nicht mehr bearbeitet; auch der "
+                "Umsetzungsstand ihrer Schritte wird nicht mehr gemeldet.",
+                "Das Ministerium kann den Abschluss mit Angabe eines Grundes zurücknehmen; "
+                "der Grund erscheint im Verlauf.",
+            ],
+            action=reverse("agreements:status", args=[pk]),
+            fields={
+                "status": form.cleaned_data["status"],
+                "version": form.cleaned_data["version"],
+                "reason": form.cleaned_data["reason"],
+            },
+            button="Ja, abschließen",
+        )
     try:
         services.change_status(
             agreement,
             form.cleaned_data["status"],
             form.cleaned_data["version"],
-            form.cleaned_data["reason"],
+            form.change_reason(),
         )
     except services.AgreementConflict:
         messages.error(

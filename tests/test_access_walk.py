@@ -103,7 +103,7 @@ def row(get, post):
 
 
 EXPECTED = {
-    "agreements:copy": row((L, 405, 405, 405, 405), (L, 302, 403, 403, 404)),
+    "agreements:copy": row((L, 405, 405, 405, 405), (L, 200, 403, 403, 404)),
     "agreements:create": row((L, 200, 403, 403, 403), (L, 400, 403, 403, 403)),
     "agreements:delete": row((L, 405, 405, 405, 405), (L, 302, 403, 403, 404)),
     "agreements:detail": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),

@@ -229,7 +229,7 @@ def test_copy_into_next_year_makes_a_draft_with_open_steps(as_user, ministry_use
     agreement.save()
     ImplementationStep.objects.filter(goal__agreement=agreement).update(status=StepStatus.DONE)
     client = as_user(ministry_user)
-    response = client.post(reverse("agreements:copy", args=[agreement.pk]))
+    response = client.post(reverse("agreements:copy", args=[agreement.pk]), {"confirmed": "on"})
     copy = Agreement.objects.get(traeger=agreement.traeger, year=2021)
     assert response["Location"] == reverse("agreements:edit", args=[copy.pk])
     assert copy.status == AgreementStatus.DRAFT
@@ -240,7 +240,9 @@ def test_copy_into_next_year_makes_a_draft_with_open_steps(as_user, ministry_use
         ImplementationStep.objects.filter(goal__agreement=copy).values_list("status", flat=True)
     ) == {StepStatus.OPEN}
     assert not copy.signatures.exists()
-    again = client.post(reverse("agreements:copy", args=[agreement.pk]), follow=True)
+    again = client.post(
+        reverse("agreements:copy", args=[agreement.pk]), {"confirmed": "on"}, follow=True
+    )
     assert "gibt es 2021 bereits eine Zielvereinbarung" in again.text
     assert Agreement.objects.filter(traeger=agreement.traeger, year=2021).count() == 1
 

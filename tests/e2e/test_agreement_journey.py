@@ -30,6 +30,7 @@ def test_copy_change_target_add_step_and_print(page, login, ministry_user, live_
     check_accessibility(page, "Zielvereinbarung")
 
     page.get_by_role("button", name="Als Entwurf für 2021 kopieren").click()
+    page.get_by_role("button", name="Ja, Entwurf 2021 anlegen").click()
     copy = Agreement.objects.get(traeger=agreement.traeger, year=2021)
     page.wait_for_url(f"**/vereinbarungen/{copy.pk}/bearbeiten/")
     assert "Entwurf 2021 angelegt" in page.get_by_role("status").first.inner_text()
