@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from agreements import attainment, dashboards, exports
+from agreements import attainment, dashboards, exports, year_end
 from agreements.models import Agreement, Goal
 from indicators.models import DataDelivery
 from zielsteuerung import access, formats
@@ -177,6 +177,7 @@ def overview(request):
             delivery=selection.delivery,
             sort=sort,
         )
+        has_final = year_end.mark_final(overview)
         response = _download(
             request, dashboards.overview_table(overview), f"uebersicht-{selection.year}"
         )
@@ -193,6 +194,7 @@ def overview(request):
                 "column_links": [(column, links[column.key]) for column in overview.columns],
                 "traeger_query": selection.query(),
                 "download_query": selection.query(sort=overview.sort),
+                "has_final": has_final,
             },
             request=request,
         )
@@ -219,6 +221,7 @@ def _overview_key(selection, sort, years):
         agreements["n"],
         goals["at"],
         goals["n"],
+        year_end.stamp(),
     ]
     return "zs-overview-v1:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -322,6 +325,7 @@ def traeger(request, key):
             if complete
             else "",
             "qualitative_goals": dashboards.qualitative_goals(agreement),
+            "final_rows": year_end.final_rows(agreement),
             "budget_lines": lines,
             "budget_total": total,
             "dialogs": dialogs,

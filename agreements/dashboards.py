@@ -225,6 +225,9 @@ class Cell:
     """A GoalAttainment with the texts a page shows for it."""
 
     attainment: attainment.GoalAttainment
+    # The goal's final assessment once the spring review is approved (year_end.FinalVerdict):
+    # it gives the colour; the computed verdict is shown beside it.
+    final: object = None
 
     @property
     def goal(self):
@@ -264,7 +267,7 @@ class Cell:
 
     @property
     def css_class(self):
-        return self.verdict.css_class
+        return self.final.css_class if self.final else self.verdict.css_class
 
     @property
     def basis_labels(self):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from simple_history.models import HistoricalRecords
 
+from indicators.computations import Verdict
 from indicators.models import Indicator, IndicatorKind
 from zielsteuerung.access import is_ministry, sees_all, traeger_of
 from zielsteuerung.models import Organisation, OrganisationKind
@@ -274,6 +275,14 @@ class Goal(models.Model):
     @property
     def is_qualitative(self):
         return self.kind == GoalKind.QUALITATIVE
+
+    def steps_verdict(self):
+        """A qualitative goal is met when every agreed step has been implemented (its criterion:
+        „erreicht, wenn die vereinbarten Steuerungsansätze umgesetzt wurden“)."""
+        statuses = [step.status for step in self.steps.all()]
+        if not statuses:
+            return Verdict.NO_DATA
+        return Verdict.MET if all(s == StepStatus.DONE for s in statuses) else Verdict.NOT_MET
 
     @property
     def target_is_change(self):

@@ -316,6 +316,21 @@ def change_status(agreement, status, version, reason=""):
     return agreement
 
 
+def close_year(agreement, reason):
+    """The approved final assessment (spring review) ends the agreement's year: it becomes
+    „abgeschlossen“, with `reason` in the history. Its version moves on, so an editor opened
+    before meets a conflict instead of saving over the closed agreement. Nothing happens when
+    it is closed already."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status == AgreementStatus.CLOSED:
+        return agreement
+    agreement.status = AgreementStatus.CLOSED
+    agreement.version += 1
+    agreement._change_reason = reason
+    agreement.save()
+    return agreement
+
+
 def delete_refusal(agreement):
     """Why the agreement may not be deleted, or None. Only unused drafts can go."""
     if agreement.status != AgreementStatus.DRAFT:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements import forms, services
+from agreements import forms, services, year_end
 from agreements.history import agreement_history
 from agreements.models import (
     Agreement,
@@ -123,6 +123,7 @@ def agreement_detail(request, pk):
             "delete_refusal": services.delete_refusal(agreement)
             if access.is_ministry(user)
             else None,
+            "final_rows": year_end.final_rows(agreement),
         }
     )
     return render(request, "agreements/detail.html", context)

@@ -544,6 +544,12 @@ def reason_required(assessment, computed_verdict):
     return not agrees
 
 
+class FinalAssessmentQuerySet(models.QuerySet):
+    def of_approved_minutes(self):
+        """The assessments that count: those of spring reviews both sides approved."""
+        return self.filter(dialog__status=DialogStatus.APPROVED)
+
+
 class FinalAssessment(FrozenWithDialog):
     """The final assessment of one goal in the spring review (Frühjahrsbilanz)."""
 
@@ -566,6 +572,7 @@ class FinalAssessment(FrozenWithDialog):
     reason = models.TextField("Begründung", blank=True)
 
     history = HistoricalRecords()
+    objects = FinalAssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Abschließende Bewertung"
@@ -574,6 +581,11 @@ class FinalAssessment(FrozenWithDialog):
 
     def __str__(self):
         return f"{self.goal_number}. {self.goal_title}: {self.get_assessment_display()}"
+
+    @property
+    def counts_as_met(self):
+        """„erreicht unter Berücksichtigung von § 4 Abs. 4 und 5“ is met as well."""
+        return self.assessment in (Assessment.MET, Assessment.MET_AFTER_4_4_5)
 
 
 class AppendOnly(models.Model):

@@ -19,7 +19,8 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from agreements.attainment import default_basis, goal_attainments
-from agreements.models import GoalKind, StepStatus
+from agreements.models import GoalKind
+from agreements.services import close_year
 from dialogs.models import (
     FROZEN_MESSAGE,
     MISC_ORDER,
@@ -253,15 +254,6 @@ def item_steps(dialog, items):
     return result
 
 
-def qualitative_verdict(goal):
-    """A qualitative goal is met when every agreed step has been implemented (its criterion:
-    „erreicht, wenn die vereinbarten Steuerungsansätze umgesetzt wurden“)."""
-    statuses = [step.status for step in goal.steps.all()]
-    if not statuses:
-        return Verdict.NO_DATA
-    return Verdict.MET if all(s == StepStatus.DONE for s in statuses) else Verdict.NOT_MET
-
-
 def december_verdicts(dialog):
     """The computed verdict per goal on the December values of the agreement year."""
     agreement = dialog.agreement
@@ -269,7 +261,7 @@ def december_verdicts(dialog):
     attainments = goal_attainments(agreement, month=december, delivery=dialog.delivery)
     verdicts = {a.goal.pk: Verdict(a.verdict) for a in attainments}
     for goal in agreement.goals.filter(kind=GoalKind.QUALITATIVE).prefetch_related("steps"):
-        verdicts[goal.pk] = qualitative_verdict(goal)
+        verdicts[goal.pk] = goal.steps_verdict()
     return verdicts
 
 
@@ -773,6 +765,11 @@ def freeze(dialog, user):
     dialog.frozen_at = timezone.now()
     dialog.save()
     log(dialog, user, EventAction.FROZEN)
+    if dialog.is_spring_review:
+        # The final assessment ends the agreement's year (docs/dialogs.md).
+        close_year(
+            dialog.agreement, f"abgeschlossen mit der Frühjahrsbilanz vom {dialog.date:%d.%m.%Y}"
+        )
 
 
 @transaction.atomic
