@@ -38,3 +38,13 @@ def test_jobcenter_reports_a_step_with_the_keyboard_and_reads_the_history(
     page.wait_for_url(f"**/vereinbarungen/{agreement.pk}/verlauf/")
     assert "Stand gemeldet" in page.locator("main").inner_text()
     check_accessibility(page, "Verlauf der Zielvereinbarung")
+
+
+def test_year_end_report_before_any_spring_review(page, login, reader):
+    """The Jahresabschlussbericht with every final assessment still open (journey 6 shows it
+    after an approval)."""
+    create_heidekreis_2020()
+    login(reader)
+    page.goto("/uebersicht/jahresabschluss/")
+    assert "noch offen" in page.locator("main").inner_text()
+    check_accessibility(page, "Jahresabschlussbericht (noch offen)")
