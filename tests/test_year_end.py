@@ -186,3 +186,12 @@ def test_a_cached_overview_follows_the_approval(
     approve_by_both(spring, ministry_user, heidekreis_user)
     client.force_login(reader)
     assert "abschließend:" in client.get(url, {"year": 2020}).text
+
+
+def test_the_report_is_linked_from_the_overview_and_the_landkreis_page(
+    as_user, reader, heidekreis_user, agreement
+):
+    overview = as_user(reader).get(reverse("dashboards:overview")).text
+    assert 'href="/uebersicht/jahresabschluss/"' in overview
+    landkreis = as_user(heidekreis_user).get(reverse("dashboards:traeger", args=["03358"])).text
+    assert 'href="/uebersicht/jahresabschluss/?year=2020"' in landkreis
