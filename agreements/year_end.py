@@ -62,13 +62,12 @@ def _dialog_model(name):
 def final_assessments(agreements):
     """{goal id: FinalVerdict} for the goals of `agreements` (already visible to the user)
     that an approved spring review assessed; of two approved reviews the later one counts."""
-    assessment_model = _dialog_model("FinalAssessment")
+    approved = _approved_assessments()
     ids = [agreement.pk for agreement in agreements]
-    if assessment_model is None or not ids:
+    if approved is None or not ids:
         return {}
     assessments = list(
-        assessment_model.objects.of_approved_minutes()
-        .filter(dialog__agreement_id__in=ids, goal__isnull=False)
+        approved.filter(dialog__agreement_id__in=ids, goal__isnull=False)
         .select_related("dialog")
         .order_by("dialog__date", "dialog_id", "pk")
     )
@@ -94,13 +93,24 @@ def final_assessments(agreements):
     return finals
 
 
+def _approved_assessments():
+    model = _dialog_model("FinalAssessment")
+    return None if model is None else model.objects.of_approved_minutes()
+
+
 def stamp():
     """When the newest spring review was approved: part of what cached pages depend on."""
-    dialog_model = _dialog_model("Dialog")
-    if dialog_model is None:
+    approved = _approved_assessments()
+    return None if approved is None else approved.aggregate(at=Max("dialog__frozen_at"))["at"]
+
+
+def newest_assessed_year(agreements):
+    """The newest year of `agreements` (a queryset) with an approved final assessment."""
+    approved = _approved_assessments()
+    if approved is None:
         return None
-    approved = dialog_model.objects.filter(assessments__isnull=False, frozen_at__isnull=False)
-    return approved.aggregate(at=Max("frozen_at"))["at"]
+    approved = approved.filter(dialog__agreement__in=agreements)
+    return approved.aggregate(year=Max("dialog__agreement__year"))["year"]
 
 
 def mark_final(overview):

@@ -21,13 +21,6 @@ class YearForm(forms.Form):
         self.fields["year"].widget.attrs["class"] = "form-select"
 
 
-def _default_year(agreements, years):
-    """The newest year with an approved final assessment: the year the committee looks back
-    on; before there is one, the dashboards' default year."""
-    assessed = [year for year in years if year_end.final_assessments(agreements.for_year(year))][:1]
-    return assessed[0] if assessed else dashboards.default_year(years)
-
-
 @login_required
 @require_GET
 def report(request):
@@ -42,7 +35,8 @@ def report(request):
     except ValueError:
         year = None
     if year not in years:
-        year = _default_year(visible, years)
+        # The year the committee looks back on; before any, the dashboards' default year.
+        year = year_end.newest_assessed_year(visible) or dashboards.default_year(years)
     report = year_end.build_report(visible.for_year(year), year)
     scope = "" if access.sees_all(user) else f"-{access.traeger_of(user).key}"
     filename = f"jahresabschluss-{year}{scope}"
