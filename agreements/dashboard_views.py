@@ -287,6 +287,7 @@ def traeger(request, key):
     )
     agreement = visible.select_related("traeger").get(year=selection.year)
     panels = dashboards.goal_panels(agreement, month=selection.month, delivery=selection.delivery)
+    year_end.mark_final_panels(agreement, panels)
     response = _download(
         request,
         dashboards.landkreis_table(agreement, panels),

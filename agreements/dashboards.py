@@ -472,6 +472,7 @@ def overview_table(overview):
             Column(f"{column.label} Ziel (%)", 2),
             Column(f"{column.label} Zielpfad ({unit})", places),
             Column(f"{column.label} Bewertung"),
+            Column(f"{column.label} abschließende Bewertung"),
         ]
     table = Table(title=f"Übersicht {year}", columns=columns)
     for row in overview.rows:
@@ -486,7 +487,7 @@ def overview_table(overview):
         ]
         for cell in row.cell_list(overview.columns):
             if cell is None:
-                values += [None] * 5 + [""]
+                values += [None] * 5 + ["", ""]
                 continue
             a = cell.attainment
             values += [
@@ -496,6 +497,7 @@ def overview_table(overview):
                 target_cell(cell.goal),
                 jfw_cell(a.target_path, cell.unit),
                 cell.verdict_label,
+                cell.final.label if cell.final else "",
             ]
         table.rows.append(values)
     return table

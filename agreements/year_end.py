@@ -127,6 +127,14 @@ def mark_final(overview):
     return bool(finals)
 
 
+def mark_final_panels(agreement, panels):
+    """Give each goal panel of the Landkreis page its goal's final assessment."""
+    finals = final_assessments([agreement])
+    for panel in panels:
+        panel.cell = replace(panel.cell, final=finals.get(panel.goal.pk))
+    return panels
+
+
 # ---------------------------------------------------------------------------------------------
 # The year-end report: goal × Landkreis
 

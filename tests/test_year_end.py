@@ -195,3 +195,31 @@ def test_the_report_is_linked_from_the_overview_and_the_landkreis_page(
     assert 'href="/uebersicht/jahresabschluss/"' in overview
     landkreis = as_user(heidekreis_user).get(reverse("dashboards:traeger", args=["03358"])).text
     assert 'href="/uebersicht/jahresabschluss/?year=2020"' in landkreis
+
+
+def test_landkreis_panels_lead_with_the_final_assessment(as_user, reader, approved):
+    page = as_user(reader).get(reverse("dashboards:traeger", args=["03358"]), {"year": 2020})
+    text = " ".join(page.text.split())
+    assert (
+        f'abschließend: {LONG_LABEL}</span> <span class="small computed-verdict">errechnet: nicht erreicht'
+        in text
+    )
+    assert "errechnete Bewertung" in text
+
+
+def test_the_spring_review_says_that_approval_closes_the_agreement(
+    as_user, heidekreis_user, spring, ministry_user
+):
+    from dialogs import services
+
+    services.send_to_review(spring, ministry_user, spring.version)
+    page = as_user(heidekreis_user).get(reverse("dialogs:detail", args=[spring.pk])).text
+    assert "die Zielvereinbarung wird abgeschlossen" in page
+
+
+def test_overview_download_carries_the_final_assessment(as_user, reader, approved):
+    response = as_user(reader).get(reverse("dashboards:overview"), {"year": 2020, "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    header, heidekreis = rows[0], next(row for row in rows if row[0] == "03358")
+    assert heidekreis[header.index("K2 Bewertung")] == "nicht erreicht"
+    assert heidekreis[header.index("K2 abschließende Bewertung")] == LONG_LABEL
