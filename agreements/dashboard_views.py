@@ -312,6 +312,7 @@ def traeger(request, key):
             else dashboards.basis_text(None, [], year=agreement.year),
             "demo_label": dashboards.demo_label(deliveries),
             "complete_delivery": complete,
+            "incomplete_notes": dashboards.incomplete_notes([p.cell.attainment for p in panels]),
             "complete_query": urlencode(
                 {
                     "year": agreement.year,

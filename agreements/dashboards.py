@@ -115,6 +115,57 @@ def _newest(delivery):
     return (delivery.ladestand, delivery.waiting_months, delivery.created_at, delivery.pk)
 
 
+def month_ranges(months):
+    """Months as short ranges per year: `Dezember 2018, Januar–Dezember 2019, Januar–Mai 2020`."""
+    runs = []
+    for month in sorted(months):
+        last = runs[-1][-1] if runs else None
+        if last and last.year == month.year and last.month + 1 == month.month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    texts = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        if first == last:
+            texts.append(formats.month_name(first))
+        else:
+            names = formats.MONTH_NAMES
+            texts.append(f"{names[first.month - 1]}–{names[last.month - 1]} {last.year}")
+    return ", ".join(texts)
+
+
+@dataclass(frozen=True)
+class IncompleteNote:
+    """A newer delivery of a Landkreis passed over because it lacks months the comparison
+    needs (attainment.Incomplete), in the words of the page."""
+
+    delivery: DataDelivery
+    missing_months: tuple
+    used: DataDelivery  # the delivery the figures come from instead
+
+    @property
+    def text(self):
+        return (
+            f"Ladestand {formats.day(self.delivery.ladestand)} "
+            f"({self.delivery.waiting_label}) unvollständig: es fehlen "
+            f"{month_ranges(self.missing_months)}. Die Zahlen stammen daher aus Ladestand "
+            f"{formats.day(self.used.ladestand)} ({self.used.waiting_label})."
+        )
+
+
+def incomplete_notes(attainments):
+    """The IncompleteNotes of one Landkreis' attainments (newest passed-over delivery first)."""
+    for item in attainments:
+        if item.newer_incomplete and item.delivery is not None:
+            ordered = sorted(item.newer_incomplete, key=lambda i: _newest(i.delivery))
+            return [
+                IncompleteNote(i.delivery, i.missing_months, item.delivery)
+                for i in reversed(ordered)
+            ]
+    return []
+
+
 # ---------------------------------------------------------------------------------------------
 # Download cells: the figures of the page as numbers, rounded as the page shows them
 
@@ -295,6 +346,7 @@ class OverviewRow:
     newest_month: date | None
     late: bool = False
     ordered_cells: list = field(default_factory=list)  # one per overview column, None if none
+    incomplete: list = field(default_factory=list)  # IncompleteNotes: newer deliveries passed over
 
     @property
     def traeger(self):
@@ -389,6 +441,7 @@ def build_overview(agreements, year, *, month=None, delivery=None, sort="landkre
                 newest_month=newest_month,
                 late=latest_overall is not None
                 and (newest_month is None or newest_month < latest_overall),
+                incomplete=incomplete_notes(items),
             )
         )
     ordered_columns = sorted(
@@ -784,24 +837,28 @@ def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=N
     its newest delivery holding that month (or from `delivery`), ranked best first; the
     agreed target where a Landkreis has a quantitative goal on it."""
     code = indicator.code
-    candidates = [delivery] if delivery is not None else deliveries
     reporting = attainment._month_date(year, month)
-    if reporting is None:
-        reporting = attainment.latest_base_month(year, deliveries=candidates)
+    if delivery is not None:
+        if reporting is None:
+            reporting = attainment.latest_base_month(year, deliveries=[delivery])
+        units = []
+        if reporting is not None:
+            units = list(
+                attainment.base_series(year, deliveries=[delivery])
+                .holding(reporting)
+                .values_list("unit", flat=True)
+                .distinct()
+            )
+        chosen = dict.fromkeys(units, delivery)
+    else:
+        reporting, choices = attainment.choose_basis(
+            year, (code,), month=reporting, deliveries=deliveries
+        )
+        chosen = {unit_id: choice.delivery for unit_id, choice in choices.items()}
     result = Comparison(indicator=indicator, year=year, month=reporting)
     if reporting is None:
         result.basis_text = basis_text(None, [], year=year)
         return result
-    if delivery is not None:
-        units = list(
-            attainment.base_series(year, deliveries=[delivery])
-            .holding(reporting)
-            .values_list("unit", flat=True)
-            .distinct()
-        )
-        chosen = dict.fromkeys(units, delivery)
-    else:
-        chosen = attainment._deliveries_per_unit(None, reporting, candidates)
     formula = computations.FORMULAS[code]
     values = attainment._load_values(chosen, formula.codes, date(year - 2, 12, 1), reporting)
     organisations = Organisation.objects.in_bulk(list(chosen))
