@@ -155,7 +155,7 @@ def overview(request):
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(years),
+        default_year=lambda: dashboards.default_year(visible),
         deliveries_for=lambda year: dashboards.deliveries_for_year(
             DataDelivery.objects.visible_to(user), year
         ),
@@ -276,7 +276,7 @@ def traeger(request, key):
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(years, units=[unit]),
+        default_year=lambda: dashboards.default_year(visible, units=[unit]),
         deliveries_for=lambda year: dashboards.deliveries_for_year(
             DataDelivery.objects.visible_to(user), year, unit=unit
         ),
@@ -354,7 +354,8 @@ def comparison(request):
     indicator = next((i for i in indicators if i.code == code), None) or next(
         (i for i in indicators if i.code == "K2"), indicators[0] if indicators else None
     )
-    years = _agreement_years(Agreement.objects.visible_to(user))
+    visible = Agreement.objects.visible_to(user)
+    years = _agreement_years(visible)
     context = {"nav": "overview", "indicators": indicators, "indicator": indicator}
     if not years or indicator is None:
         return render(request, "dashboards/comparison.html", context)
@@ -362,7 +363,7 @@ def comparison(request):
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(years),
+        default_year=lambda: dashboards.default_year(visible),
         deliveries_for=lambda year: dashboards.deliveries_for_year(deliveries_visible, year),
         newest_label="je Träger der neueste",
     )

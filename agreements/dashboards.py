@@ -16,7 +16,14 @@ from django.db.models import Exists, OuterRef
 
 from agreements import attainment, charts
 from agreements.exports import Column, Number, Table
-from agreements.models import Agreement, BudgetKind, Goal, GoalKind, TargetType
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    BudgetKind,
+    Goal,
+    GoalKind,
+    TargetType,
+)
 from indicators import computations
 from indicators.computations import Verdict
 from indicators.models import (
@@ -208,6 +215,11 @@ def target_cell(goal):
     return Percent(value, target_places(value), sign=goal.target_type != TargetType.QUOTA)
 
 
+def is_draft(goal):
+    """Whether the goal's agreement is still a draft (its targets are not agreed yet)."""
+    return goal is not None and goal.agreement.status == AgreementStatus.DRAFT
+
+
 def target_kind(goal):
     if goal.kind != GoalKind.QUANTITATIVE or goal.target_value is None:
         return "Monitoring"
@@ -222,13 +234,15 @@ def year_has_data(year, *, units=None):
     return attainment.base_series(year, units=units).exists()
 
 
-def default_year(years, *, units=None):
-    """The latest of `years` with data (else the latest): a new year's agreements may be signed
-    before its first figures arrive, and the previous year is still what one wants to see."""
-    for year in sorted(years, reverse=True):
+def default_year(agreements, *, units=None):
+    """The year a dashboard opens on: of the agreements' working years (no year of drafts
+    only, models.working_years) the latest with data, else the latest — a new year's
+    agreements may be signed before its first figures arrive."""
+    years = agreements.working_years()
+    for year in years:
         if year_has_data(year, units=units):
             return year
-    return max(years) if years else None
+    return years[0] if years else None
 
 
 def deliveries_for_year(deliveries, year, *, unit=None):
@@ -304,6 +318,11 @@ class Cell:
     @property
     def target_path_text(self):
         return format_jfw(self.attainment.target_path, self.unit)
+
+    @property
+    def is_draft(self):
+        """The target is not yet agreed: the agreement is still a draft."""
+        return is_draft(self.goal)
 
     @property
     def verdict(self):
@@ -770,6 +789,10 @@ class ComparisonRow:
     verdict: Verdict | None
     delivery: DataDelivery | None
     note: str = ""
+
+    @property
+    def is_draft(self):
+        return is_draft(self.goal)
 
 
 @dataclass

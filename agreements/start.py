@@ -4,17 +4,15 @@ agreement year, with or without an agreement; a Jobcenter sees its own agreement
 
 from django.utils import timezone
 
-from agreements.models import Agreement, AgreementStatus
+from agreements.models import Agreement, working_years
 from zielsteuerung import access
 from zielsteuerung.models import Organisation, OrganisationKind
 
 
 def default_year(agreements):
-    """The newest year with an agreement beyond the draft stage: copying this year's
-    agreements into the next year must not empty the start page. Without one, the newest."""
-    settled = [a.year for a in agreements if a.status != AgreementStatus.DRAFT]
-    years = settled or [a.year for a in agreements]
-    return max(years, default=None)
+    """The newest of the agreements' working years (models.working_years): copying this
+    year's agreements into the next year must not empty the start page."""
+    return next(iter(working_years((a.year, a.status) for a in agreements)), None)
 
 
 def _chosen_year(request, years, fallback):

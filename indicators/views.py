@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from indicators import imports, tasks
 from indicators.forms import ConfirmForm, UploadForm
 from indicators.models import DataDelivery, DeliverySource, Value
-from zielsteuerung import formats
+from zielsteuerung import access, formats
 from zielsteuerung.access import require_editor
 
 PENDING = "indicator_upload"  # session key of the upload waiting for confirmation
@@ -372,8 +372,30 @@ def delivery_detail(request, pk):
         .annotate(count=Count("id"), first=Min("month"), last=Max("month"), total=Sum("value"))
         .order_by("unit__key", "indicator__sort_order", "sex")
     )
+    rows = list(rows)
     return render(
         request,
         "indicators/delivery_detail.html",
-        {"delivery": delivery, "rows": rows, "nav": "upload"},
+        {
+            "delivery": delivery,
+            "rows": rows,
+            "nav": "upload",
+            "dashboard_url": _dashboard_of_year(request.user, rows),
+        },
     )
+
+
+def _dashboard_of_year(user, rows):
+    """The dashboard of the year the delivery's data belong to (its latest month): the
+    overview for ministries and readers, the own Landkreis' page for a Jobcenter."""
+    if not rows:
+        return None
+    year = max(row["last"] for row in rows).year
+    own = access.traeger_of(user)
+    if access.sees_all(user):
+        url = reverse("dashboards:overview")
+    elif own is not None:
+        url = reverse("dashboards:traeger", args=[own.key])
+    else:
+        return None
+    return {"url": f"{url}?year={year}", "year": year}

@@ -18,7 +18,7 @@ from agreements.attainment import (
     goal_attainments,
     monthly_series,
 )
-from agreements.models import Agreement, Goal, GoalKind, TargetType
+from agreements.models import Agreement, AgreementStatus, Goal, GoalKind, TargetType
 from indicators.computations import Verdict
 from indicators.models import DataDelivery, DeliverySource, Indicator
 from indicators.storage import store_cells
@@ -69,9 +69,18 @@ def deliver(
     return delivery
 
 
-def agree(traeger, year=2020, *, k2=Decimal("3.1"), k3=Decimal("-1.5"), extra=()):
-    """The goals of the Heidekreis 2020 agreement: monitoring K1, K2 +3,1 %, K3 −1,5 %."""
-    agreement = Agreement.objects.create(year=year, traeger=traeger)
+def agree(
+    traeger,
+    year=2020,
+    *,
+    k2=Decimal("3.1"),
+    k3=Decimal("-1.5"),
+    extra=(),
+    status=AgreementStatus.SIGNED,
+):
+    """The goals of the Heidekreis 2020 agreement (signed unless `status` says otherwise):
+    monitoring K1, K2 +3,1 %, K3 −1,5 %."""
+    agreement = Agreement.objects.create(year=year, traeger=traeger, status=status)
     indicators = {i.code: i for i in Indicator.objects.all()}
     Goal.objects.create(
         agreement=agreement,
