@@ -57,6 +57,27 @@ class GoalAttainment:
     def comparable(self):
         return self.jfw is not None and self.jfw_previous_year is not None
 
+    @property
+    def distance_percent(self):
+        """How far the JFW lies from the target path, in percent of the path, signed so that
+        a positive distance is ahead of the target and a negative one behind it (for a
+        „niedriger“ indicator or a ceiling a JFW below the path is ahead). None without a
+        target path or figure."""
+        return distance_percent(self.jfw, self.target_path, target_of(self.goal))
+
+    @property
+    def off_track(self):
+        return self.verdict == Verdict.NOT_MET
+
+
+def distance_percent(jfw, path, target):
+    """(JFW / target path − 1) × 100, positive when ahead of the target: for a target met
+    from above (a „niedriger“ indicator, a ceiling) the sign is turned. None without figures."""
+    if target is None or jfw is None or not path:
+        return None
+    distance = (jfw / path - 1) * 100
+    return distance if target.wants_higher else -distance
+
 
 # ---------------------------------------------------------------------------------------------
 # Data basis

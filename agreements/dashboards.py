@@ -325,6 +325,19 @@ class Cell:
         return is_draft(self.goal)
 
     @property
+    def distance_percent(self):
+        return self.attainment.distance_percent
+
+    @property
+    def distance_text(self):
+        """`3,2 % hinter dem Zielpfad`, `1,0 % vor dem Zielpfad`, or empty."""
+        distance = self.distance_percent
+        if distance is None:
+            return ""
+        side = "vor dem" if distance >= 0 else "hinter dem"
+        return f"{formats.percent(abs(distance), 1)} {side} Zielpfad"
+
+    @property
     def verdict(self):
         return self.attainment.verdict
 
@@ -343,6 +356,19 @@ class Cell:
 
 # ---------------------------------------------------------------------------------------------
 # Overview: all Landkreise × their goals
+
+
+@dataclass(frozen=True)
+class GoalCount:
+    """How many Landkreise are off and on the target path for one overview column."""
+
+    column: "GoalColumn"
+    off_track: int
+    on_track: int
+
+    @property
+    def judged(self):
+        return self.off_track + self.on_track
 
 
 @dataclass(frozen=True)
@@ -374,6 +400,17 @@ class OverviewRow:
     def cell_list(self, columns):
         return [self.cells.get(column.key) for column in columns]
 
+    @property
+    def off_track(self):
+        """Whether some goal of the row is off the target path („nicht auf Zielkurs“)."""
+        return any(cell.attainment.off_track for cell in self.cells.values())
+
+    @property
+    def distance_percent(self):
+        """The distance of the row's goal furthest behind its target path (None if none)."""
+        distances = [cell.distance_percent for cell in self.cells.values()]
+        return min((d for d in distances if d is not None), default=None)
+
 
 @dataclass
 class Overview:
@@ -385,10 +422,23 @@ class Overview:
     newest_month: date | None = None
     sort: str = "landkreis"
     demo_label: str = ""
+    off_track_only: bool = False
+    counts: list = field(default_factory=list)  # GoalCount per column, over every row
+    row_count: int = 0  # rows before the filter
+    off_track_total: int = 0  # rows with a goal off the target path, before the filter
 
     @property
     def has_data(self):
         return self.month is not None
+
+    @property
+    def off_label(self):
+        """`nicht auf Zielkurs` (in December: `nicht erreicht`)."""
+        return Verdict.NOT_MET.label_for(self.month)
+
+    @property
+    def on_label(self):
+        return Verdict.MET.label_for(self.month)
 
     @property
     def late_count(self):
@@ -428,8 +478,12 @@ def newest_months(units, year, *, delivery=None):
     return newest
 
 
-def build_overview(agreements, year, *, month=None, delivery=None, sort="landkreis"):
-    """The matrix of the year's agreements (a list, goals not yet loaded) × their goals."""
+def build_overview(
+    agreements, year, *, month=None, delivery=None, sort="landkreis", off_track_only=False
+):
+    """The matrix of the year's agreements (a list, goals not yet loaded) × their goals;
+    with `off_track_only` only the rows with a goal off the target path (the counts per goal
+    are over every row)."""
     agreements = list(agreements)
     attainments = attainment.attainment_for_year(
         year, month=month, delivery=delivery, agreements=agreements
@@ -478,9 +532,60 @@ def build_overview(agreements, year, *, month=None, delivery=None, sort="landkre
         basis_text=basis_text(reporting_month, shown, year=year),
         newest_month=latest_overall,
         demo_label=demo_label(shown),
+        off_track_only=off_track_only,
+        row_count=len(rows),
     )
+    overview.counts = [
+        GoalCount(
+            column,
+            off_track=sum(
+                1 for c in (r.cells.get(column.key) for r in rows) if c and c.attainment.off_track
+            ),
+            on_track=sum(
+                1 for c in (r.cells.get(column.key) for r in rows) if c and c.verdict == Verdict.MET
+            ),
+        )
+        for column in ordered_columns
+    ]
+    overview.off_track_total = sum(1 for row in rows if row.off_track)
+    if off_track_only:
+        overview.rows = [row for row in rows if row.off_track]
     sort_overview(overview, sort)
     return overview
+
+
+@dataclass(frozen=True)
+class OffTrack:
+    """Which Landkreise are off the target path at the newest month (the start page)."""
+
+    year: int
+    month: date | None
+    landkreise: list  # (Organisation, [GoalAttainment off track, …]) by name
+    judged: int  # Landkreise with a verdict on some goal
+
+    @property
+    def label(self):
+        return Verdict.NOT_MET.label_for(self.month)
+
+    @property
+    def on_label(self):
+        return Verdict.MET.label_for(self.month)
+
+
+def off_track(agreements, year):
+    """The Landkreise of `agreements` (of `year`) with a goal off the target path at the
+    dashboards' default basis (attainment.md, „Data basis“)."""
+    attainments = attainment.attainment_for_year(year, agreements=agreements)
+    month = next((a.month for a in attainments if a.month), None)
+    by_traeger, judged = {}, set()
+    for item in attainments:
+        traeger = item.goal.agreement.traeger
+        if item.verdict in (Verdict.MET, Verdict.NOT_MET):
+            judged.add(traeger.pk)
+        if item.off_track:
+            by_traeger.setdefault(traeger, []).append(item)
+    landkreise = sorted(by_traeger.items(), key=lambda pair: pair[0].name)
+    return OffTrack(year=year, month=month, landkreise=landkreise, judged=len(judged))
 
 
 def _goal_numbers(rows, key):
@@ -494,8 +599,10 @@ def _nulls_last(rows, key, descending):
 
 
 def sort_overview(overview, sort):
-    """Sort rows by `landkreis`, `schluessel`, `monat` or a goal column's key (by the change
-    against the previous year); a leading `-` sorts descending. Rows without a figure last."""
+    """Sort rows by `landkreis`, `schluessel`, `monat`, a goal column's key (by the change
+    against the previous year), `abstand` (the goal furthest behind its target path first)
+    or `abstand-<column>` (that goal's distance to its target path, furthest behind first);
+    a leading `-` sorts descending. Rows without a figure last."""
     descending = sort.startswith("-")
     field_name = sort.lstrip("-")
     by_name = sorted(overview.rows, key=lambda row: row.traeger.name)
@@ -510,6 +617,17 @@ def sort_overview(overview, sort):
         def key(row):
             cell = row.cells.get(field_name)
             return None if cell is None else cell.attainment.change_percent
+
+    elif field_name == "abstand":
+
+        def key(row):
+            return row.distance_percent
+
+    elif field_name.startswith("abstand-") and field_name[8:] in column_keys:
+
+        def key(row):
+            cell = row.cells.get(field_name[8:])
+            return None if cell is None else cell.distance_percent
 
     elif field_name in keys:
         key = keys[field_name]
@@ -772,8 +890,18 @@ def landkreis_table(agreement, panels):
 # Indicator comparison: one indicator across all units with data
 
 
-def comparable_indicators():
-    return list(Indicator.objects.filter(code__in=computations.FORMULAS).order_by("sort_order"))
+def comparable_indicators(year=None):
+    """The indicators the engine computes (K1, K2, K3, K2E4, K3E1); with `year`, every one of
+    them whose base quantities have data in that year (one query)."""
+    indicators = list(
+        Indicator.objects.filter(code__in=computations.FORMULAS).order_by("sort_order")
+    )
+    if year is None:
+        return indicators
+    delivered = set(
+        attainment.base_series(year).values_list("indicator__code", flat=True).distinct()
+    )
+    return [i for i in indicators if set(computations.FORMULAS[i.code].codes) <= delivered]
 
 
 @dataclass(frozen=True)
@@ -789,10 +917,23 @@ class ComparisonRow:
     verdict: Verdict | None
     delivery: DataDelivery | None
     note: str = ""
+    distance_percent: Decimal | None = None  # to the target path, positive when ahead
+    chart_target: Decimal | None = None  # the target in the terms of `value`, for the chart
 
     @property
     def is_draft(self):
         return is_draft(self.goal)
+
+
+# How the comparison ranks (`?rang=`): by the level the indicator is judged on (the JFW of a
+# quota, the change of the others), by the change against the previous year, or by the
+# distance to the agreed target path.
+RANK_LEVEL, RANK_CHANGE, RANK_TARGET = "stand", "veraenderung", "ziel"
+RANK_CHOICES = [
+    (RANK_LEVEL, "nach Stand"),
+    (RANK_CHANGE, "nach Veränderung zum Vorjahr"),
+    (RANK_TARGET, "nach Abstand zum Zielpfad"),
+]
 
 
 @dataclass
@@ -804,6 +945,7 @@ class Comparison:
     without_value: list = field(default_factory=list)
     basis_text: str = ""
     demo_label: str = ""
+    rank_by: str = RANK_LEVEL
 
     @property
     def ranks_quota(self):
@@ -811,10 +953,18 @@ class Comparison:
         return jfw_unit(self.indicator.code) == Unit.PERCENT
 
     @property
+    def ranks_jfw(self):
+        """Whether the ranked value is the JFW itself (a quota ranked by its level)."""
+        return self.ranks_quota and self.rank_by == RANK_LEVEL
+
+    @property
     def value_label(self):
-        if self.ranks_quota:
-            return f"{self.indicator.code} Jahresfortschrittswert (%)"
-        return f"{self.indicator.code} Veränderung zum Vorjahr (%)"
+        code = self.indicator.code
+        if self.rank_by == RANK_TARGET:
+            return f"{code} Abstand zum Zielpfad (%)"
+        if self.ranks_jfw:
+            return f"{code} Jahresfortschrittswert (%)"
+        return f"{code} Veränderung zum Vorjahr (%)"
 
     @property
     def value_unit(self):
@@ -822,13 +972,13 @@ class Comparison:
 
     @property
     def value_places(self):
-        return 2 if self.ranks_quota else 1
+        return 2 if self.ranks_jfw else 1
 
     @property
     def figure(self):
         return charts.comparison_chart(
             [
-                {"name": row.unit.name, "value": row.value, "target": row.target}
+                {"name": row.unit.name, "value": row.value, "target": row.chart_target}
                 for row in self.rows
             ],
             unit=Unit.PERCENT,
@@ -855,7 +1005,9 @@ def _ranked(rows, better):
     return ranked
 
 
-def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=None):
+def build_comparison(
+    indicator, year, *, month=None, delivery=None, deliveries=None, rank_by=RANK_LEVEL
+):
     """`indicator` for every unit (Landkreis or comparison unit) with data at `month`, each from
     its newest delivery holding that month (or from `delivery`), ranked best first; the
     agreed target where a Landkreis has a quantitative goal on it."""
@@ -878,7 +1030,9 @@ def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=N
             year, (code,), month=reporting, deliveries=deliveries
         )
         chosen = {unit_id: choice.delivery for unit_id, choice in choices.items()}
-    result = Comparison(indicator=indicator, year=year, month=reporting)
+    if rank_by not in dict(RANK_CHOICES):
+        rank_by = RANK_LEVEL
+    result = Comparison(indicator=indicator, year=year, month=reporting, rank_by=rank_by)
     if reporting is None:
         result.basis_text = basis_text(None, [], year=year)
         return result
@@ -905,13 +1059,24 @@ def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=N
             code, values[unit_id], year, reporting.month, target, monitoring=target is None
         )
         comparison = evaluation.comparison
-        value = comparison.current.value if result.ranks_quota else comparison.change_percent
+        note = attainment._missing_text(comparison, unit_delivery) if comparison.missing else ""
+        distance = attainment.distance_percent(
+            comparison.current.value, evaluation.target_path, target
+        )
         if target is None:
             marker = None
         elif result.ranks_quota:
             marker = evaluation.target_path
         else:
             marker = evaluation.target_change_percent
+        if rank_by == RANK_TARGET:
+            value, chart_marker = distance, None
+            if target is None:
+                note = note or "kein vereinbartes Ziel"
+        elif result.ranks_jfw:
+            value, chart_marker = comparison.current.value, marker
+        else:
+            value, chart_marker = comparison.change_percent, evaluation.target_change_percent
         row = ComparisonRow(
             unit=organisations[unit_id],
             rank=None,
@@ -923,10 +1088,12 @@ def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=N
             goal=goal,
             verdict=evaluation.verdict if goal else None,
             delivery=unit_delivery,
-            note=attainment._missing_text(comparison, unit_delivery) if comparison.missing else "",
+            note=note,
+            distance_percent=distance,
+            chart_target=chart_marker,
         )
         (ranked if value is not None else without).append(row)
-    result.rows = _ranked(ranked, indicator.better)
+    result.rows = _ranked(ranked, Better.HIGHER if rank_by == RANK_TARGET else indicator.better)
     result.without_value = sorted(without, key=lambda row: row.unit.name)
     result.basis_text = basis_text(
         reporting,
@@ -958,6 +1125,7 @@ def comparison_table(comparison):
             Column(f"{code} JFW {year - 1} ({unit})", places),
             Column("Veränderung (%)", 1),
             Column(target_header),
+            Column("Abstand zum Zielpfad (%)", 1),
             Column("Bewertung"),
             Column("Ladestand"),
         ],
@@ -972,6 +1140,7 @@ def comparison_table(comparison):
                 jfw_cell(row.jfw_previous_year, jfw_kind),
                 change_cell(row.change_percent),
                 _comparison_target(comparison, row),
+                change_cell(row.distance_percent),
                 row.verdict.label_for(comparison.month) if row.verdict else "",
                 row.delivery.ladestand if row.delivery else None,
             ]
