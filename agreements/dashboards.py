@@ -738,6 +738,7 @@ class GoalPanel:
     cell: Cell
     months: list
     figure: dict
+    change_figure: dict | None = None  # the change against the previous year, month by month
 
     @property
     def goal(self):
@@ -755,6 +756,24 @@ class GoalPanel:
     def shown_months(self):
         """Months with any figure (the later months of a running year show the target path)."""
         return [row for row in self.months if not row.is_empty]
+
+    @property
+    def change_chart_id(self):
+        return f"chart-veraenderung-{self.goal.number}"
+
+    @property
+    def has_changes(self):
+        return any(row.change_percent is not None for row in self.months)
+
+    @property
+    def change_chart_label(self):
+        code = self.cell.attainment.indicator_code
+        target = self.cell.attainment.target_change_percent
+        return (
+            f"Diagramm: {code}, Veränderung zum Vorjahr nach Monaten"
+            + (" mit der vereinbarten Veränderung" if target is not None else "")
+            + "; dieselben Zahlen stehen in der Tabelle darunter."
+        )
 
     @property
     def chart_label(self):
@@ -789,7 +808,12 @@ def goal_panels(agreement, *, month=None, delivery=None):
             for row in series
         ]
         figure = charts.month_chart(series, year=agreement.year, unit=unit)
-        panels.append(GoalPanel(cell=Cell(item), months=months, figure=figure))
+        change_figure = charts.change_chart(
+            series, year=agreement.year, target_change=item.target_change_percent
+        )
+        panels.append(
+            GoalPanel(cell=Cell(item), months=months, figure=figure, change_figure=change_figure)
+        )
     return panels
 
 
