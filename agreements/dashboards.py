@@ -517,9 +517,15 @@ def build_overview(
                 incomplete=incomplete_notes(items),
             )
         )
+    # The goals with a target (K2, K3) before the monitoring ones (K1): on a narrow screen
+    # the first columns are the ones in view.
     ordered_columns = sorted(
         columns.values(),
-        key=lambda c: (min(_goal_numbers(rows, c.key), default=99), c.key),
+        key=lambda c: (
+            not _has_target(rows, c.key),
+            min(_goal_numbers(rows, c.key), default=99),
+            c.key,
+        ),
     )
     for row in rows:
         row.ordered_cells = row.cell_list(ordered_columns)
@@ -586,6 +592,10 @@ def off_track(agreements, year):
             by_traeger.setdefault(traeger, []).append(item)
     landkreise = sorted(by_traeger.items(), key=lambda pair: pair[0].name)
     return OffTrack(year=year, month=month, landkreise=landkreise, judged=len(judged))
+
+
+def _has_target(rows, key):
+    return any(row.cells[key].goal.is_quantitative for row in rows if key in row.cells)
 
 
 def _goal_numbers(rows, key):
