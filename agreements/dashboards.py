@@ -670,6 +670,7 @@ def overview_table(overview):
             Column(f"{column.label} Zielpfad ({unit})", places),
             Column(f"{column.label} Bewertung"),
         ]
+    columns.append(Column("Status der Vereinbarung"))  # „Entwurf“: targets not yet agreed
     table = Table(title=f"Übersicht {year}", columns=columns)
     for row in overview.rows:
         values = [
@@ -694,6 +695,7 @@ def overview_table(overview):
                 jfw_cell(a.target_path, cell.unit),
                 cell.verdict_label,
             ]
+        values.append(row.agreement.get_status_display())
         table.rows.append(values)
     return table
 
@@ -892,6 +894,7 @@ def landkreis_table(agreement, panels):
             Column("Einheit"),
             Column("Ladestand"),
             Column("Wartezeit (Monate)", 0),
+            Column("Status der Vereinbarung"),
         ],
     )
     for panel in panels:
@@ -915,6 +918,7 @@ def landkreis_table(agreement, panels):
                     UNIT_LABELS.get(panel.cell.unit, ""),
                     delivery.ladestand if delivery else None,
                     delivery.waiting_months if delivery else None,
+                    agreement.get_status_display(),
                 ]
             )
     return table
@@ -1162,6 +1166,7 @@ def comparison_table(comparison):
             Column("Abstand zum Zielpfad (%)", 1),
             Column("Bewertung"),
             Column("Ladestand"),
+            Column("Status der Vereinbarung"),
         ],
     )
     for row in [*comparison.rows, *comparison.without_value]:
@@ -1177,6 +1182,7 @@ def comparison_table(comparison):
                 change_cell(row.distance_percent),
                 row.verdict.label_for(comparison.month) if row.verdict else "",
                 row.delivery.ladestand if row.delivery else None,
+                row.goal.agreement.get_status_display() if row.goal else "",
             ]
         )
     return table

@@ -92,3 +92,15 @@ def test_the_stored_delivery_leads_to_the_year_of_its_data(as_user, heidekreis_u
 
     assert "Zielerreichung 2021 ansehen" in text_of(response)
     assert f'href="{traeger_url()}?year=2021"' in response.content.decode()
+
+
+def test_downloads_name_a_drafts_status(as_user, ministry_user, draft_2021):
+    client = as_user(ministry_user)
+    overview = client.get(OVERVIEW, {"year": 2021, "format": "csv"}).content.decode("utf-8-sig")
+    landkreis = client.get(traeger_url(), {"year": 2021, "format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+
+    assert overview.splitlines()[0].endswith(";Status der Vereinbarung")
+    assert overview.splitlines()[1].endswith(";Entwurf")
+    assert landkreis.splitlines()[1].endswith(";Entwurf")
