@@ -16,7 +16,7 @@ edited target is computed afresh. See `_cache_key`.
 """
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -46,6 +46,8 @@ class GoalAttainment:
     numerator: Decimal | None  # Σ integrations beside a quota; None for K1/K3
     denominator: Decimal | None  # mean stock beside a quota
     note: str = ""  # why there is no comparison, in German; empty when there is one
+    # Newer deliveries of the Landkreis passed over because they lack months (Incomplete).
+    newer_incomplete: tuple = ()
 
     @property
     def agreement(self):
@@ -54,6 +56,27 @@ class GoalAttainment:
     @property
     def comparable(self):
         return self.jfw is not None and self.jfw_previous_year is not None
+
+    @property
+    def distance_percent(self):
+        """How far the JFW lies from the target path, in percent of the path, signed so that
+        a positive distance is ahead of the target and a negative one behind it (for a
+        „niedriger“ indicator or a ceiling a JFW below the path is ahead). None without a
+        target path or figure."""
+        return distance_percent(self.jfw, self.target_path, target_of(self.goal))
+
+    @property
+    def off_track(self):
+        return self.verdict == Verdict.NOT_MET
+
+
+def distance_percent(jfw, path, target):
+    """(JFW / target path − 1) × 100, positive when ahead of the target: for a target met
+    from above (a „niedriger“ indicator, a ceiling) the sign is turned. None without figures."""
+    if target is None or jfw is None or not path:
+        return None
+    distance = (jfw / path - 1) * 100
+    return distance if target.wants_higher else -distance
 
 
 # ---------------------------------------------------------------------------------------------
@@ -84,36 +107,152 @@ def _newest(delivery):
 
 
 def default_basis(year, *, traeger=None, deliveries=None):
-    """The latest month of `year` with data, and the newest delivery containing that month.
+    """The reporting month and the delivery the dashboards use for `traeger` by default.
 
-    With `traeger`, only that Landkreis' values count: a Jobcenter's own upload lacks the
-    other Landkreise, so the newest delivery overall may say nothing about this one.
-    `deliveries` restricts the choice (e.g. to one Ladestand or one Wartezeit).
+    With `traeger`, only that Landkreis' values count (a Jobcenter's own upload lacks the
+    other Landkreise) and the delivery is the newest that holds every month the comparisons
+    of its agreement's goals need (see `choose_basis`). Without, the latest month of `year`
+    with data and the newest delivery holding it. `deliveries` restricts the choice.
     """
-    units = None if traeger is None else [traeger]
-    month = latest_base_month(year, units=units, deliveries=deliveries)
+    if traeger is not None:
+        agreements = Agreement.objects.filter(year=year, traeger=traeger)
+        codes = {
+            goal.indicator.code
+            for agreement in _with_goals(agreements)
+            for goal in measured_goals(agreement)
+        }
+        month, choices = choose_basis(
+            year, {traeger.pk: codes}, units=[traeger.pk], deliveries=deliveries
+        )
+        choice = choices.get(traeger.pk)
+        return month, choice.delivery if choice else None
+    month = latest_base_month(year, deliveries=deliveries)
     if month is None:
         return None, None
-    series = base_series(year, units=units, deliveries=deliveries).holding(month)
+    series = base_series(year, deliveries=deliveries).holding(month)
     delivery = DataDelivery.objects.filter(pk__in=series.values("delivery")).newest_first().first()
     return month, delivery
 
 
-def _deliveries_per_unit(units, month, deliveries=None):
-    """For each unit, the newest delivery that holds values of it for `month`."""
-    pairs = set(
-        base_series(month.year, units=units, deliveries=deliveries)
-        .holding(month)
-        .values_list("unit_id", "delivery_id")
-        .distinct()
+@dataclass(frozen=True)
+class Incomplete:
+    """A delivery newer than the one a Landkreis is judged on that lacks months the chosen
+    comparison needs (e.g. a Jobcenter's upload of its newest month only)."""
+
+    delivery: DataDelivery
+    missing_months: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The delivery a unit is judged on, and the newer ones passed over as incomplete."""
+
+    delivery: DataDelivery
+    newer_incomplete: tuple[Incomplete, ...] = ()
+
+
+def _needed(codes, month):
+    """The (code, month) pairs the comparisons of `codes` at `month` need."""
+    return sorted(
+        {
+            pair
+            for code in codes
+            if computations.is_computable(code)
+            for pair in computations.needed_values(code, month.year, month.month)
+        }
     )
-    by_pk = DataDelivery.objects.in_bulk({delivery_id for _, delivery_id in pairs})
+
+
+def _lacking(spans, needed):
+    """The months of `needed` that no series span {code: [(first, last), …]} holds."""
+    return tuple(
+        sorted(
+            {
+                month
+                for code, month in needed
+                if not any(first <= month <= last for first, last in spans.get(code, ()))
+            }
+        )
+    )
+
+
+def choose_basis(year, codes, *, units=None, month=None, deliveries=None):
+    """(reporting month, {unit_id: Choice}): the data basis of `year` by the dashboards' rule.
+
+    Each unit is judged on the newest delivery (among `deliveries`, if given) that holds
+    every month the comparisons of its indicators need at the reporting month (`codes`:
+    {unit_id: indicator codes}, or one collection of codes for every unit); newer deliveries
+    of the unit that lack months are passed over and named in `Choice.newer_incomplete`.
+    When no delivery is complete, the newest holding the month is used and the goals show
+    the missing months. One comparison never mixes deliveries.
+
+    `month` (a date): default the latest month of the year with data at which some unit has
+    a complete delivery, else the latest month with data. Two queries, whatever the number of
+    units, deliveries and months: series spans are enough to know which months are held.
+    """
+    rows = (
+        base_series(units=units, deliveries=deliveries)
+        .overlapping(date(year - 2, 12, 1), date(year, 12, 1))
+        .values_list("unit_id", "delivery_id", "indicator__code", "first_month", "last_month")
+    )
+    spans, in_year = {}, {}
+    for unit_id, delivery_id, code, first, last in rows:
+        spans.setdefault((unit_id, delivery_id), {}).setdefault(code, []).append((first, last))
+        if first <= date(year, 12, 1) and last >= date(year, 1, 1):
+            latest = min(last, date(year, 12, 1))
+            key = (unit_id, delivery_id)
+            in_year[key] = max(in_year.get(key, latest), latest)
+    if not in_year:
+        return month, {}
+    by_pk = DataDelivery.objects.in_bulk({delivery_id for _, delivery_id in in_year})
+    candidates = {}
+    for unit_id, delivery_id in in_year:
+        candidates.setdefault(unit_id, []).append(by_pk[delivery_id])
+    for unit_deliveries in candidates.values():
+        unit_deliveries.sort(key=_newest, reverse=True)
+
+    def codes_of(unit_id):
+        return codes.get(unit_id, ()) if isinstance(codes, dict) else codes
+
+    def lacking(unit_id, delivery, at):
+        return _lacking(spans[(unit_id, delivery.pk)], _needed(codes_of(unit_id), at))
+
+    def holds(unit_id, delivery, at):
+        return any(
+            first <= at <= last
+            for unit_spans in [spans[(unit_id, delivery.pk)]]
+            for code_spans in unit_spans.values()
+            for first, last in code_spans
+        )
+
+    if month is None:
+        latest = max(in_year.values())
+        month = latest
+        measured = [unit_id for unit_id in candidates if _needed(codes_of(unit_id), latest)]
+        for number in range(latest.month, 0, -1):
+            at = date(year, number, 1)
+            if any(
+                not lacking(unit_id, delivery, at)
+                for unit_id in measured
+                for delivery in candidates[unit_id]
+            ):
+                month = at
+                break
+
     chosen = {}
-    for unit_id, delivery_id in pairs:
-        delivery = by_pk[delivery_id]
-        if unit_id not in chosen or _newest(delivery) > _newest(chosen[unit_id]):
-            chosen[unit_id] = delivery
-    return chosen
+    for unit_id, unit_deliveries in candidates.items():
+        holding = [d for d in unit_deliveries if holds(unit_id, d, month)]
+        if not holding:
+            continue
+        complete = next((d for d in holding if not lacking(unit_id, d, month)), None)
+        delivery = complete or holding[0]
+        newer = [
+            Incomplete(d, lacking(unit_id, d, month))
+            for d in unit_deliveries
+            if _newest(d) > _newest(delivery)
+        ]
+        chosen[unit_id] = Choice(delivery, tuple(newer))
+    return month, chosen
 
 
 def _load_pairs(pairs, codes, first_month, last_month):
@@ -335,9 +474,10 @@ def _figures(result):
 def attainment_for_year(year, *, month=None, delivery=None, agreements=None, deliveries=None):
     """The attainment of every measured goal of the year's agreements (or of `agreements`).
 
-    `month` (1..12 or a date in `year`): default the latest month of the year with data.
-    `delivery`: one delivery for every Landkreis; by default each Landkreis gets the newest
-    delivery that holds its values for that month (chosen among `deliveries` if given).
+    `month` (1..12 or a date in `year`) and the delivery of each Landkreis: by default as
+    `choose_basis` decides (the newest delivery holding every month the goals' comparisons
+    need, chosen among `deliveries` if given). `delivery`: one delivery for every Landkreis,
+    complete or not (the goals then name the months it lacks).
     """
     if agreements is None:
         agreements = Agreement.objects.for_year(year)
@@ -346,19 +486,36 @@ def attainment_for_year(year, *, month=None, delivery=None, agreements=None, del
     if not goals:
         return []
     units = sorted({agreement.traeger_id for agreement in agreements})
-    candidates = [delivery] if delivery is not None else deliveries
     reporting_month = _month_date(year, month)
-    if reporting_month is None:
-        reporting_month = latest_base_month(year, units=units, deliveries=candidates)
+    if delivery is not None:
+        if reporting_month is None:
+            reporting_month = latest_base_month(year, units=units, deliveries=[delivery])
+        chosen = dict.fromkeys(units, Choice(delivery))
+    else:
+        reporting_month, chosen = _choices(year, agreements, reporting_month, deliveries)
     if reporting_month is None:
         return [_attainment(goal, None, None, {}) for goal in goals]
+    pairs = []
+    for goal in goals:
+        choice = chosen.get(goal.agreement.traeger_id)
+        pairs.append((goal, choice.delivery if choice else None))
+    results = _attainments(pairs, reporting_month)
+    return [
+        replace(result, newer_incomplete=choice.newer_incomplete)
+        if (choice := chosen.get(result.goal.agreement.traeger_id))
+        else result
+        for result in results
+    ]
 
-    if delivery is not None:
-        chosen = dict.fromkeys(units, delivery)
-    else:
-        chosen = _deliveries_per_unit(units, reporting_month, candidates)
-    pairs = [(goal, chosen.get(goal.agreement.traeger_id)) for goal in goals]
-    return _attainments(pairs, reporting_month)
+
+def _choices(year, agreements, month, deliveries):
+    """choose_basis for the agreements' Landkreise and the indicators of their goals."""
+    codes = {}
+    for agreement in agreements:
+        codes.setdefault(agreement.traeger_id, set()).update(
+            goal.indicator.code for goal in measured_goals(agreement)
+        )
+    return choose_basis(year, codes, units=sorted(codes), month=month, deliveries=deliveries)
 
 
 def goal_attainments(agreement, *, month=None, delivery=None):

@@ -5,6 +5,10 @@ sets the German separators, so `,.2f` reads `5,57`). Numbers become floats here 
 JSON encoder of json_script would write Decimals as strings.
 """
 
+import math
+from decimal import Decimal
+
+from zielsteuerung import formats
 from zielsteuerung.formats import MONTH_ABBREVIATIONS, MONTH_NAMES
 
 # Colours with sufficient contrast on white; the previous year is grey, the target dashed.
@@ -14,6 +18,8 @@ TARGET = "#b45f06"
 HIGHLIGHT = "#146c43"
 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+# The legend above the plot: below it, it runs into the month labels on a narrow screen.
+LEGEND = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
 
 
 def _float(value):
@@ -27,6 +33,58 @@ def value_format(unit):
     if unit == "eur":
         return ",.0f", " Euro"
     return ",.0f", ""
+
+
+# Steps of round tick values: 1, 2, 2.5 and 5 times a power of ten.
+NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+
+
+def nice_ticks(values, *, count=5):
+    """Round tick values covering `values` (`8,4 %`, not `8,43 %`): about `count` ticks at
+    multiples of 1, 2, 2.5 or 5 × 10ⁿ, the lowest at or below the smallest value and the
+    highest at or above the largest. The axis does not start at zero unless the values reach
+    it, so that a difference of a few tenths stays visible. Returns (ticks, decimal places)."""
+    values = [Decimal(str(v)) for v in values if v is not None]
+    if not values:
+        return [], 0
+    low, high = min(values), max(values)
+    if low == high:
+        low, high = (
+            low - max(abs(low) / 20, Decimal("0.5")),
+            high + max(abs(high) / 20, Decimal("0.5")),
+        )
+    raw = (high - low) / (count - 1)
+    power = Decimal(10) ** math.floor(math.log10(raw))
+    step = next(m * power for m in NICE_STEPS if raw <= m * power)
+    first = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
+    last = (high / step).to_integral_value(rounding="ROUND_CEILING") * step
+    ticks, tick = [], first
+    while tick <= last:
+        ticks.append(tick)
+        tick += step
+    places = max(0, -step.normalize().as_tuple().exponent)
+    return ticks, places
+
+
+def tick_text(value, unit, places, *, sign=False):
+    """A tick's label in the unit of the axis: `8,4 %`, `+1,5 %`, `6.750.000 Euro`, `3.900`."""
+    if unit == "prozent":
+        return formats.percent(value, places, sign=sign)
+    text = formats.number(value, places)
+    return f"{text} Euro" if unit == "eur" else text
+
+
+def _axis(values, unit, *, sign=False):
+    """An axis with round ticks, labelled in German, over the range of the values."""
+    ticks, places = nice_ticks(values)
+    axis = {"automargin": True, "fixedrange": True}
+    if ticks:
+        axis.update(
+            tickvals=[float(t) for t in ticks],
+            ticktext=[tick_text(t, unit, places, sign=sign) for t in ticks],
+            range=[float(ticks[0]), float(ticks[-1])],
+        )
+    return axis
 
 
 def _hover(label, unit):
@@ -78,24 +136,71 @@ def month_chart(series, *, year, unit, title=""):
                 "line": {"color": TARGET, "width": 2, "dash": "dash"},
             }
         )
+    values = [y for trace in data for y in trace["y"]]
     layout = {
         "font": FONT,
         "height": 320,
         "margin": {"l": 70, "r": 16, "t": 36 if title else 12, "b": 40},
-        "xaxis": {"type": "category", "fixedrange": True},
-        "yaxis": {
-            "automargin": True,
-            "tickformat": number_format,
-            "ticksuffix": suffix,
-            "fixedrange": True,
-            "rangemode": "tozero" if unit == "prozent" else "normal",
-        },
-        "legend": {"orientation": "h", "y": -0.15},
+        "xaxis": {"type": "category", "fixedrange": True, "automargin": True},
+        "yaxis": _axis(values, unit),
+        "legend": LEGEND,
         "hovermode": "closest",
     }
     if title:
         layout["title"] = {"text": title}
     return {"data": data, "layout": layout}
+
+
+def change_chart(series, *, year, target_change=None):
+    """The deviation month by month: the change of the JFW against the previous year (in
+    percent, from the same delivery) and, for a change target or ceiling, the agreed change
+    as a dashed line; the zero line marks „wie im Vorjahr“. Year-to-date lines of two years
+    lie on top of each other; their difference is what the target is about.
+
+    `series`: agreements.attainment.monthly_series(...); `target_change`: the agreed change
+    in percent (None for a quota or a monitoring goal)."""
+    months = list(MONTH_ABBREVIATIONS)
+    full = [f"{name} {year}" for name in MONTH_NAMES]
+    hover = "%{customdata}<br>%{fullData.name}: %{y:+,.1f} %<extra></extra>"
+    changes = [_float(row["change_percent"]) for row in series]
+    data = [
+        {
+            "type": "bar",
+            "name": f"Veränderung {year} zum Vorjahr",
+            "x": months,
+            "y": changes,
+            "customdata": full,
+            "hovertemplate": hover,
+            "marker": {"color": CURRENT},
+        }
+    ]
+    if target_change is not None:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "vereinbarte Veränderung",
+                "x": months,
+                "y": [float(target_change)] * 12,
+                "customdata": full,
+                "hovertemplate": hover,
+                "line": {"color": TARGET, "width": 2, "dash": "dash"},
+            }
+        )
+    values = [*changes, 0, target_change]
+    return {
+        "data": data,
+        "layout": {
+            "font": FONT,
+            "height": 260,
+            "margin": {"l": 70, "r": 16, "t": 12, "b": 40},
+            "xaxis": {"type": "category", "fixedrange": True, "automargin": True},
+            "yaxis": {**_axis(values, "prozent", sign=True), "zeroline": True},
+            "legend": LEGEND,
+            "hovermode": "closest",
+            "bargap": 0.35,
+        },
+    }
 
 
 def comparison_chart(rows, *, unit, label, highlight=None):
@@ -141,7 +246,8 @@ def comparison_chart(rows, *, unit, label, highlight=None):
             "font": FONT,
             "height": max(260, 28 * len(rows) + 90),
             "margin": {"l": 16, "r": 16, "t": 12, "b": 40},
-            "xaxis": {"tickformat": number_format, "ticksuffix": suffix, "fixedrange": True},
+            # Bars start at zero, so zero stays in the range; the ticks are round values.
+            "xaxis": _axis([0, *data[0]["x"], *[x for t in data[1:] for x in t["x"]]], unit),
             "yaxis": {
                 "autorange": "reversed",
                 "type": "category",

@@ -123,7 +123,8 @@ def _agreement_years(agreements):
 # Overview
 
 
-SORT_FIELDS = ("landkreis", "schluessel", "monat")
+SORT_FIELDS = ("landkreis", "schluessel", "monat", "abstand")
+OFF_TRACK = "abseits"  # ?nur=abseits: only the Landkreise with a goal off the target path
 
 
 # The rendered overview table is cached under what it depends on (see _overview_key).
@@ -155,15 +156,16 @@ def overview(request):
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(years),
+        default_year=lambda: dashboards.default_year(visible),
         deliveries_for=lambda year: dashboards.deliveries_for_year(
             DataDelivery.objects.visible_to(user), year
         ),
         newest_label="je Landkreis der neueste",
     )
     sort = request.GET.get("sort", "landkreis")
+    only = OFF_TRACK if request.GET.get("nur") == OFF_TRACK else None
     file_format = request.GET.get("format")
-    key = None if file_format else _overview_key(selection, sort, years)
+    key = None if file_format else _overview_key(selection, sort, years, only)
     main = cache.get(key) if key else None
     if main is None:
         # The overview needs no agreement texts; 104 agreements' texts are about a megabyte.
@@ -176,6 +178,7 @@ def overview(request):
             month=selection.month,
             delivery=selection.delivery,
             sort=sort,
+            off_track_only=bool(only),
         )
         has_final = year_end.mark_final(overview)
         response = _download(
@@ -183,7 +186,7 @@ def overview(request):
         )
         if response:
             return response
-        links = _sort_links(selection, overview)
+        links = _sort_links(selection, overview, only)
         main = render_to_string(
             "dashboards/_overview_main.html",
             {
@@ -191,10 +194,16 @@ def overview(request):
                 "years": years,
                 "overview": overview,
                 "sort_links": links,
-                "column_links": [(column, links[column.key]) for column in overview.columns],
+                "column_links": [
+                    (column, links[column.key], links[f"abstand-{column.key}"])
+                    for column in overview.columns
+                ],
                 "traeger_query": selection.query(),
-                "download_query": selection.query(sort=overview.sort),
                 "has_final": has_final,
+                "download_query": selection.query(sort=overview.sort, nur=only),
+                "filter_query": selection.query(sort=overview.sort, nur=OFF_TRACK),
+                "all_query": selection.query(sort=overview.sort),
+                "distance_query": selection.query(sort="abstand", nur=only),
             },
             request=request,
         )
@@ -204,7 +213,7 @@ def overview(request):
     return render(request, "dashboards/overview.html", context)
 
 
-def _overview_key(selection, sort, years):
+def _overview_key(selection, sort, years, only=None):
     """What the overview table depends on, read in three small queries: the selection, the
     newest delivery (deliveries never change), and the newest recorded change of any
     agreement or goal (django-simple-history records every save and delete). Names of
@@ -214,7 +223,7 @@ def _overview_key(selection, sort, years):
     agreements = Agreement.history.aggregate(at=Max("history_date"), n=Max("history_id"))
     goals = Goal.history.aggregate(at=Max("history_date"), n=Max("history_id"))
     parts = [
-        selection.query(sort=sort),
+        selection.query(sort=sort, nur=only),
         ",".join(map(str, years)),
         newest,
         agreements["at"],
@@ -226,15 +235,16 @@ def _overview_key(selection, sort, years):
     return "zs-overview-v1:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _sort_links(selection, overview):
+def _sort_links(selection, overview, only=None):
     """{field: (url query, aria-sort value)}: a click sorts ascending, a second descending."""
     links = {}
-    for name in (*SORT_FIELDS, *(column.key for column in overview.columns)):
+    columns = [column.key for column in overview.columns]
+    for name in (*SORT_FIELDS, *columns, *(f"abstand-{key}" for key in columns)):
         current = overview.sort.lstrip("-") == name
         descending = overview.sort.startswith("-")
         target = f"-{name}" if current and not descending else name
         state = ("descending" if descending else "ascending") if current else "none"
-        links[name] = {"query": selection.query(sort=target), "aria": state}
+        links[name] = {"query": selection.query(sort=target, nur=only), "aria": state}
     return links
 
 
@@ -279,7 +289,7 @@ def traeger(request, key):
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(years, units=[unit]),
+        default_year=lambda: dashboards.default_year(visible, units=[unit]),
         deliveries_for=lambda year: dashboards.deliveries_for_year(
             DataDelivery.objects.visible_to(user), year, unit=unit
         ),
@@ -316,6 +326,7 @@ def traeger(request, key):
             else dashboards.basis_text(None, [], year=agreement.year),
             "demo_label": dashboards.demo_label(deliveries),
             "complete_delivery": complete,
+            "incomplete_notes": dashboards.incomplete_notes([p.cell.attainment for p in panels]),
             "complete_query": urlencode(
                 {
                     "year": agreement.year,
@@ -353,25 +364,33 @@ def comparison(request):
     user = request.user
     if not access.sees_all(user):
         return _own_landkreis_or_403(request)
-    indicators = dashboards.comparable_indicators()
-    code = request.GET.get("indicator", "K2")
-    indicator = next((i for i in indicators if i.code == code), None) or next(
-        (i for i in indicators if i.code == "K2"), indicators[0] if indicators else None
-    )
-    years = _agreement_years(Agreement.objects.visible_to(user))
-    context = {"nav": "overview", "indicators": indicators, "indicator": indicator}
-    if not years or indicator is None:
+    visible = Agreement.objects.visible_to(user)
+    years = _agreement_years(visible)
+    context = {"nav": "overview", "indicators": [], "indicator": None}
+    if not years:
         return render(request, "dashboards/comparison.html", context)
     deliveries_visible = DataDelivery.objects.visible_to(user)
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(years),
+        default_year=lambda: dashboards.default_year(visible),
         deliveries_for=lambda year: dashboards.deliveries_for_year(deliveries_visible, year),
         newest_label="je Träger der neueste",
     )
+    indicators = dashboards.comparable_indicators(selection.year)
+    code = request.GET.get("indicator", "K2")
+    indicator = next((i for i in indicators if i.code == code), None) or next(
+        (i for i in indicators if i.code == "K2"), indicators[0] if indicators else None
+    )
+    context.update({"indicators": indicators, "indicator": indicator})
+    if indicator is None:
+        return render(request, "dashboards/comparison.html", context)
     result = dashboards.build_comparison(
-        indicator, selection.year, month=selection.month, delivery=selection.delivery
+        indicator,
+        selection.year,
+        month=selection.month,
+        delivery=selection.delivery,
+        rank_by=request.GET.get("rang", dashboards.RANK_LEVEL),
     )
     response = _download(
         request,
@@ -385,7 +404,8 @@ def comparison(request):
             "selection": selection,
             "form": selection.form,
             "comparison": result,
-            "download_query": selection.query(indicator=indicator.code),
+            "rank_choices": dashboards.RANK_CHOICES,
+            "download_query": selection.query(indicator=indicator.code, rang=result.rank_by),
         }
     )
     return render(request, "dashboards/comparison.html", context)

@@ -16,7 +16,14 @@ from django.db.models import Exists, OuterRef
 
 from agreements import attainment, charts
 from agreements.exports import Column, Number, Table
-from agreements.models import Agreement, BudgetKind, Goal, GoalKind, TargetType
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    BudgetKind,
+    Goal,
+    GoalKind,
+    TargetType,
+)
 from indicators import computations
 from indicators.computations import Verdict
 from indicators.models import (
@@ -115,6 +122,57 @@ def _newest(delivery):
     return (delivery.ladestand, delivery.waiting_months, delivery.created_at, delivery.pk)
 
 
+def month_ranges(months):
+    """Months as short ranges per year: `Dezember 2018, Januar–Dezember 2019, Januar–Mai 2020`."""
+    runs = []
+    for month in sorted(months):
+        last = runs[-1][-1] if runs else None
+        if last and last.year == month.year and last.month + 1 == month.month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    texts = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        if first == last:
+            texts.append(formats.month_name(first))
+        else:
+            names = formats.MONTH_NAMES
+            texts.append(f"{names[first.month - 1]}–{names[last.month - 1]} {last.year}")
+    return ", ".join(texts)
+
+
+@dataclass(frozen=True)
+class IncompleteNote:
+    """A newer delivery of a Landkreis passed over because it lacks months the comparison
+    needs (attainment.Incomplete), in the words of the page."""
+
+    delivery: DataDelivery
+    missing_months: tuple
+    used: DataDelivery  # the delivery the figures come from instead
+
+    @property
+    def text(self):
+        return (
+            f"Ladestand {formats.day(self.delivery.ladestand)} "
+            f"({self.delivery.waiting_label}) unvollständig: es fehlen "
+            f"{month_ranges(self.missing_months)}. Die Zahlen stammen daher aus Ladestand "
+            f"{formats.day(self.used.ladestand)} ({self.used.waiting_label})."
+        )
+
+
+def incomplete_notes(attainments):
+    """The IncompleteNotes of one Landkreis' attainments (newest passed-over delivery first)."""
+    for item in attainments:
+        if item.newer_incomplete and item.delivery is not None:
+            ordered = sorted(item.newer_incomplete, key=lambda i: _newest(i.delivery))
+            return [
+                IncompleteNote(i.delivery, i.missing_months, item.delivery)
+                for i in reversed(ordered)
+            ]
+    return []
+
+
 # ---------------------------------------------------------------------------------------------
 # Download cells: the figures of the page as numbers, rounded as the page shows them
 
@@ -157,6 +215,11 @@ def target_cell(goal):
     return Percent(value, target_places(value), sign=goal.target_type != TargetType.QUOTA)
 
 
+def is_draft(goal):
+    """Whether the goal's agreement is still a draft (its targets are not agreed yet)."""
+    return goal is not None and goal.agreement.status == AgreementStatus.DRAFT
+
+
 def target_kind(goal):
     if goal.kind != GoalKind.QUANTITATIVE or goal.target_value is None:
         return "Monitoring"
@@ -171,13 +234,15 @@ def year_has_data(year, *, units=None):
     return attainment.base_series(year, units=units).exists()
 
 
-def default_year(years, *, units=None):
-    """The latest of `years` with data (else the latest): a new year's agreements may be signed
-    before its first figures arrive, and the previous year is still what one wants to see."""
-    for year in sorted(years, reverse=True):
+def default_year(agreements, *, units=None):
+    """The year a dashboard opens on: of the agreements' working years (no year of drafts
+    only, models.working_years) the latest with data, else the latest — a new year's
+    agreements may be signed before its first figures arrive."""
+    years = agreements.working_years()
+    for year in years:
         if year_has_data(year, units=units):
             return year
-    return max(years) if years else None
+    return years[0] if years else None
 
 
 def deliveries_for_year(deliveries, year, *, unit=None):
@@ -258,6 +323,24 @@ class Cell:
         return format_jfw(self.attainment.target_path, self.unit)
 
     @property
+    def is_draft(self):
+        """The target is not yet agreed: the agreement is still a draft."""
+        return is_draft(self.goal)
+
+    @property
+    def distance_percent(self):
+        return self.attainment.distance_percent
+
+    @property
+    def distance_text(self):
+        """`3,2 % hinter dem Zielpfad`, `1,0 % vor dem Zielpfad`, or empty."""
+        distance = self.distance_percent
+        if distance is None:
+            return ""
+        side = "vor dem" if distance >= 0 else "hinter dem"
+        return f"{formats.percent(abs(distance), 1)} {side} Zielpfad"
+
+    @property
     def verdict(self):
         return self.attainment.verdict
 
@@ -276,6 +359,19 @@ class Cell:
 
 # ---------------------------------------------------------------------------------------------
 # Overview: all Landkreise × their goals
+
+
+@dataclass(frozen=True)
+class GoalCount:
+    """How many Landkreise are off and on the target path for one overview column."""
+
+    column: "GoalColumn"
+    off_track: int
+    on_track: int
+
+    @property
+    def judged(self):
+        return self.off_track + self.on_track
 
 
 @dataclass(frozen=True)
@@ -298,6 +394,7 @@ class OverviewRow:
     newest_month: date | None
     late: bool = False
     ordered_cells: list = field(default_factory=list)  # one per overview column, None if none
+    incomplete: list = field(default_factory=list)  # IncompleteNotes: newer deliveries passed over
 
     @property
     def traeger(self):
@@ -305,6 +402,17 @@ class OverviewRow:
 
     def cell_list(self, columns):
         return [self.cells.get(column.key) for column in columns]
+
+    @property
+    def off_track(self):
+        """Whether some goal of the row is off the target path („nicht auf Zielkurs“)."""
+        return any(cell.attainment.off_track for cell in self.cells.values())
+
+    @property
+    def distance_percent(self):
+        """The distance of the row's goal furthest behind its target path (None if none)."""
+        distances = [cell.distance_percent for cell in self.cells.values()]
+        return min((d for d in distances if d is not None), default=None)
 
 
 @dataclass
@@ -317,10 +425,23 @@ class Overview:
     newest_month: date | None = None
     sort: str = "landkreis"
     demo_label: str = ""
+    off_track_only: bool = False
+    counts: list = field(default_factory=list)  # GoalCount per column, over every row
+    row_count: int = 0  # rows before the filter
+    off_track_total: int = 0  # rows with a goal off the target path, before the filter
 
     @property
     def has_data(self):
         return self.month is not None
+
+    @property
+    def off_label(self):
+        """`nicht auf Zielkurs` (in December: `nicht erreicht`)."""
+        return Verdict.NOT_MET.label_for(self.month)
+
+    @property
+    def on_label(self):
+        return Verdict.MET.label_for(self.month)
 
     @property
     def late_count(self):
@@ -360,8 +481,12 @@ def newest_months(units, year, *, delivery=None):
     return newest
 
 
-def build_overview(agreements, year, *, month=None, delivery=None, sort="landkreis"):
-    """The matrix of the year's agreements (a list, goals not yet loaded) × their goals."""
+def build_overview(
+    agreements, year, *, month=None, delivery=None, sort="landkreis", off_track_only=False
+):
+    """The matrix of the year's agreements (a list, goals not yet loaded) × their goals;
+    with `off_track_only` only the rows with a goal off the target path (the counts per goal
+    are over every row)."""
     agreements = list(agreements)
     attainments = attainment.attainment_for_year(
         year, month=month, delivery=delivery, agreements=agreements
@@ -392,11 +517,18 @@ def build_overview(agreements, year, *, month=None, delivery=None, sort="landkre
                 newest_month=newest_month,
                 late=latest_overall is not None
                 and (newest_month is None or newest_month < latest_overall),
+                incomplete=incomplete_notes(items),
             )
         )
+    # The goals with a target (K2, K3) before the monitoring ones (K1): on a narrow screen
+    # the first columns are the ones in view.
     ordered_columns = sorted(
         columns.values(),
-        key=lambda c: (min(_goal_numbers(rows, c.key), default=99), c.key),
+        key=lambda c: (
+            not _has_target(rows, c.key),
+            min(_goal_numbers(rows, c.key), default=99),
+            c.key,
+        ),
     )
     for row in rows:
         row.ordered_cells = row.cell_list(ordered_columns)
@@ -409,9 +541,64 @@ def build_overview(agreements, year, *, month=None, delivery=None, sort="landkre
         basis_text=basis_text(reporting_month, shown, year=year),
         newest_month=latest_overall,
         demo_label=demo_label(shown),
+        off_track_only=off_track_only,
+        row_count=len(rows),
     )
+    overview.counts = [
+        GoalCount(
+            column,
+            off_track=sum(
+                1 for c in (r.cells.get(column.key) for r in rows) if c and c.attainment.off_track
+            ),
+            on_track=sum(
+                1 for c in (r.cells.get(column.key) for r in rows) if c and c.verdict == Verdict.MET
+            ),
+        )
+        for column in ordered_columns
+    ]
+    overview.off_track_total = sum(1 for row in rows if row.off_track)
+    if off_track_only:
+        overview.rows = [row for row in rows if row.off_track]
     sort_overview(overview, sort)
     return overview
+
+
+@dataclass(frozen=True)
+class OffTrack:
+    """Which Landkreise are off the target path at the newest month (the start page)."""
+
+    year: int
+    month: date | None
+    landkreise: list  # (Organisation, [GoalAttainment off track, …]) by name
+    judged: int  # Landkreise with a verdict on some goal
+
+    @property
+    def label(self):
+        return Verdict.NOT_MET.label_for(self.month)
+
+    @property
+    def on_label(self):
+        return Verdict.MET.label_for(self.month)
+
+
+def off_track(agreements, year):
+    """The Landkreise of `agreements` (of `year`) with a goal off the target path at the
+    dashboards' default basis (attainment.md, „Data basis“)."""
+    attainments = attainment.attainment_for_year(year, agreements=agreements)
+    month = next((a.month for a in attainments if a.month), None)
+    by_traeger, judged = {}, set()
+    for item in attainments:
+        traeger = item.goal.agreement.traeger
+        if item.verdict in (Verdict.MET, Verdict.NOT_MET):
+            judged.add(traeger.pk)
+        if item.off_track:
+            by_traeger.setdefault(traeger, []).append(item)
+    landkreise = sorted(by_traeger.items(), key=lambda pair: pair[0].name)
+    return OffTrack(year=year, month=month, landkreise=landkreise, judged=len(judged))
+
+
+def _has_target(rows, key):
+    return any(row.cells[key].goal.is_quantitative for row in rows if key in row.cells)
 
 
 def _goal_numbers(rows, key):
@@ -425,8 +612,10 @@ def _nulls_last(rows, key, descending):
 
 
 def sort_overview(overview, sort):
-    """Sort rows by `landkreis`, `schluessel`, `monat` or a goal column's key (by the change
-    against the previous year); a leading `-` sorts descending. Rows without a figure last."""
+    """Sort rows by `landkreis`, `schluessel`, `monat`, a goal column's key (by the change
+    against the previous year), `abstand` (the goal furthest behind its target path first)
+    or `abstand-<column>` (that goal's distance to its target path, furthest behind first);
+    a leading `-` sorts descending. Rows without a figure last."""
     descending = sort.startswith("-")
     field_name = sort.lstrip("-")
     by_name = sorted(overview.rows, key=lambda row: row.traeger.name)
@@ -441,6 +630,17 @@ def sort_overview(overview, sort):
         def key(row):
             cell = row.cells.get(field_name)
             return None if cell is None else cell.attainment.change_percent
+
+    elif field_name == "abstand":
+
+        def key(row):
+            return row.distance_percent
+
+    elif field_name.startswith("abstand-") and field_name[8:] in column_keys:
+
+        def key(row):
+            cell = row.cells.get(field_name[8:])
+            return None if cell is None else cell.distance_percent
 
     elif field_name in keys:
         key = keys[field_name]
@@ -474,6 +674,7 @@ def overview_table(overview):
             Column(f"{column.label} Bewertung"),
             Column(f"{column.label} abschließende Bewertung"),
         ]
+    columns.append(Column("Status der Vereinbarung"))  # „Entwurf“: targets not yet agreed
     table = Table(title=f"Übersicht {year}", columns=columns)
     for row in overview.rows:
         values = [
@@ -499,6 +700,7 @@ def overview_table(overview):
                 cell.verdict_label,
                 cell.final.label if cell.final else "",
             ]
+        values.append(row.agreement.get_status_display())
         table.rows.append(values)
     return table
 
@@ -553,6 +755,7 @@ class GoalPanel:
     cell: Cell
     months: list
     figure: dict
+    change_figure: dict | None = None  # the change against the previous year, month by month
 
     @property
     def goal(self):
@@ -570,6 +773,24 @@ class GoalPanel:
     def shown_months(self):
         """Months with any figure (the later months of a running year show the target path)."""
         return [row for row in self.months if not row.is_empty]
+
+    @property
+    def change_chart_id(self):
+        return f"chart-veraenderung-{self.goal.number}"
+
+    @property
+    def has_changes(self):
+        return any(row.change_percent is not None for row in self.months)
+
+    @property
+    def change_chart_label(self):
+        code = self.cell.attainment.indicator_code
+        target = self.cell.attainment.target_change_percent
+        return (
+            f"Diagramm: {code}, Veränderung zum Vorjahr nach Monaten"
+            + (" mit der vereinbarten Veränderung" if target is not None else "")
+            + "; dieselben Zahlen stehen in der Tabelle darunter."
+        )
 
     @property
     def chart_label(self):
@@ -604,7 +825,12 @@ def goal_panels(agreement, *, month=None, delivery=None):
             for row in series
         ]
         figure = charts.month_chart(series, year=agreement.year, unit=unit)
-        panels.append(GoalPanel(cell=Cell(item), months=months, figure=figure))
+        change_figure = charts.change_chart(
+            series, year=agreement.year, target_change=item.target_change_percent
+        )
+        panels.append(
+            GoalPanel(cell=Cell(item), months=months, figure=figure, change_figure=change_figure)
+        )
     return panels
 
 
@@ -673,6 +899,7 @@ def landkreis_table(agreement, panels):
             Column("Einheit"),
             Column("Ladestand"),
             Column("Wartezeit (Monate)", 0),
+            Column("Status der Vereinbarung"),
         ],
     )
     for panel in panels:
@@ -696,6 +923,7 @@ def landkreis_table(agreement, panels):
                     UNIT_LABELS.get(panel.cell.unit, ""),
                     delivery.ladestand if delivery else None,
                     delivery.waiting_months if delivery else None,
+                    agreement.get_status_display(),
                 ]
             )
     return table
@@ -705,8 +933,18 @@ def landkreis_table(agreement, panels):
 # Indicator comparison: one indicator across all units with data
 
 
-def comparable_indicators():
-    return list(Indicator.objects.filter(code__in=computations.FORMULAS).order_by("sort_order"))
+def comparable_indicators(year=None):
+    """The indicators the engine computes (K1, K2, K3, K2E4, K3E1); with `year`, every one of
+    them whose base quantities have data in that year (one query)."""
+    indicators = list(
+        Indicator.objects.filter(code__in=computations.FORMULAS).order_by("sort_order")
+    )
+    if year is None:
+        return indicators
+    delivered = set(
+        attainment.base_series(year).values_list("indicator__code", flat=True).distinct()
+    )
+    return [i for i in indicators if set(computations.FORMULAS[i.code].codes) <= delivered]
 
 
 @dataclass(frozen=True)
@@ -722,6 +960,23 @@ class ComparisonRow:
     verdict: Verdict | None
     delivery: DataDelivery | None
     note: str = ""
+    distance_percent: Decimal | None = None  # to the target path, positive when ahead
+    chart_target: Decimal | None = None  # the target in the terms of `value`, for the chart
+
+    @property
+    def is_draft(self):
+        return is_draft(self.goal)
+
+
+# How the comparison ranks (`?rang=`): by the level the indicator is judged on (the JFW of a
+# quota, the change of the others), by the change against the previous year, or by the
+# distance to the agreed target path.
+RANK_LEVEL, RANK_CHANGE, RANK_TARGET = "stand", "veraenderung", "ziel"
+RANK_CHOICES = [
+    (RANK_LEVEL, "nach Stand"),
+    (RANK_CHANGE, "nach Veränderung zum Vorjahr"),
+    (RANK_TARGET, "nach Abstand zum Zielpfad"),
+]
 
 
 @dataclass
@@ -733,6 +988,7 @@ class Comparison:
     without_value: list = field(default_factory=list)
     basis_text: str = ""
     demo_label: str = ""
+    rank_by: str = RANK_LEVEL
 
     @property
     def ranks_quota(self):
@@ -740,10 +996,18 @@ class Comparison:
         return jfw_unit(self.indicator.code) == Unit.PERCENT
 
     @property
+    def ranks_jfw(self):
+        """Whether the ranked value is the JFW itself (a quota ranked by its level)."""
+        return self.ranks_quota and self.rank_by == RANK_LEVEL
+
+    @property
     def value_label(self):
-        if self.ranks_quota:
-            return f"{self.indicator.code} Jahresfortschrittswert (%)"
-        return f"{self.indicator.code} Veränderung zum Vorjahr (%)"
+        code = self.indicator.code
+        if self.rank_by == RANK_TARGET:
+            return f"{code} Abstand zum Zielpfad (%)"
+        if self.ranks_jfw:
+            return f"{code} Jahresfortschrittswert (%)"
+        return f"{code} Veränderung zum Vorjahr (%)"
 
     @property
     def value_unit(self):
@@ -751,13 +1015,13 @@ class Comparison:
 
     @property
     def value_places(self):
-        return 2 if self.ranks_quota else 1
+        return 2 if self.ranks_jfw else 1
 
     @property
     def figure(self):
         return charts.comparison_chart(
             [
-                {"name": row.unit.name, "value": row.value, "target": row.target}
+                {"name": row.unit.name, "value": row.value, "target": row.chart_target}
                 for row in self.rows
             ],
             unit=Unit.PERCENT,
@@ -784,29 +1048,37 @@ def _ranked(rows, better):
     return ranked
 
 
-def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=None):
+def build_comparison(
+    indicator, year, *, month=None, delivery=None, deliveries=None, rank_by=RANK_LEVEL
+):
     """`indicator` for every unit (Landkreis or comparison unit) with data at `month`, each from
     its newest delivery holding that month (or from `delivery`), ranked best first; the
     agreed target where a Landkreis has a quantitative goal on it."""
     code = indicator.code
-    candidates = [delivery] if delivery is not None else deliveries
     reporting = attainment._month_date(year, month)
-    if reporting is None:
-        reporting = attainment.latest_base_month(year, deliveries=candidates)
-    result = Comparison(indicator=indicator, year=year, month=reporting)
+    if delivery is not None:
+        if reporting is None:
+            reporting = attainment.latest_base_month(year, deliveries=[delivery])
+        units = []
+        if reporting is not None:
+            units = list(
+                attainment.base_series(year, deliveries=[delivery])
+                .holding(reporting)
+                .values_list("unit", flat=True)
+                .distinct()
+            )
+        chosen = dict.fromkeys(units, delivery)
+    else:
+        reporting, choices = attainment.choose_basis(
+            year, (code,), month=reporting, deliveries=deliveries
+        )
+        chosen = {unit_id: choice.delivery for unit_id, choice in choices.items()}
+    if rank_by not in dict(RANK_CHOICES):
+        rank_by = RANK_LEVEL
+    result = Comparison(indicator=indicator, year=year, month=reporting, rank_by=rank_by)
     if reporting is None:
         result.basis_text = basis_text(None, [], year=year)
         return result
-    if delivery is not None:
-        units = list(
-            attainment.base_series(year, deliveries=[delivery])
-            .holding(reporting)
-            .values_list("unit", flat=True)
-            .distinct()
-        )
-        chosen = dict.fromkeys(units, delivery)
-    else:
-        chosen = attainment._deliveries_per_unit(None, reporting, candidates)
     formula = computations.FORMULAS[code]
     values = attainment._load_values(chosen, formula.codes, date(year - 2, 12, 1), reporting)
     organisations = Organisation.objects.in_bulk(list(chosen))
@@ -830,13 +1102,24 @@ def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=N
             code, values[unit_id], year, reporting.month, target, monitoring=target is None
         )
         comparison = evaluation.comparison
-        value = comparison.current.value if result.ranks_quota else comparison.change_percent
+        note = attainment._missing_text(comparison, unit_delivery) if comparison.missing else ""
+        distance = attainment.distance_percent(
+            comparison.current.value, evaluation.target_path, target
+        )
         if target is None:
             marker = None
         elif result.ranks_quota:
             marker = evaluation.target_path
         else:
             marker = evaluation.target_change_percent
+        if rank_by == RANK_TARGET:
+            value, chart_marker = distance, None
+            if target is None:
+                note = note or "kein vereinbartes Ziel"
+        elif result.ranks_jfw:
+            value, chart_marker = comparison.current.value, marker
+        else:
+            value, chart_marker = comparison.change_percent, evaluation.target_change_percent
         row = ComparisonRow(
             unit=organisations[unit_id],
             rank=None,
@@ -848,10 +1131,12 @@ def build_comparison(indicator, year, *, month=None, delivery=None, deliveries=N
             goal=goal,
             verdict=evaluation.verdict if goal else None,
             delivery=unit_delivery,
-            note=attainment._missing_text(comparison, unit_delivery) if comparison.missing else "",
+            note=note,
+            distance_percent=distance,
+            chart_target=chart_marker,
         )
         (ranked if value is not None else without).append(row)
-    result.rows = _ranked(ranked, indicator.better)
+    result.rows = _ranked(ranked, Better.HIGHER if rank_by == RANK_TARGET else indicator.better)
     result.without_value = sorted(without, key=lambda row: row.unit.name)
     result.basis_text = basis_text(
         reporting,
@@ -883,8 +1168,10 @@ def comparison_table(comparison):
             Column(f"{code} JFW {year - 1} ({unit})", places),
             Column("Veränderung (%)", 1),
             Column(target_header),
+            Column("Abstand zum Zielpfad (%)", 1),
             Column("Bewertung"),
             Column("Ladestand"),
+            Column("Status der Vereinbarung"),
         ],
     )
     for row in [*comparison.rows, *comparison.without_value]:
@@ -897,8 +1184,10 @@ def comparison_table(comparison):
                 jfw_cell(row.jfw_previous_year, jfw_kind),
                 change_cell(row.change_percent),
                 _comparison_target(comparison, row),
+                change_cell(row.distance_percent),
                 row.verdict.label_for(comparison.month) if row.verdict else "",
                 row.delivery.ladestand if row.delivery else None,
+                row.goal.agreement.get_status_display() if row.goal else "",
             ]
         )
     return table

@@ -24,9 +24,24 @@ class AgreementStatus(models.TextChoices):
     CLOSED = "abgeschlossen", "abgeschlossen"
 
 
+def working_years(years_and_statuses):
+    """The years pages open on by default, newest first: the years with an agreement beyond
+    the draft stage, so that a copied draft of the next year (perhaps with its first month of
+    data) never takes over; every year when no agreement is beyond the draft stage.
+
+    `years_and_statuses`: (year, status) of each agreement."""
+    pairs = list(years_and_statuses)
+    settled = {year for year, status in pairs if status != AgreementStatus.DRAFT}
+    return sorted(settled or {year for year, _ in pairs}, reverse=True)
+
+
 class AgreementQuerySet(models.QuerySet):
     def for_year(self, year):
         return self.filter(year=year)
+
+    def working_years(self):
+        """`working_years` of these agreements (one query)."""
+        return working_years(self.order_by().values_list("year", "status").distinct())
 
     def visible_to(self, user):
         if sees_all(user):

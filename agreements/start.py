@@ -4,17 +4,16 @@ agreement year, with or without an agreement; a Jobcenter sees its own agreement
 
 from django.utils import timezone
 
-from agreements.models import Agreement, AgreementStatus
+from agreements import dashboards
+from agreements.models import Agreement, working_years
 from zielsteuerung import access
 from zielsteuerung.models import Organisation, OrganisationKind
 
 
 def default_year(agreements):
-    """The newest year with an agreement beyond the draft stage: copying this year's
-    agreements into the next year must not empty the start page. Without one, the newest."""
-    settled = [a.year for a in agreements if a.status != AgreementStatus.DRAFT]
-    years = settled or [a.year for a in agreements]
-    return max(years, default=None)
+    """The newest of the agreements' working years (models.working_years): copying this
+    year's agreements into the next year must not empty the start page."""
+    return next(iter(working_years((a.year, a.status) for a in agreements)), None)
 
 
 def _chosen_year(request, years, fallback):
@@ -46,6 +45,11 @@ def agreements_context(request):
     if access.sees_all(user):
         context["rows"] = _all_landkreise(agreements, year)
         context["missing"] = sum(row["agreement"] is None for row in context["rows"])
+        of_year = [a.pk for a in agreements if a.year == year]
+        if of_year:
+            context["off_track"] = dashboards.off_track(
+                Agreement.objects.filter(pk__in=of_year).select_related("traeger"), year
+            )
     else:
         context["agreements"] = [a for a in agreements if a.year == year]
         context["other_agreements"] = [a for a in agreements if a.year != year]

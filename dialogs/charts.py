@@ -4,6 +4,7 @@ needed, WeasyPrint draws the SVG itself. Pure functions: numbers in, geometry ou
 from dataclasses import dataclass
 from decimal import Decimal
 
+from agreements.charts import nice_ticks
 from zielsteuerung.formats import MONTH_ABBREVIATIONS
 
 
@@ -48,11 +49,9 @@ def month_chart(series, *, width=480, height=180, left=70, top=12, right=10, bot
     values = [v for _, _, points in series for v in points if v is not None]
     if not values:
         return None
-    low, high = min(values), max(values)
-    if low == high:
-        low, high = low - 1, high + 1
-    padding = (high - low) * Decimal("0.08")
-    low, high = low - padding, high + padding
+    # Round tick values (`8,4 %`, not `8,43 %`); the axis spans them, not zero.
+    ticks, places = nice_ticks(values)
+    low, high = ticks[0], ticks[-1]
     plot_width = width - left - right
     plot_height = height - top - bottom
 
@@ -76,7 +75,6 @@ def month_chart(series, *, width=480, height=180, left=70, top=12, right=10, bot
         if current:
             segments.append(" ".join(current))
         lines.append(Line(label, css_class, segments, dots))
-    step = (high - low) / 4
-    y_ticks = [(y(low + step * i), low + step * i) for i in range(5)]
+    y_ticks = [(y(tick), tick.quantize(Decimal(1).scaleb(-places))) for tick in ticks]
     x_ticks = [(x(i), MONTH_ABBREVIATIONS[i]) for i in range(12)]
     return Chart(width, height, left, top, plot_width, plot_height, lines, x_ticks, y_ticks)

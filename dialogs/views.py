@@ -88,7 +88,7 @@ def dialog_list(request):
             raise Http404("Für dieses Jahr gibt es keine Zielvereinbarungen.")
         year = int(requested)
     elif years:
-        year = today.year if today.year in years else years[0]
+        year = Agreement.objects.visible_to(request.user).working_years()[0]
     rows, due = [], []
     if year is not None:
         agreements = Agreement.objects.for_year(year).visible_to(request.user)

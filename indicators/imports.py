@@ -211,6 +211,8 @@ class ImportCheck:
     sex_column: np.ndarray | None = None
     value_column: list[str] = field(default_factory=list)
     unknown_units: list[str] = field(default_factory=list)
+    # Cells holding a mark instead of a number (`k.A.`, `n.v.`, `-` …): {mark: count}.
+    skipped_marks: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self):
@@ -1295,6 +1297,14 @@ class _Checker:
             self.check.notes.append(
                 f"{_count(self.skipped, 'Zeile', 'Zeilen')} ohne Wert oder mit Summen übergangen."
             )
+        marks = self.check.skipped_marks
+        if marks:
+            listed = ", ".join(f"{n} × „{mark}“" for mark, n in sorted(marks.items()))
+            total = sum(marks.values())
+            self.check.notes.append(
+                f"{_count(total, 'Zelle', 'Zellen')} ohne Zahl übergangen ({listed}); "
+                "für diese Monate liefert die Datei keinen Wert."
+            )
 
     # -- the layout of each sheet ------------------------------------------------------------
 
@@ -1416,7 +1426,11 @@ class _Checker:
             if len(plain) and plain_at is None:
                 plain_at = (block, int(plain[0]))
             present = shapes != EMPTY
-            present[[row for row, kind in unusual.items() if kind == "missing"]] = False
+            marks = [row for row, kind in unusual.items() if kind == "missing"]
+            present[marks] = False
+            for row in marks:
+                mark = values[row].strip()
+                self.check.skipped_marks[mark] = self.check.skipped_marks.get(mark, 0) + 1
             parsed.append((numbers, unusual, plain, present, shapes == DIGITS))
         german = german_at is not None or plain_at is None
         if german_at is not None:

@@ -12,6 +12,7 @@ task (indicators/tasks.py); the user follows it on a status page.
 import os
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from indicators import imports, tasks
 from indicators.forms import ConfirmForm, UploadForm
 from indicators.models import DataDelivery, DeliverySource, Value
-from zielsteuerung import formats
+from zielsteuerung import access, formats
 from zielsteuerung.access import require_editor
 
 PENDING = "indicator_upload"  # session key of the upload waiting for confirmation
@@ -264,10 +265,62 @@ def _preview_page(request, check, details, token):
             "more_problems": max(0, check.error_count - SHOWN_PROBLEMS),
             "summary": summary,
             "code_totals": _code_totals(summary),
+            "monthly": _monthly_values(check),
             "confirm_form": ConfirmForm(initial={"token": token}) if token else None,
             "nav": "upload",
         },
     )
+
+
+MONTHLY_MAX_CELLS = 200_000  # larger files are previewed by their sums only
+
+
+@dataclass
+class MonthlyTable:
+    """One unit's values month by month, one row per code and sex (the preview)."""
+
+    key: str
+    name: str
+    months: list
+    rows: list  # (code, sex label, [formatted value or "" per month])
+
+
+SEX_LABELS = {"g": "gesamt", "m": "Männer", "w": "Frauen"}
+
+
+def _monthly_values(check):
+    """Per unit of the file: its values month by month. Sums say nothing about stocks (ELB,
+    LZB), so the preview shows the months themselves."""
+    if not check.ok or check.value_count > MONTHLY_MAX_CELLS:
+        return []
+    by_unit = {}
+    for key, code, month, sex, value in check.cells():
+        by_unit.setdefault(key, {})[(code, sex, month)] = value
+    names = {unit.key: unit.name or unit.key for unit in check.units}
+    order = {ref.code: (ref.sort_order, ref.code) for ref in check.indicators}
+    tables = []
+    for key in sorted(by_unit):
+        values = by_unit[key]
+        months = sorted({month for _, _, month in values})
+        rows = []
+        for code, sex in sorted(
+            {(code, sex) for code, sex, _ in values},
+            key=lambda pair: (order.get(pair[0], (0, pair[0])), "gmw".index(pair[1])),
+        ):
+            cells = [values.get((code, sex, month)) for month in months]
+            rows.append(
+                (
+                    code,
+                    SEX_LABELS.get(sex, sex),
+                    ["" if v is None else formats.number(v, _places(v)) for v in cells],
+                )
+            )
+        tables.append(MonthlyTable(key, names.get(key, key), months, rows))
+    return tables
+
+
+def _places(value):
+    return 0 if value == value.to_integral_value() else 2
 
 
 def _code_totals(summary):
@@ -372,8 +425,30 @@ def delivery_detail(request, pk):
         .annotate(count=Count("id"), first=Min("month"), last=Max("month"), total=Sum("value"))
         .order_by("unit__key", "indicator__sort_order", "sex")
     )
+    rows = list(rows)
     return render(
         request,
         "indicators/delivery_detail.html",
-        {"delivery": delivery, "rows": rows, "nav": "upload"},
+        {
+            "delivery": delivery,
+            "rows": rows,
+            "nav": "upload",
+            "dashboard_url": _dashboard_of_year(request.user, rows),
+        },
     )
+
+
+def _dashboard_of_year(user, rows):
+    """The dashboard of the year the delivery's data belong to (its latest month): the
+    overview for ministries and readers, the own Landkreis' page for a Jobcenter."""
+    if not rows:
+        return None
+    year = max(row["last"] for row in rows).year
+    own = access.traeger_of(user)
+    if access.sees_all(user):
+        url = reverse("dashboards:overview")
+    elif own is not None:
+        url = reverse("dashboards:traeger", args=[own.key])
+    else:
+        return None
+    return {"url": f"{url}?year={year}", "year": year}

@@ -18,7 +18,7 @@ from agreements.attainment import (
     goal_attainments,
     monthly_series,
 )
-from agreements.models import Agreement, Goal, GoalKind, TargetType
+from agreements.models import Agreement, AgreementStatus, Goal, GoalKind, TargetType
 from indicators.computations import Verdict
 from indicators.models import DataDelivery, DeliverySource, Indicator
 from indicators.storage import store_cells
@@ -69,9 +69,18 @@ def deliver(
     return delivery
 
 
-def agree(traeger, year=2020, *, k2=Decimal("3.1"), k3=Decimal("-1.5"), extra=()):
-    """The goals of the Heidekreis 2020 agreement: monitoring K1, K2 +3,1 %, K3 −1,5 %."""
-    agreement = Agreement.objects.create(year=year, traeger=traeger)
+def agree(
+    traeger,
+    year=2020,
+    *,
+    k2=Decimal("3.1"),
+    k3=Decimal("-1.5"),
+    extra=(),
+    status=AgreementStatus.SIGNED,
+):
+    """The goals of the Heidekreis 2020 agreement (signed unless `status` says otherwise):
+    monitoring K1, K2 +3,1 %, K3 −1,5 %."""
+    agreement = Agreement.objects.create(year=year, traeger=traeger, status=status)
     indicators = {i.code: i for i in Indicator.objects.all()}
     Goal.objects.create(
         agreement=agreement,
@@ -177,17 +186,55 @@ def test_a_month_missing_in_the_chosen_delivery_is_not_taken_from_another(heidek
     assert "ELB Dezember 2018" in k2.note and "17.03.2020" in k2.note
 
 
-def test_default_basis_takes_the_newest_delivery_even_when_it_lacks_a_month(heidekreis):
+def test_default_basis_passes_over_a_newer_delivery_that_lacks_a_month(heidekreis):
     agreement = agree(heidekreis)
-    deliver({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 10))
+    complete = deliver({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 10))
     newest = deliver({heidekreis: without(WORKED_EXAMPLE, "INT", 2019, 2)})
 
     result = by_code(goal_attainments(agreement))
 
+    assert {item.delivery for item in result.values()} == {complete}  # never mixed
+    assert result["K2"].verdict == Verdict.MET
+    assert result["K2"].missing_months == ()
+    (incomplete,) = result["K2"].newer_incomplete
+    assert incomplete.delivery == newest
+    assert incomplete.missing_months == (date(2019, 2, 1),)
+
+
+def test_default_basis_keeps_the_newest_delivery_when_none_is_complete(heidekreis):
+    agreement = agree(heidekreis)
+    deliver({heidekreis: without(WORKED_EXAMPLE, "ELB", 2018, 12)}, ladestand=date(2020, 3, 10))
+    newest = deliver({heidekreis: without(WORKED_EXAMPLE, "ELB", 2018, 12)})
+
+    result = by_code(goal_attainments(agreement))
+
+    assert result["K2"].month == date(2020, 2, 1)  # no month is complete: the latest
     assert result["K2"].delivery == newest
     assert result["K2"].verdict == Verdict.NO_DATA
-    assert result["K2"].missing_months == (date(2019, 2, 1),)
+    assert result["K2"].missing_months == (date(2018, 12, 1),)
+    assert result["K3"].delivery == newest  # one delivery for the whole Landkreis
     assert result["K3"].verdict == Verdict.MET  # K3 needs no INT
+    assert result["K2"].newer_incomplete == ()
+
+
+def test_a_delivery_of_the_newest_month_only_does_not_blank_the_figures(heidekreis):
+    """A Jobcenter uploads March 2020 alone: the reporting month stays February, judged on
+    the complete delivery, and the new one is named with the months it lacks."""
+    agreement = agree(heidekreis)
+    complete = deliver({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 17))
+    march = {"ELB": {(2020, 3): 5960}, "INT": {(2020, 3): 175}, "LZB": {(2020, 3): 3930}}
+    march["LLU"] = {(2020, 3): 3400000}
+    partial = deliver({heidekreis: march}, ladestand=date(2020, 4, 15))
+
+    result = by_code(goal_attainments(agreement))
+
+    assert result["K2"].month == date(2020, 2, 1)
+    assert result["K2"].delivery == complete
+    assert result["K2"].verdict == Verdict.MET
+    (incomplete,) = result["K3"].newer_incomplete
+    assert incomplete.delivery == partial
+    assert date(2020, 1, 1) in incomplete.missing_months
+    assert date(2020, 2, 1) in incomplete.missing_months
 
 
 def test_only_gesamt_values_count(heidekreis):
@@ -513,3 +560,17 @@ def test_command_refuses_bad_input_in_german(worked_example, args, message):
 def test_command_refuses_a_year_without_agreements(worked_example):
     with pytest.raises(CommandError, match="Für das Jahr 2031 gibt es keine Zielvereinbarungen."):
         run("--year", "2031")
+
+
+def test_command_without_ladestand_passes_over_an_incomplete_newer_delivery(heidekreis):
+    agree(heidekreis)
+    deliver({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 17))
+    deliver({heidekreis: {"INT": {(2020, 2): 171}}}, ladestand=date(2020, 4, 17))
+
+    rows = json.loads(run("--year", "2020", "--format", "json"))
+
+    k2 = next(row for row in rows if row["indicator"] == "K2")
+    assert k2["ladestand"] == "2020-03-17"
+    assert k2["month"] == "2020-02"
+    assert k2["verdict"] == "met"
+    assert k2["missing_months"] == []

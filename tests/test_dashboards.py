@@ -334,7 +334,8 @@ def test_comparison_ranks_all_units_with_data_and_marks_agreed_targets(
     # K2 is ranked by its JFW; the comparison unit (no agreement) has the highest quota.
     assert "1 Jobcenter Vergleichsstadt J99001 8,35 %" in text
     assert (
-        "2 Landkreis Heidekreis 03358 5,57 % 5,12 % +8,7 % 5,28 % (Zielpfad) auf Zielkurs" in text
+        "2 Landkreis Heidekreis 03358 5,57 % 5,12 % +8,7 % 5,28 % (Zielpfad) +5,4 % auf Zielkurs"
+        in text
     )
     assert "keine Zielvereinbarung" in text
     # Verden has no values for February: not ranked.

@@ -37,34 +37,45 @@ def corrected(heidekreis):
     return {"agreement": agreement, "complete": complete, "correction": correction}
 
 
-def test_landkreis_page_points_to_the_complete_older_delivery(as_user, ministry_user, corrected):
+def note_link(response):
+    """The href of the note on a newer incomplete delivery, or None when there is none."""
+    html = response.content.decode()
+    found = re.search(r'class="alert alert-warning incomplete-delivery".*?href="([^"]+)"', html)
+    return found and found.group(1).replace("&amp;", "&")
+
+
+def test_landkreis_page_uses_the_complete_delivery_and_names_the_newer_one(
+    as_user, ministry_user, corrected
+):
     response = as_user(ministry_user).get(traeger_url())
 
     assert response.status_code == 200
     text = text_of(response)
-    assert "Berichtsmonat Februar 2020, Ladestand 17.04.2020, ohne Wartezeit" in text
-    assert "Kein Vergleich möglich" in text  # the default basis is unchanged
-    assert (
-        "Die neueste Lieferung (Ladestand 17.04.2020, ohne Wartezeit) enthält nicht alle "
-        "Monate, die der Vergleich braucht. Die Lieferung mit Ladestand 17.03.2020 "
-        "(ohne Wartezeit) enthält sie: Mit dieser Lieferung anzeigen"
-    ) in text
-    assert hint_link(response) == (
-        f"{traeger_url()}?year=2020&month=2&delivery={corrected['complete'].pk}"
-    )
-
-
-def test_following_the_link_shows_comparable_figures_without_a_hint(
-    as_user, ministry_user, corrected
-):
-    client = as_user(ministry_user)
-    response = client.get(hint_link(client.get(traeger_url())))
-
-    text = text_of(response)
     assert "Berichtsmonat Februar 2020, Ladestand 17.03.2020, ohne Wartezeit" in text
     assert "+8,7 %" in text  # the K2 change of the worked example
     assert "Kein Vergleich möglich" not in text
-    assert HINT not in text
+    assert (
+        "Ladestand 17.04.2020 (ohne Wartezeit) unvollständig: es fehlen Dezember 2018, "
+        "Januar–Februar 2019, Dezember 2019, Januar–Februar 2020. Die Zahlen stammen daher "
+        "aus Ladestand 17.03.2020 (ohne Wartezeit). Mit Ladestand 17.04.2020 anzeigen"
+    ) in text
+    assert note_link(response) == (
+        f"{traeger_url()}?year=2020&month=2&delivery={corrected['correction'].pk}"
+    )
+    assert hint_link(response) is None
+
+
+def test_following_the_note_shows_the_incomplete_delivery_and_the_way_back(
+    as_user, ministry_user, corrected
+):
+    client = as_user(ministry_user)
+    response = client.get(note_link(client.get(traeger_url())))
+
+    text = text_of(response)
+    assert "Berichtsmonat Februar 2020, Ladestand 17.04.2020, ohne Wartezeit" in text
+    assert "Kein Vergleich möglich" in text
+    assert hint_link(response).endswith(f"delivery={corrected['complete'].pk}")
+    assert note_link(response) is None
 
 
 def test_a_chosen_incomplete_delivery_is_called_the_chosen_one(as_user, ministry_user, corrected):
@@ -76,19 +87,25 @@ def test_a_chosen_incomplete_delivery_is_called_the_chosen_one(as_user, ministry
     assert hint_link(response).endswith(f"delivery={corrected['complete'].pk}")
 
 
-def test_the_newest_complete_delivery_is_offered(as_user, reader, heidekreis):
+def test_the_newest_complete_delivery_is_used(as_user, reader, heidekreis):
     agree(heidekreis)
     deliver({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 10))
-    newest_complete = deliver({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 17))
-    deliver({heidekreis: without(WORKED_EXAMPLE, "INT", 2019, 2)}, ladestand=date(2020, 3, 20))
+    deliver({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 17))
+    gap = deliver(
+        {heidekreis: without(WORKED_EXAMPLE, "INT", 2019, 2)}, ladestand=date(2020, 3, 20)
+    )
     deliver({heidekreis: CORRECTION}, ladestand=date(2020, 4, 17))
 
-    response = as_user(reader).get(traeger_url())
+    text = text_of(as_user(reader).get(traeger_url()))
 
-    assert hint_link(response).endswith(f"delivery={newest_complete.pk}")
-    assert "Die Lieferung mit Ladestand 17.03.2020 (ohne Wartezeit) enthält sie" in (
-        text_of(response)
+    assert "Berichtsmonat Februar 2020, Ladestand 17.03.2020, ohne Wartezeit" in text
+    assert "Ladestand 17.04.2020 (ohne Wartezeit) unvollständig" in text
+    assert "Ladestand 20.03.2020 (ohne Wartezeit) unvollständig: es fehlen Februar 2019." in text, (
+        gap
     )
+    assert text.index("17.04.2020 (ohne Wartezeit) unvollständig") < text.index(
+        "20.03.2020 (ohne Wartezeit) unvollständig"
+    )  # newest first
 
 
 def test_no_hint_when_the_newest_delivery_is_complete(as_user, ministry_user, heidekreis):
@@ -105,21 +122,23 @@ def test_no_hint_when_the_newest_delivery_is_complete(as_user, ministry_user, he
 
 def test_no_hint_when_no_delivery_is_complete(as_user, ministry_user, heidekreis):
     agree(heidekreis)
-    # K3 would be comparable on the older delivery, but K2 lacks February 2019 there as well.
-    deliver({heidekreis: without(WORKED_EXAMPLE, "INT", 2019, 2)}, ladestand=date(2020, 3, 17))
+    # December 2018 is needed by K2 at every month; no delivery holds it.
+    deliver({heidekreis: without(WORKED_EXAMPLE, "ELB", 2018, 12)}, ladestand=date(2020, 3, 17))
     deliver({heidekreis: CORRECTION}, ladestand=date(2020, 4, 17))
 
     response = as_user(ministry_user).get(traeger_url())
 
     assert response.status_code == 200
+    assert "Berichtsmonat Februar 2020, Ladestand 17.04.2020" in text_of(response)
     assert "Kein Vergleich möglich" in text_of(response)
     assert HINT not in text_of(response)
+    assert note_link(response) is None
 
 
 def test_jobcenter_user_of_the_landkreis_sees_the_hint(as_user, heidekreis_user, corrected):
     response = as_user(heidekreis_user).get(traeger_url())
 
-    assert hint_link(response).endswith(f"delivery={corrected['complete'].pk}")
+    assert note_link(response).endswith(f"delivery={corrected['correction'].pk}")
 
 
 def test_jobcenter_user_of_another_landkreis_gets_404_and_no_hint(as_user, verden_user, corrected):
@@ -142,7 +161,7 @@ def test_the_hint_does_not_grow_the_queries_with_the_number_of_deliveries(
         cache.clear()  # the figures of every delivery computed afresh
         with CaptureQueriesContext(connection) as queries:
             response = client.get(traeger_url())
-        assert HINT in text_of(response)
+        assert "unvollständig" in text_of(response)
         return len(queries)
 
     deliver({heidekreis: WORKED_EXAMPLE}, ladestand=date(2020, 3, 1))

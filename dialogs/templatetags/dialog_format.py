@@ -22,6 +22,17 @@ def jfw(value, indicator_code):
 
 
 @register.filter
+def jfw_tick(value, indicator_code):
+    """A round tick value of a chart axis with its own decimals: `8,4 %`, `6.750.000 Euro`."""
+    places = max(0, -value.as_tuple().exponent)
+    if indicator_code in EURO_CODES:
+        return formats.euro(value, places=places)
+    if indicator_code in PERSON_CODES:
+        return formats.number(value, places)
+    return formats.percent(value, places)
+
+
+@register.filter
 def jfw_unit(indicator_code):
     if indicator_code in EURO_CODES:
         return "Euro"
