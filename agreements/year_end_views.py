@@ -36,7 +36,7 @@ def report(request):
         year = None
     if year not in years:
         # The year the committee looks back on; before any, the dashboards' default year.
-        year = year_end.newest_assessed_year(visible) or dashboards.default_year(years)
+        year = year_end.newest_assessed_year(visible) or dashboards.default_year(visible)
     report = year_end.build_report(visible.for_year(year), year)
     scope = "" if access.sees_all(user) else f"-{access.traeger_of(user).key}"
     filename = f"jahresabschluss-{year}{scope}"
