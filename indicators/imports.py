@@ -16,6 +16,7 @@ import csv
 import gc
 import hashlib
 import io
+import math
 import re
 import threading
 import zipfile
@@ -28,6 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from defusedxml import ElementTree
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -138,7 +140,7 @@ class Problem:
         if self.line is not None:
             where.append(f"Zeile {self.line}")
         if self.column is not None:
-            where.append(f"Spalte „{self.column}“")
+            where.append(f"Spalte „{_shown(self.column)}“")
         text = f"{', '.join(where)}: {self.message}" if where else self.message
         if self.more_lines:
             text = text[:-1] if text.endswith(".") else text
@@ -562,7 +564,7 @@ def _extra_field_problems(payload, encoding, separator, header_index, width):
             extra = [c.strip() for c in cells[width:] if c.strip()]
             if not extra:
                 continue
-            shown = ", ".join(f"„{c}“" for c in extra[:3])
+            shown = ", ".join(f"„{_shown(c)}“" for c in extra[:3])
             message = (
                 f"Die Zeile hat {len(cells)} Felder, die Kopfzeile nur {width}; zu viel: "
                 f"{shown}.{hint}"
@@ -613,7 +615,10 @@ def _read_xlsx(data, codes, progress):
         for worksheet in workbook.worksheets:
             if worksheet.sheet_state != "visible":
                 continue
-            sheet, rows, numbers = _read_worksheet(worksheet, codes, progress)
+            try:
+                sheet, rows, numbers = _read_worksheet(worksheet, codes, progress)
+            except ValueError:  # openpyxl cannot read a number cell such as <v>NaN</v>
+                raise Refused(*_unreadable_number_cells(archive, worksheet)) from None
             if sheet is not None:
                 empty = empty or not sheet.columns[0]
                 if sheet.columns[0]:  # sheets with a header but no rows (the template) are left
@@ -681,6 +686,42 @@ def _read_worksheet(worksheet, codes, progress):
     return sheet, None, None
 
 
+def _unreadable_number_cells(archive, worksheet):
+    """The number cells of `worksheet` whose value is no finite number (`<v>NaN</v>`,
+    `<v>0x10</v>`, `<v>1E+400</v>`), each as a problem with its row and column letter. Only
+    read when openpyxl failed on the sheet, so good files are parsed once."""
+    problems = []
+    path = worksheet._worksheet_path  # openpyxl keeps no public name of the sheet's XML part
+    with archive.open(path) as part:
+        for _, element in ElementTree.iterparse(part):
+            if element.tag.rpartition("}")[2] != "c":
+                continue
+            if element.get("t", "n") == "n":
+                raw = next((child.text for child in element if child.tag.endswith("}v")), None)
+                if raw is not None and not _finite_number(raw):
+                    coordinate = element.get("r", "")
+                    column = coordinate.rstrip("0123456789")
+                    problems.append(
+                        Problem(
+                            f"„{_shown(raw)}“ ist als Zahl gespeichert, aber keine Zahl.",
+                            line=int(coordinate[len(column) :] or 0) or None,
+                            column=column or None,
+                            sheet=worksheet.title,
+                        )
+                    )
+                    if len(problems) >= 1000:
+                        break
+            element.clear()
+    return problems or [Problem("Die Excel-Datei ist beschädigt und kann nicht gelesen werden.")]
+
+
+def _finite_number(text):
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
 def _cell_text(value):
     """An Excel cell as text; numbers keep their exact value behind the NATIVE marker."""
     if value is None:
@@ -692,6 +733,8 @@ def _cell_text(value):
     if isinstance(value, int):
         return NATIVE + str(value)
     if isinstance(value, float):
+        if not math.isfinite(value):  # <v>1E+400</v> is read as infinity: no number to store
+            return str(value)
         if value.is_integer() and abs(value) < 1e16:
             return NATIVE + str(int(value))
         return NATIVE + format(Decimal(repr(value)), "f")
@@ -834,7 +877,7 @@ def _layout(header, codes, columns):
             problems.append(
                 (
                     f"Die Spalte „{ROLE_LABELS[role]}“ kommt zweimal vor "
-                    f"(„{header[positions[role]]}“ und „{cell}“).",
+                    f"(„{_shown(header[positions[role]])}“ und „{_shown(cell)}“).",
                     cell,
                 )
             )
@@ -856,7 +899,7 @@ def _layout(header, codes, columns):
             problems.append(
                 (
                     f"Die Kennzahl {indicator.code} steht in zwei Spalten "
-                    f"(„{header[seen[indicator.code]]}“ und „{header[index]}“).",
+                    f"(„{_shown(header[seen[indicator.code]])}“ und „{_shown(header[index])}“).",
                     header[index],
                 )
             )
@@ -869,9 +912,11 @@ def _layout(header, codes, columns):
             if index < len(columns) and any(_texts(columns[index])):
                 ignored.append(f"Spalte {index + 1} (ohne Überschrift)")
         elif long or _header_key(cell) in IGNORED_HEADERS:
-            ignored.append(f"„{cell}“")
+            ignored.append(f"„{_shown(cell)}“")
         else:  # wide layout: an unknown column is most likely a misspelt code
-            problems.append((f"„{cell}“ ist keine bekannte Kennzahl. {_known_codes(codes)}", cell))
+            problems.append(
+                (f"„{_shown(cell)}“ ist keine bekannte Kennzahl. {_known_codes(codes)}", cell)
+            )
     return Layout(long, positions, code_columns, ignored, problems)
 
 
@@ -1584,7 +1629,7 @@ class _Checker:
         return unit
 
     def resolve_unit(self, text):
-        shown = text.removeprefix(NATIVE).strip()
+        shown = _shown(text)
         key = _unit_key(text)
         if not key:
             return None, "Der Träger fehlt."
@@ -1654,7 +1699,7 @@ class _Checker:
         return rank, None
 
     def resolve_month(self, text):
-        shown = text.removeprefix(NATIVE).strip()
+        shown = _shown(text)
         if not shown:
             return None, "Der Monat fehlt."
         parsed = _parse_month(text)
@@ -1827,9 +1872,13 @@ class _Checker:
         return np.flatnonzero(keep)
 
 
+SHOWN_MAX = 80  # a message quotes at most this many characters of a cell
+
+
 def _shown(text):
-    """A cell as the user sees it in Excel or an editor."""
-    return text.removeprefix(NATIVE).strip()
+    """A cell as the user sees it in Excel or an editor, cut short if it is long."""
+    text = text.removeprefix(NATIVE).strip()
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
 
 
 def _count(number, one, many):
