@@ -104,6 +104,15 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
         progress("Speichern", total, total)
 
 
+def remove_values(delivery_pk):
+    """Delete every value of one delivery: only for its withdrawal (DataDelivery.withdraw),
+    inside that transaction. Values are never deleted otherwise."""
+    table = connection.ops.quote_name(ValueSeries._meta.db_table)
+    column = connection.ops.quote_name(ValueSeries._meta.get_field("delivery").column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [delivery_pk])
+
+
 def refuse_non_finite(values):
     """Raise NonFiniteValue if any of the decimal texts is not a finite number. The import
     refuses such cells with a row error already; this is the last line before storage, so
