@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -604,10 +604,14 @@ def _read_xlsx(data, codes, progress):
             + (" und ungewöhnlich dicht gepackt" if dense else "")
             + "; sie wird aus Sicherheitsgründen nicht gelesen."
         )
-    import openpyxl  # only needed for Excel files
+    if any(_declares_entities(archive, part) for part in parts):
+        raise Refused(ENTITY_REFUSAL)
+    import openpyxl  # only needed for Excel files (and reads XML through defusedxml)
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except DefusedXmlException:
+        raise Refused(ENTITY_REFUSAL) from None
     except Exception:  # openpyxl raises many kinds of errors for broken workbooks
         raise Refused("Die Excel-Datei ist beschädigt und kann nicht gelesen werden.") from None
     sheets, scanned, empty = [], [], False
@@ -617,6 +621,8 @@ def _read_xlsx(data, codes, progress):
                 continue
             try:
                 sheet, rows, numbers = _read_worksheet(worksheet, codes, progress)
+            except DefusedXmlException:  # an entity declaration the check above missed
+                raise Refused(ENTITY_REFUSAL) from None
             except ValueError:  # openpyxl cannot read a number cell such as <v>NaN</v>
                 raise Refused(*_unreadable_number_cells(archive, worksheet)) from None
             if sheet is not None:
@@ -637,6 +643,24 @@ def _read_xlsx(data, codes, progress):
         scanned, key=lambda s: max(_header_score(row, codes) for row in s[1])
     )
     raise Refused(_no_header_problem(rows, numbers, codes, sheet=title))
+
+
+ENTITY_REFUSAL = (
+    "Die Excel-Datei enthält XML-Entity-Deklarationen (<!DOCTYPE …>), wie sie Excel nie "
+    "schreibt; sie wird aus Sicherheitsgründen nicht gelesen."
+)
+
+
+def _declares_entities(archive, part):
+    """Whether an XML part of the workbook starts with a document type declaration: the
+    way to an entity expansion ("billion laughs", ~100 MB from 5 KB), refused before any
+    parsing. Excel never writes one; defusedxml (used by openpyxl) is the second line."""
+    if part.is_dir() or not part.filename.endswith((".xml", ".rels", ".vml")):
+        return False
+    with archive.open(part) as stream:
+        head = stream.read(4096)
+    text = head.replace(b"\x00", b"").upper()  # also UTF-16 text
+    return b"<!DOCTYPE" in text or b"<!ENTITY" in text
 
 
 def _read_worksheet(worksheet, codes, progress):

@@ -68,3 +68,19 @@ def test_a_form_without_csrf_token_gets_the_german_csrf_page(ministry_user):
     assert response.status_code == 403
     assert "Das Formular wurde nicht angenommen" in response.text
     assert "laden Sie die Seite neu" in response.text
+
+
+def test_a_nul_in_a_text_field_is_a_german_form_error(client, ministry_user):
+    from django.contrib.auth.forms import AuthenticationForm
+
+    form = AuthenticationForm(data={"username": "minis\x00terium", "password": "x"})
+    assert form.errors["username"] == ["Nullzeichen sind nicht erlaubt."]
+    response = client.post(reverse("login"), {"username": "minis\x00terium", "password": "x"})
+    assert response.status_code == 200
+    assert "Benutzername oder Passwort ist falsch." in response.text
+
+
+def test_a_nul_in_a_filter_field_is_a_german_400(as_user, ministry_user):
+    response = as_user(ministry_user).get(reverse("agreements:list"), {"traeger": "03358\x00"})
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.text

@@ -120,3 +120,62 @@ def test_a_long_cell_is_quoted_with_at_most_80_characters():
     (problem,) = result.problems
     assert len(problem.message) < 120
     assert "x" * 79 + "…" in problem.message
+
+
+LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10 if n > 1 else "&lol;" * 10}">'
+        for n in range(1, 10)
+    )
+    + "]>\n"
+)
+
+
+def workbook_with_entities(part="xl/worksheets/sheet1.xml"):
+    """A workbook whose XML part declares nested entities: 5 KB that expand to ~100 MB."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["traeger", "kennzahl", "monat", "wert"])
+    workbook.active.append(["03358", "ELB", "2019-12", 5900])
+    written = io.BytesIO()
+    workbook.save(written)
+    source = zipfile.ZipFile(written)
+    result = io.BytesIO()
+    with zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == part:
+                text = data.decode()
+                body = text[text.index("?>") + 2 :] if text.startswith("<?xml") else text
+                body = body.replace("<v>5900</v>", "<v>&lol9;</v>")
+                data = (LAUGHS + body).encode()
+            target.writestr(item, data)
+    return result.getvalue()
+
+
+@pytest.mark.parametrize(
+    "part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "[Content_Types].xml"]
+)
+def test_an_entity_expansion_workbook_is_refused_before_parsing(part):
+    with pytest.raises(imports.Refused, match="XML-Entity-Deklarationen"):
+        imports.read_sheets(workbook_with_entities(part), "lachen.xlsx", imports._indicator_codes())
+
+
+def test_openpyxl_reads_xml_through_defusedxml():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_an_entity_expansion_workbook_is_a_german_refusal_in_the_check():
+    result = check(workbook_with_entities())
+    assert not result.ok
+    assert "aus Sicherheitsgründen nicht gelesen" in str(result.problems[0])
+    assert not DataDelivery.objects.exists()
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_defusedxml_is_the_second_line_behind_the_check(monkeypatch, part):
+    monkeypatch.setattr(imports, "_declares_entities", lambda archive, part: False)
+    with pytest.raises(imports.Refused, match="XML-Entity-Deklarationen|beschädigt"):
+        imports.read_sheets(workbook_with_entities(part), "lachen.xlsx", imports._indicator_codes())
