@@ -218,6 +218,8 @@ IMPORT_TASK_MIN_VALUES = env_int("IMPORT_TASK_MIN_VALUES", 20_000)
 # Where uploads wait between preview and confirmation (default: the system's temp directory).
 # With several application servers or a separate worker this must be storage they all share.
 UPLOAD_PENDING_DIR = os.environ.get("UPLOAD_PENDING_DIR", "")
+# At most this many bytes wait there in all (one upload per user; default 1 GB).
+UPLOAD_PENDING_MAX_BYTES = env_int("UPLOAD_PENDING_MAX_BYTES", 1024 * 1024 * 1024)
 
 # Computed JFW and attainment are cached per delivery (agreements/attainment.py), in each
 # process' memory: deliveries never change, so no process ever holds stale figures.
