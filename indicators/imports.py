@@ -47,6 +47,7 @@ XLSX_MAX_RATIO = 200  # … and no part may be packed more densely than 1 : 200 
 EARLIEST_MONTH = (2005, 1)  # SGB II exists since January 2005
 DECIMAL_PLACES = Value._meta.get_field("value").decimal_places
 INTEGER_DIGITS = Value._meta.get_field("value").max_digits - DECIMAL_PLACES
+KEPT_PROBLEMS = 10_000  # further problems of a file are counted, not kept (memory)
 NATIVE = "\x00"  # prefix of an Excel number cell's text: exact, not subject to format guessing
 NOT_A_VALUE = {"", "*", ".", "x", "X", "-", "–", "—", "…", "...", "k.A.", "k. A.", "n.v."}
 TOTAL_ROWS = {"summe", "gesamtsumme", "insgesamt", "gesamt", "total", "gesamtergebnis"}
@@ -213,6 +214,7 @@ class ImportCheck:
     sex_column: np.ndarray | None = None
     value_column: list[str] = field(default_factory=list)
     unknown_units: list[str] = field(default_factory=list)
+    uncounted_problems: int = 0  # problems beyond KEPT_PROBLEMS: counted, not kept
 
     @property
     def ok(self):
@@ -220,7 +222,7 @@ class ImportCheck:
 
     @property
     def error_count(self):
-        return sum(not problem.hint for problem in self.problems)
+        return sum(not problem.hint for problem in self.problems) + self.uncounted_problems
 
     @property
     def value_count(self):
@@ -1329,6 +1331,9 @@ class _Checker:
         self.number_example = None
 
     def problem(self, message, block=None, row=None, column=None, more_rows=()):
+        if len(self.check.problems) >= KEPT_PROBLEMS:  # a wrong column of a million rows
+            self.check.uncounted_problems += 1
+            return
         sheet = block.sheet if block else None
         line = None if row is None else sheet.first_line + row
         sheet_no = self.sheets.index(sheet) if sheet else 0
