@@ -62,22 +62,49 @@ def test_pages_send_a_strict_content_security_policy(client):
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_debug_is_off_unless_set():
-    env = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "zielsteuerung.example"}
-    probe = "from django.conf import settings; print('DEBUG is', settings.DEBUG)"
-    hidden = {k: v for k, v in os.environ.items() if k != "DEBUG"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", probe],
+def served_settings(**env):
+    """Import the settings as the served application (wsgi.py) does, without DEBUG given."""
+    probe = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'zielsteuerung.settings'; "
+        "from django.conf import settings; print('DEBUG is', settings.DEBUG)"
+    )
+    hidden = {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in hidden}
+    return subprocess.run(
+        [sys.executable, "-c", probe],
         cwd=ROOT,
-        env={**{k: v for k, v in hidden.items() if k != "DATABASE_URL"}, **env},
+        env={**environment, **env},
         capture_output=True,
         text=True,
         check=False,
     )
-    assert "DEBUG is False" in result.stdout, result.stderr
-    without_key = run_manage("check", DEBUG="", SECRET_KEY="")
+
+
+def test_debug_is_off_unless_set():
+    served = served_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="zielsteuerung.example")
+    assert "DEBUG is False" in served.stdout, served.stderr
+    without_key = served_settings(SECRET_KEY="")
     assert without_key.returncode != 0
     assert "SECRET_KEY must be set" in without_key.stderr
+
+
+def test_the_command_line_of_a_checkout_runs_in_development():
+    hidden = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print('DEBUG is', settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        env=hidden,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "DEBUG is True" in result.stdout, result.stderr
 
 
 def test_make_run_and_demo_turn_debug_on():

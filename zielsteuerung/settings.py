@@ -1,8 +1,8 @@
 """Settings for Zielsteuerung: one file, read from the environment.
 
-Without DEBUG=1 the project runs with production settings and needs SECRET_KEY; `make run`
-(and the tests) set DEBUG=1, so that a fresh checkout starts on an SQLite file next to
-manage.py without any set-up. Production sets SECRET_KEY, ALLOWED_HOSTS and
+Without DEBUG=1 the project runs with production settings and needs SECRET_KEY: so does the
+served application (wsgi.py). manage.py (`make run`) and the tests set DEBUG=1 unless it is
+given, so that a fresh checkout starts on an SQLite file next to manage.py without set-up. Production sets SECRET_KEY, ALLOWED_HOSTS and
 DATABASE_URL=postgres://…
 """
 
@@ -71,7 +71,7 @@ def database_from_url(url):
     )
 
 
-DEBUG = env_bool("DEBUG", False)  # `make run`, `make demo` and the tests turn it on
+DEBUG = env_bool("DEBUG", False)  # manage.py (`make run`) and the tests turn it on
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
