@@ -28,9 +28,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Development targets run with DEBUG=1; without it the settings are production's.
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
 	@echo
 	@echo "Zielsteuerung läuft auf http://$(HOST):$(PORT)/  (Beenden mit Strg+C)"
 	@echo "Demo-Zugänge (Passwort jeweils: demo):"
@@ -39,7 +40,7 @@ run: install
 	@echo "  jobcenter-verden       Jobcenter Landkreis Verden (03361)"
 	@echo "  leser                  Lesezugriff (Ausschuss für Zielvereinbarungen)"
 	@echo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -50,14 +51,14 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 migrations-check: install
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 test: install lint migrations-check
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 demo: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
 
 bench-import: install
 	$(PY) benchmarks/bench_import.py

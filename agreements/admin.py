@@ -34,6 +34,13 @@ class AgreementAdmin(SimpleHistoryAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def get_readonly_fields(self, request, obj=None):
+        """Year and Landkreis of an agreement with dialogs are fixed (Agreement.clean)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.has_dialogs():
+            fields += ["year", "traeger"]
+        return fields
+
     def has_delete_permission(self, request, obj=None):
         """Agreements with dialogs, delivered figures or past the draft stay."""
         if obj is not None and delete_refusal(obj):

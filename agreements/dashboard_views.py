@@ -215,11 +215,11 @@ def overview(request):
 
 def _overview_key(selection, sort, years, only=None):
     """What the overview table depends on, read in three small queries: the selection, the
-    newest delivery (deliveries never change), and the newest recorded change of any
+    newest delivery and the latest withdrawal (deliveries never change otherwise), and the newest recorded change of any
     agreement or goal (django-simple-history records every save and delete). Names of
     Landkreise and indicators are only changed by administrators; the cache's lifetime
     bounds how long such a change takes to show."""
-    newest = DataDelivery.objects.order_by("-pk").values_list("pk", "created_at").first()
+    newest = DataDelivery.objects.figures_version()
     agreements = Agreement.history.aggregate(at=Max("history_date"), n=Max("history_id"))
     goals = Goal.history.aggregate(at=Max("history_date"), n=Max("history_id"))
     parts = [

@@ -461,13 +461,16 @@ def _columns_and_cells(agreement, attainments):
 def newest_months(units, year, *, delivery=None):
     """{unit_id: the latest month of `year` (or before) any delivery holds base values for}.
 
-    Deliveries never change and are never deleted, so the answer is cached under the chosen
-    delivery, or under the newest delivery when all are asked for."""
+    Deliveries never change, so the answer is cached under the chosen delivery, or under the
+    newest delivery and the latest withdrawal when all are asked for."""
     units = sorted(units)
-    newest = delivery or DataDelivery.objects.order_by("-pk").only("pk", "created_at").first()
-    if newest is None:
-        return {}
-    basis = f"{newest.pk}@{newest.created_at.isoformat()}"
+    if delivery is not None:
+        basis = f"{delivery.pk}@{delivery.created_at.isoformat()}"
+    else:
+        newest, withdrawn = DataDelivery.objects.figures_version()
+        if newest is None:
+            return {}
+        basis = f"{newest[0]}@{newest[1].isoformat()}@{withdrawn.isoformat() if withdrawn else ''}"
     digest = hashlib.sha256(",".join(map(str, units)).encode()).hexdigest()[:16]
     key = f"zs-newest-months-v1:{year}:{delivery is not None}:{basis}:{digest}"
     cached = cache.get(key)

@@ -128,6 +128,13 @@ class Agreement(models.Model):
     def __str__(self):
         return f"Zielvereinbarung {self.year} – {self.traeger}"
 
+    def save(self, *args, **kwargs):
+        if self.moved_under_dialogs():  # also when a caller skipped clean()
+            raise ValidationError(
+                "Jahr und Landkreis einer Zielvereinbarung mit Zieldialogen bleiben, wie sie sind."
+            )
+        super().save(*args, **kwargs)
+
     @property
     def budget_total(self):
         """Derived from the budget lines; never typed twice."""
@@ -160,6 +167,23 @@ class Agreement(models.Model):
             raise ValidationError(
                 {"traeger": "Eine Zielvereinbarung wird mit einem zkT geschlossen."}
             )
+        if self.moved_under_dialogs():
+            raise ValidationError(
+                "Jahr und Landkreis dieser Zielvereinbarung können nicht mehr geändert werden: "
+                "Es gibt Zieldialoge zu ihr, deren Protokolle sonst ein anderes Jahr zeigten "
+                "oder einem anderen Landkreis sichtbar würden."
+            )
+
+    def has_dialogs(self):
+        return self.pk is not None and self.dialogs.exists()
+
+    def moved_under_dialogs(self):
+        """Whether year or Landkreis differ from the stored ones although dialogs exist.
+        Once there are dialogs, both are fixed: in the admin, the editor and the import."""
+        if self.pk is None:
+            return False
+        stored = Agreement.objects.filter(pk=self.pk).values_list("year", "traeger_id").first()
+        return stored is not None and stored != (self.year, self.traeger_id) and self.has_dialogs()
 
 
 class AgreementParty(models.Model):

@@ -552,11 +552,35 @@ def _check_signatures(check, catalogue, where, items):
     return signatures
 
 
+MAX_DEPTH = 20  # the format nests 8 levels deep (file, list, agreement, goals, goal, steps …)
+TOO_DEEP = (
+    f"Die Datei ist zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen); so ist keine Datei "
+    "dieses Formats aufgebaut. Nichts importiert."
+)
+
+
+def _deeper_than(data, limit):
+    """Whether lists and objects in `data` nest more than `limit` levels (without recursion)."""
+    level = [data]
+    for _ in range(limit):
+        level = [
+            child
+            for value in level
+            for child in (value.values() if isinstance(value, dict) else value)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
+
+
 def parse(data):
     """Validate a whole file; return the agreement specs or raise ImportRefused."""
     check = _Checker()
     if not isinstance(data, dict):
         raise ImportRefused(["Die Datei muss ein JSON-Objekt {…} enthalten."])
+    if _deeper_than(data, MAX_DEPTH):
+        raise ImportRefused([TOO_DEEP])
     if data.get("format") != FORMAT:
         raise ImportRefused([f"Feld „format“: {_shown(data.get('format'))} ist nicht „{FORMAT}“."])
     items = data.get("agreements")
@@ -581,10 +605,28 @@ def parse(data):
             check.errors.append(
                 f"{where}: ist abgeschlossen und wird nicht mehr geändert; nichts importiert."
             )
+        elif spec.existing is not None:
+            _check_status_change(check, where, spec.existing.status, spec.fields["status"])
         specs.append(spec)
     if check.errors:
         raise ImportRefused(check.errors)
     return specs
+
+
+def _check_status_change(check, where, old, new):
+    """The editor's rule (agreements.forms.allowed_transitions): a status changes only one
+    allowed step at a time, so a signed agreement never goes back to draft by a file."""
+    from agreements.forms import allowed_transitions
+
+    if new is None or new == old or AgreementStatus(new) in allowed_transitions(old):
+        return
+    allowed = ", ".join(f"„{s.label}“" for s in allowed_transitions(old)) or "keiner"
+    check.error(
+        where,
+        "status",
+        f"von „{AgreementStatus(old).label}“ nach „{AgreementStatus(new).label}“ ist kein "
+        f"erlaubter Statuswechsel (erlaubt: {allowed}); nichts importiert.",
+    )
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -749,7 +791,7 @@ def _write_signatures(agreement, signatures, where, errors, reason):
     )
 
 
-def _write(spec, reason, errors):
+def _write(spec, reason, errors, explicit_reason):
     """Write one agreement in place; records failing their model's validation go to `errors`
     (the caller rolls everything back then). Only records the file changes are saved, and an
     existing agreement's version moves on only when something changed: re-importing the same
@@ -780,6 +822,17 @@ def _write(spec, reason, errors):
     ):
         parts_changed |= write(agreement, data, where, errors, reason)
 
+    if (
+        not created
+        and (agreement_changed or parts_changed)
+        and spec.existing.status == AgreementStatus.SIGNED
+        and not explicit_reason
+    ):
+        errors.append(
+            f"{where}: ist unterzeichnet; eine Änderung braucht, wie auf der Seite der "
+            "Vereinbarung, einen Grund (import_agreements --grund „…“). Nichts importiert."
+        )
+        return agreement, created
     if not created and (agreement_changed or parts_changed):
         Agreement.objects.filter(pk=agreement.pk).update(
             version=F("version") + 1, updated_at=timezone.now()
@@ -791,11 +844,11 @@ def _write(spec, reason, errors):
     return agreement, created
 
 
-def _write_all(specs, reason):
+def _write_all(specs, reason, explicit_reason=False):
     """Write every spec; raise ImportRefused (rolling the caller's transaction back) when a
-    record fails its model's validation."""
+    record fails its model's validation, or a signed agreement would change without a reason."""
     errors = []
-    results = [_write(spec, reason, errors) for spec in specs]
+    results = [_write(spec, reason, errors, explicit_reason) for spec in specs]
     if errors:
         raise ImportRefused(errors)
     return results
@@ -822,13 +875,15 @@ def _recorded_as(user):
 
 
 @transaction.atomic
-def import_agreements(data, reason="importiert", user=None):
+def import_agreements(data, reason=None, user=None):
     """Create or update the file's agreements, all or nothing; the history names `user` (or
-    no one: "System").
+    no one: "System") and `reason` ("importiert" if none). A signed agreement is changed only
+    with a reason given, as in the editor.
 
     Returns [(agreement, created)]; raises ImportRefused with every error, writing nothing."""
+    explicit = bool(reason and reason.strip())
     with _recorded_as(user):
-        return _write_all(parse(data), reason)
+        return _write_all(parse(data), reason.strip() if explicit else "importiert", explicit)
 
 
 @transaction.atomic

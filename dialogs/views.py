@@ -189,6 +189,8 @@ def dialog_edit(request, pk):
     dialog = _get_dialog_for_user(request, pk)
     require_ministry(request.user)
     if not dialog.is_draft:
+        if request.method == "POST":  # the state changed while the user typed
+            return _edit_refused(request, dialog, _refusal_for_state(dialog))
         messages.error(request, _refusal_for_state(dialog))
         return redirect("dialogs:detail", dialog.pk)
     if request.method == "GET":
@@ -200,8 +202,7 @@ def dialog_edit(request, pk):
         except services.StaleDialog as stale:
             return _edit_conflict(request, stale)
         except (services.WorkflowError, ValidationError) as refusal:
-            messages.error(request, _message_of(refusal))
-            return redirect("dialogs:detail", dialog.pk)
+            return _edit_refused(request, dialog, _message_of(refusal))
         messages.success(request, "Der Entwurf ist gespeichert.")
         return redirect("dialogs:edit", dialog.pk)
     messages.error(request, "Bitte prüfen Sie die markierten Angaben; es wurde nichts gespeichert.")
@@ -226,6 +227,19 @@ def _edit_conflict(request, stale):
     )
     context = _edit_context(current, forms, conflict=stale)
     return render(request, "dialogs/edit.html", context, status=409)
+
+
+def _edit_refused(request, dialog, reason):
+    """The draft can no longer be saved (sent for review, approved …): nothing is saved, and
+    what the user typed is shown back so that it can be copied, as for a version conflict."""
+    forms = _draft_forms(dialog, request.POST)
+    forms.is_valid()
+    messages.error(
+        request,
+        f"Nicht gespeichert: {reason} Ihre Eingaben stehen unten noch im Formular; bitte "
+        "kopieren Sie, was Sie behalten möchten.",
+    )
+    return render(request, "dialogs/edit.html", _edit_context(dialog, forms), status=409)
 
 
 def _message_of(error):
@@ -313,14 +327,23 @@ def dialog_approve(request, pk):
 def dialog_comment(request, pk):
     dialog = _get_dialog_for_user(request, pk)
     _require_own_landkreis(request, dialog)
-    if not dialog.in_review:
+    refused = not dialog.in_review and request.method == "POST"
+    if not dialog.in_review and not refused:
         messages.error(request, _refusal_for_state(dialog))
         return redirect("dialogs:detail", dialog.pk)
     data = request.POST if request.method == "POST" else None
     version_form = VersionForm(data, initial={"version": dialog.version})
     formset = CommentFormSet(data, instance=dialog, prefix="items")
     status = 200
-    if request.method == "POST":
+    if refused:  # approved or taken back while the user typed: show the text back
+        formset.is_valid()
+        messages.error(
+            request,
+            f"Nicht gespeichert: {_refusal_for_state(dialog)} Ihre Anmerkungen stehen unten "
+            "noch im Formular; bitte kopieren Sie, was Sie behalten möchten.",
+        )
+        status = 409
+    elif request.method == "POST":
         if version_form.is_valid() and formset.is_valid():
             try:
                 services.save_comments(
@@ -337,8 +360,11 @@ def dialog_comment(request, pk):
                 version_form = VersionForm(data)
                 status = 409
             except services.WorkflowError as refusal:
-                messages.error(request, str(refusal))
-                return redirect("dialogs:detail", dialog.pk)
+                messages.error(
+                    request,
+                    f"Nicht gespeichert: {refusal} Ihre Anmerkungen stehen unten noch im Formular.",
+                )
+                status = 409
             else:
                 messages.success(request, "Ihre Anmerkungen sind gespeichert.")
                 return redirect("dialogs:detail", dialog.pk)

@@ -37,8 +37,14 @@ class DataDeliveryAdmin(ReadOnlyAdmin):
         "file_name",
         "row_count",
         "created_at",
+        "withdrawn_at",
     ]
-    list_filter = ["source", "waiting_months", "is_demo"]
+    list_filter = [
+        "source",
+        "waiting_months",
+        "is_demo",
+        ("withdrawn_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["file_name", "sha256"]
     list_select_related = ["organisation", "delivered_by"]
 

@@ -16,6 +16,7 @@ import csv
 import gc
 import hashlib
 import io
+import math
 import re
 import threading
 import zipfile
@@ -28,6 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -45,6 +47,7 @@ XLSX_MAX_RATIO = 200  # … and no part may be packed more densely than 1 : 200 
 EARLIEST_MONTH = (2005, 1)  # SGB II exists since January 2005
 DECIMAL_PLACES = Value._meta.get_field("value").decimal_places
 INTEGER_DIGITS = Value._meta.get_field("value").max_digits - DECIMAL_PLACES
+KEPT_PROBLEMS = 10_000  # further problems of a file are counted, not kept (memory)
 NATIVE = "\x00"  # prefix of an Excel number cell's text: exact, not subject to format guessing
 NOT_A_VALUE = {"", "*", ".", "x", "X", "-", "–", "—", "…", "...", "k.A.", "k. A.", "n.v."}
 TOTAL_ROWS = {"summe", "gesamtsumme", "insgesamt", "gesamt", "total", "gesamtergebnis"}
@@ -138,7 +141,7 @@ class Problem:
         if self.line is not None:
             where.append(f"Zeile {self.line}")
         if self.column is not None:
-            where.append(f"Spalte „{self.column}“")
+            where.append(f"Spalte „{_shown(self.column)}“")
         text = f"{', '.join(where)}: {self.message}" if where else self.message
         if self.more_lines:
             text = text[:-1] if text.endswith(".") else text
@@ -213,6 +216,7 @@ class ImportCheck:
     unknown_units: list[str] = field(default_factory=list)
     # Cells holding a mark instead of a number (`k.A.`, `n.v.`, `-` …): {mark: count}.
     skipped_marks: dict[str, int] = field(default_factory=dict)
+    uncounted_problems: int = 0  # problems beyond KEPT_PROBLEMS: counted, not kept
 
     @property
     def ok(self):
@@ -220,7 +224,7 @@ class ImportCheck:
 
     @property
     def error_count(self):
-        return sum(not problem.hint for problem in self.problems)
+        return sum(not problem.hint for problem in self.problems) + self.uncounted_problems
 
     @property
     def value_count(self):
@@ -564,7 +568,7 @@ def _extra_field_problems(payload, encoding, separator, header_index, width):
             extra = [c.strip() for c in cells[width:] if c.strip()]
             if not extra:
                 continue
-            shown = ", ".join(f"„{c}“" for c in extra[:3])
+            shown = ", ".join(f"„{_shown(c)}“" for c in extra[:3])
             message = (
                 f"Die Zeile hat {len(cells)} Felder, die Kopfzeile nur {width}; zu viel: "
                 f"{shown}.{hint}"
@@ -604,10 +608,14 @@ def _read_xlsx(data, codes, progress):
             + (" und ungewöhnlich dicht gepackt" if dense else "")
             + "; sie wird aus Sicherheitsgründen nicht gelesen."
         )
-    import openpyxl  # only needed for Excel files
+    if any(_declares_entities(archive, part) for part in parts):
+        raise Refused(ENTITY_REFUSAL)
+    import openpyxl  # only needed for Excel files (and reads XML through defusedxml)
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except DefusedXmlException:
+        raise Refused(ENTITY_REFUSAL) from None
     except Exception:  # openpyxl raises many kinds of errors for broken workbooks
         raise Refused("Die Excel-Datei ist beschädigt und kann nicht gelesen werden.") from None
     sheets, scanned, empty = [], [], False
@@ -615,7 +623,12 @@ def _read_xlsx(data, codes, progress):
         for worksheet in workbook.worksheets:
             if worksheet.sheet_state != "visible":
                 continue
-            sheet, rows, numbers = _read_worksheet(worksheet, codes, progress)
+            try:
+                sheet, rows, numbers = _read_worksheet(worksheet, codes, progress)
+            except DefusedXmlException:  # an entity declaration the check above missed
+                raise Refused(ENTITY_REFUSAL) from None
+            except ValueError:  # openpyxl cannot read a number cell such as <v>NaN</v>
+                raise Refused(*_unreadable_number_cells(archive, worksheet)) from None
             if sheet is not None:
                 empty = empty or not sheet.columns[0]
                 if sheet.columns[0]:  # sheets with a header but no rows (the template) are left
@@ -634,6 +647,24 @@ def _read_xlsx(data, codes, progress):
         scanned, key=lambda s: max(_header_score(row, codes) for row in s[1])
     )
     raise Refused(_no_header_problem(rows, numbers, codes, sheet=title))
+
+
+ENTITY_REFUSAL = (
+    "Die Excel-Datei enthält XML-Entity-Deklarationen (<!DOCTYPE …>), wie sie Excel nie "
+    "schreibt; sie wird aus Sicherheitsgründen nicht gelesen."
+)
+
+
+def _declares_entities(archive, part):
+    """Whether an XML part of the workbook starts with a document type declaration: the
+    way to an entity expansion ("billion laughs", ~100 MB from 5 KB), refused before any
+    parsing. Excel never writes one; defusedxml (used by openpyxl) is the second line."""
+    if part.is_dir() or not part.filename.endswith((".xml", ".rels", ".vml")):
+        return False
+    with archive.open(part) as stream:
+        head = stream.read(4096)
+    text = head.replace(b"\x00", b"").upper()  # also UTF-16 text
+    return b"<!DOCTYPE" in text or b"<!ENTITY" in text
 
 
 def _read_worksheet(worksheet, codes, progress):
@@ -683,6 +714,42 @@ def _read_worksheet(worksheet, codes, progress):
     return sheet, None, None
 
 
+def _unreadable_number_cells(archive, worksheet):
+    """The number cells of `worksheet` whose value is no finite number (`<v>NaN</v>`,
+    `<v>0x10</v>`, `<v>1E+400</v>`), each as a problem with its row and column letter. Only
+    read when openpyxl failed on the sheet, so good files are parsed once."""
+    problems = []
+    path = worksheet._worksheet_path  # openpyxl keeps no public name of the sheet's XML part
+    with archive.open(path) as part:
+        for _, element in ElementTree.iterparse(part):
+            if element.tag.rpartition("}")[2] != "c":
+                continue
+            if element.get("t", "n") == "n":
+                raw = next((child.text for child in element if child.tag.endswith("}v")), None)
+                if raw is not None and not _finite_number(raw):
+                    coordinate = element.get("r", "")
+                    column = coordinate.rstrip("0123456789")
+                    problems.append(
+                        Problem(
+                            f"„{_shown(raw)}“ ist als Zahl gespeichert, aber keine Zahl.",
+                            line=int(coordinate[len(column) :] or 0) or None,
+                            column=column or None,
+                            sheet=worksheet.title,
+                        )
+                    )
+                    if len(problems) >= 1000:
+                        break
+            element.clear()
+    return problems or [Problem("Die Excel-Datei ist beschädigt und kann nicht gelesen werden.")]
+
+
+def _finite_number(text):
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
 def _cell_text(value):
     """An Excel cell as text; numbers keep their exact value behind the NATIVE marker."""
     if value is None:
@@ -694,6 +761,8 @@ def _cell_text(value):
     if isinstance(value, int):
         return NATIVE + str(value)
     if isinstance(value, float):
+        if not math.isfinite(value):  # <v>1E+400</v> is read as infinity: no number to store
+            return str(value)
         if value.is_integer() and abs(value) < 1e16:
             return NATIVE + str(int(value))
         return NATIVE + format(Decimal(repr(value)), "f")
@@ -836,7 +905,7 @@ def _layout(header, codes, columns):
             problems.append(
                 (
                     f"Die Spalte „{ROLE_LABELS[role]}“ kommt zweimal vor "
-                    f"(„{header[positions[role]]}“ und „{cell}“).",
+                    f"(„{_shown(header[positions[role]])}“ und „{_shown(cell)}“).",
                     cell,
                 )
             )
@@ -858,7 +927,7 @@ def _layout(header, codes, columns):
             problems.append(
                 (
                     f"Die Kennzahl {indicator.code} steht in zwei Spalten "
-                    f"(„{header[seen[indicator.code]]}“ und „{header[index]}“).",
+                    f"(„{_shown(header[seen[indicator.code]])}“ und „{_shown(header[index])}“).",
                     header[index],
                 )
             )
@@ -871,9 +940,11 @@ def _layout(header, codes, columns):
             if index < len(columns) and any(_texts(columns[index])):
                 ignored.append(f"Spalte {index + 1} (ohne Überschrift)")
         elif long or _header_key(cell) in IGNORED_HEADERS:
-            ignored.append(f"„{cell}“")
+            ignored.append(f"„{_shown(cell)}“")
         else:  # wide layout: an unknown column is most likely a misspelt code
-            problems.append((f"„{cell}“ ist keine bekannte Kennzahl. {_known_codes(codes)}", cell))
+            problems.append(
+                (f"„{_shown(cell)}“ ist keine bekannte Kennzahl. {_known_codes(codes)}", cell)
+            )
     return Layout(long, positions, code_columns, ignored, problems)
 
 
@@ -1262,6 +1333,9 @@ class _Checker:
         self.number_example = None
 
     def problem(self, message, block=None, row=None, column=None, more_rows=()):
+        if len(self.check.problems) >= KEPT_PROBLEMS:  # a wrong column of a million rows
+            self.check.uncounted_problems += 1
+            return
         sheet = block.sheet if block else None
         line = None if row is None else sheet.first_line + row
         sheet_no = self.sheets.index(sheet) if sheet else 0
@@ -1598,7 +1672,7 @@ class _Checker:
         return unit
 
     def resolve_unit(self, text):
-        shown = text.removeprefix(NATIVE).strip()
+        shown = _shown(text)
         key = _unit_key(text)
         if not key:
             return None, "Der Träger fehlt."
@@ -1668,7 +1742,7 @@ class _Checker:
         return rank, None
 
     def resolve_month(self, text):
-        shown = text.removeprefix(NATIVE).strip()
+        shown = _shown(text)
         if not shown:
             return None, "Der Monat fehlt."
         parsed = _parse_month(text)
@@ -1841,9 +1915,13 @@ class _Checker:
         return np.flatnonzero(keep)
 
 
+SHOWN_MAX = 80  # a message quotes at most this many characters of a cell
+
+
 def _shown(text):
-    """A cell as the user sees it in Excel or an editor."""
-    return text.removeprefix(NATIVE).strip()
+    """A cell as the user sees it in Excel or an editor, cut short if it is long."""
+    text = text.removeprefix(NATIVE).strip()
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
 
 
 def _count(number, one, many):

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Least
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from zielsteuerung.access import sees_all, traeger_of
@@ -90,6 +91,13 @@ class DataDeliveryQuerySet(ImmutableQuerySet):
     def newest_first(self):
         return self.order_by("-ladestand", "-waiting_months", "-created_at", "-pk")
 
+    def figures_version(self):
+        """What cached figures depend on besides the agreements: the newest delivery and the
+        latest withdrawal (a withdrawn delivery's values are gone from every figure)."""
+        newest = self.order_by("-pk").values_list("pk", "created_at").first()
+        withdrawn = self.aggregate(at=Max("withdrawn_at"))["at"]
+        return newest, withdrawn
+
 
 class DataDelivery(models.Model):
     """One Ladestand: a set of monthly values as extracted on one date.
@@ -124,6 +132,16 @@ class DataDelivery(models.Model):
     row_count = models.PositiveIntegerField("Anzahl Werte", default=0)
     is_demo = models.BooleanField("Demodaten", default=False)
     created_at = models.DateTimeField("gespeichert am", auto_now_add=True)
+    withdrawn_at = models.DateTimeField("zurückgezogen am", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="zurückgezogen von",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField("Grund des Rückzugs", blank=True)
 
     objects = DataDeliveryQuerySet.as_manager()
 
@@ -142,6 +160,32 @@ class DataDelivery(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Eine gespeicherte Datenlieferung kann nicht gelöscht werden.")
+
+    def withdraw(self, user, reason):
+        """Take a wrong delivery out of every figure: its values are removed, its record stays
+        with who delivered it and when, and who withdrew it, when and why. The one change a
+        stored delivery can undergo; only an administrator does it (`manage.py
+        withdraw_delivery`, docs/operations.md). Approved minutes keep their frozen figures."""
+        from indicators import storage  # storage imports the models
+
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError("Für den Rückzug einer Datenlieferung ist ein Grund nötig.")
+        with transaction.atomic():
+            locked = DataDelivery.objects.select_for_update().get(pk=self.pk)
+            if locked.withdrawn_at is not None:
+                raise ValidationError(
+                    f"Die Datenlieferung wurde bereits am "
+                    f"{timezone.localtime(locked.withdrawn_at):%d.%m.%Y} zurückgezogen."
+                )
+            storage.remove_values(self.pk)
+            self.withdrawn_at, self.withdrawn_by, self.withdrawal_reason = (
+                timezone.now(),
+                user,
+                reason,
+            )
+            # Past the guard in save(): the withdrawal fields are all that is written.
+            super().save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
 
     @property
     def waiting_label(self):

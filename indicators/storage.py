@@ -23,6 +23,13 @@ SERIES_FIELDS = ("delivery", "unit", "indicator", "sex", "first_month", "last_mo
 # and a point without digits on both sides, see _json_array).
 _LEADING_ZERO = re.compile(r"[\[,]-?0\d")
 PIECE = 100  # series per piece of COPY text
+# A decimal text has digits, a sign, a point and perhaps an exponent; "Infinity", "NaN" and
+# every other letter do not belong in a stored figure.
+_NOT_DECIMAL = re.compile(r"[^0-9+\-.eE]")
+
+
+class NonFiniteValue(ValueError):
+    """A value that is no finite decimal was about to be stored."""
 
 
 def month_number(day):
@@ -44,6 +51,7 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
     total = len(values)
     if not total:
         return
+    refuse_non_finite(values)
     if progress:
         progress("Speichern", 0, total)
     # One sort key: unit, indicator, sex, then the month. Months are spaced by 1 and groups
@@ -94,6 +102,25 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
     if progress:
         progress("Speichern", total, total)
+
+
+def remove_values(delivery_pk):
+    """Delete every value of one delivery: only for its withdrawal (DataDelivery.withdraw),
+    inside that transaction. Values are never deleted otherwise."""
+    table = connection.ops.quote_name(ValueSeries._meta.db_table)
+    column = connection.ops.quote_name(ValueSeries._meta.get_field("delivery").column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [delivery_pk])
+
+
+def refuse_non_finite(values):
+    """Raise NonFiniteValue if any of the decimal texts is not a finite number. The import
+    refuses such cells with a row error already; this is the last line before storage, so
+    that no way in (command, task, demo, test) can store a figure every page fails on."""
+    if not _NOT_DECIMAL.search("".join(values)):
+        return
+    bad = next(text for text in values if _NOT_DECIMAL.search(text))
+    raise NonFiniteValue(f"„{bad[:80]}“ ist keine endliche Zahl; es wird nichts gespeichert.")
 
 
 def _json_array(texts):

@@ -93,6 +93,8 @@ def _upload(request):
     token = None
     if check.ok:
         token = _keep_pending(request, data, {**details, "values": check.value_count})
+        if token is None:
+            messages.error(request, PENDING_FULL)
     return _preview_page(request, check, details, token)
 
 
@@ -151,6 +153,7 @@ def _store_in_background(request, pending):
     """Hand the waiting file to the task; the status page follows it. With no worker (the
     ImmediateBackend) the task has finished when enqueue returns: show the delivery at once."""
     token = pending["token"]
+    _release_pending(request)
     request.session.pop(PENDING, None)  # the file is the task's now
     details = {key: pending[key] for key in UPLOAD_DETAILS}
     tasks.write_status(token, user=request.user.pk, file_name=details["file_name"], state="waiting")
@@ -354,17 +357,64 @@ _pending_dir = tasks.pending_dir
 _pending_path = tasks.pending_path
 
 
+PENDING_FULL = (
+    "Die Datei ist fehlerfrei, kann aber gerade nicht zur Bestätigung bereitgelegt werden: "
+    "Zu viele hochgeladene Dateien warten auf ihre Bestätigung. Bitte versuchen Sie es in "
+    "einigen Minuten erneut."
+)
+
+
+def _owner_path(user):
+    """Names the one upload waiting for `user`'s confirmation, from whichever session."""
+    return _pending_dir() / f"user-{int(user.pk)}.pending"
+
+
 def _keep_pending(request, data, details):
+    """Keep the checked file until it is confirmed, or return None when the waiting folder is
+    full (UPLOAD_PENDING_MAX_BYTES). One upload waits per user: a new preview, in any of the
+    user's sessions, replaces the one before."""
     _remove_stale_pending()
+    owner = _owner_path(request.user)
+    try:
+        earlier = owner.read_text().strip()
+    except FileNotFoundError:
+        earlier = ""
+    if TOKEN.fullmatch(earlier):
+        _pending_path(earlier).unlink(missing_ok=True)
+    waiting = sum(_size(path) for path in _pending_dir().glob("*.upload"))
+    if waiting + len(data) > settings.UPLOAD_PENDING_MAX_BYTES:
+        owner.unlink(missing_ok=True)
+        return None
     token = secrets.token_urlsafe(32)
     descriptor = os.open(_pending_path(token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(data)
+    owner.write_text(token)
     request.session[PENDING] = {**details, "token": token}
     return token
 
 
+def _size(path):
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _release_pending(request):
+    """The waiting file is no longer the user's to replace (confirmed, discarded or handed
+    to the background task)."""
+    owner = _owner_path(request.user)
+    pending = request.session.get(PENDING) or {}
+    try:
+        if owner.read_text().strip() == pending.get("token"):
+            owner.unlink(missing_ok=True)
+    except FileNotFoundError:
+        pass
+
+
 def _discard_pending(request):
+    _release_pending(request)
     pending = request.session.pop(PENDING, None)
     if pending and TOKEN.fullmatch(pending.get("token", "")):
         _pending_path(pending["token"]).unlink(missing_ok=True)
@@ -373,7 +423,11 @@ def _discard_pending(request):
 def _remove_stale_pending():
     limit = time.time() - PENDING_MAX_AGE
     directory = _pending_dir()
-    for path in [*directory.glob("*.upload"), *directory.glob("*.status.json")]:
+    for path in [
+        *directory.glob("*.upload"),
+        *directory.glob("*.status.json"),
+        *directory.glob("*.pending"),
+    ]:
         try:
             if path.stat().st_mtime < limit:
                 path.unlink()

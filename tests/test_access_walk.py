@@ -119,7 +119,7 @@ EXPECTED = {
     "dashboards:traeger": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "dashboards:year_end": row((L, 200, 200, 200, 200), (L, 405, 405, 405, 405)),
     "dialogs:approve": row((L, 405, 405, 405, 405), (L, 302, 403, 302, 404)),
-    "dialogs:comment": row((L, 403, 403, 302, 404), (L, 403, 403, 302, 404)),
+    "dialogs:comment": row((L, 403, 403, 302, 404), (L, 403, 403, 409, 404)),
     "dialogs:correct": row((L, 200, 403, 403, 404), (L, 200, 403, 403, 404)),
     "dialogs:create": row((L, 200, 403, 403, 404), (L, 200, 403, 403, 404)),
     "dialogs:delete": row((L, 405, 405, 405, 405), (L, 302, 403, 403, 404)),

@@ -66,13 +66,20 @@ def test_configured_session_age_is_honoured(client, ministry_user, settings):
 
 # --- passwords ---------------------------------------------------------------------------------
 
+SHORT = "Dieses Passwort ist zu kurz. Es muss mindestens 12 Zeichen enthalten."
+
 
 @pytest.mark.parametrize(
     ("password", "messages"),
     [
-        ("kurz", ["Dieses Passwort ist zu kurz. Es muss mindestens 8 Zeichen enthalten."]),
-        ("12345678", ["Dieses Passwort ist zu üblich.", "Dieses Passwort ist komplett numerisch."]),
-        ("passwort", ["Dieses Passwort ist zu üblich."]),
+        ("kurz", [SHORT]),
+        ("Heide-kreis", [SHORT]),  # 11 characters: one too few for a new password
+        (
+            "12345678",
+            [SHORT, "Dieses Passwort ist zu üblich.", "Dieses Passwort ist komplett numerisch."],
+        ),
+        ("passwort", [SHORT, "Dieses Passwort ist zu üblich."]),
+        ("123456789012", ["Dieses Passwort ist komplett numerisch."]),
     ],
 )
 def test_weak_password_is_refused_with_a_german_message(password, messages):
@@ -87,6 +94,10 @@ def test_password_like_the_user_name_is_refused(ministry_user):
     assert "Das Passwort ist zu ähnlich zu Benutzername." in [
         message.strip() for message in refused.value.messages
     ]
+
+
+def test_a_password_of_twelve_characters_passes(ministry_user):
+    validate_password("Heide-kreis!", user=ministry_user)
 
 
 def test_good_password_passes(ministry_user):
@@ -120,3 +131,42 @@ def test_logout_by_post_ends_the_session(client, ministry_user):
     assert response["Location"] == reverse("login")
     assert not Session.objects.filter(pk=key).exists()
     assert not is_logged_in(client)
+
+
+# --- sessions end at an absolute age, however active ------------------------------------------
+
+
+def test_a_session_ends_at_its_absolute_age_even_when_active(client, ministry_user, settings):
+    from zielsteuerung.middleware import LOGIN_AT
+
+    settings.SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+    client.force_login(ministry_user)
+    assert client.get(reverse("home")).status_code == 200
+    session = client.session
+    assert session[LOGIN_AT] > 0
+    session[LOGIN_AT] -= 12 * 60 * 60 + 60  # logged in a little more than 12 hours ago
+    session.save()
+    response = client.get(reverse("agreements:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+    assert SESSION_KEY not in client.session
+
+
+def test_a_session_younger_than_the_absolute_age_goes_on(client, ministry_user, settings):
+    from zielsteuerung.middleware import LOGIN_AT
+
+    settings.SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+    client.force_login(ministry_user)
+    client.get(reverse("home"))
+    session = client.session
+    session[LOGIN_AT] -= 11 * 60 * 60
+    session.save()
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_login_through_the_form_starts_the_absolute_age(client, ministry_user):
+    from tests.conftest import PASSWORD
+    from zielsteuerung.middleware import LOGIN_AT
+
+    client.post(reverse("login"), {"username": "ministerium", "password": PASSWORD})
+    assert LOGIN_AT in client.session

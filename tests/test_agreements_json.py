@@ -144,7 +144,7 @@ def test_import_updates_matching_agreement_and_moves_version_on():
     changed["goals"] = [g for g in changed["goals"] if g["number"] != 5]
     changed["signatures"] = changed["signatures"][:1]
 
-    ((updated, created),) = import_agreements(file_of(changed))
+    ((updated, created),) = import_agreements(file_of(changed), reason="neue Haushaltszahlen")
 
     assert updated.pk == agreement.pk and not created
     assert updated.version == agreement.version + 1

@@ -95,7 +95,7 @@ def test_changed_import_still_makes_a_form_opened_before_report_a_conflict(agree
     data = exported(agreement)
     goal(data, 4)["steps"][0]["status"] = "umgesetzt"
 
-    ((imported, _),) = import_agreements(data)
+    ((imported, _),) = import_agreements(data, reason="Datei der Fachabteilung")
 
     assert imported.version == opened_at + 1
     with pytest.raises(AgreementConflict):
@@ -109,7 +109,7 @@ def test_only_the_changed_step_and_budget_line_show_in_the_history(agreement):
     step_ids = list(ImplementationStep.objects.filter(goal__agreement=agreement).values("pk"))
     before = len(agreement_history(agreement))
 
-    ((imported, _),) = import_agreements(data)
+    ((imported, _),) = import_agreements(data, reason="Datei der Fachabteilung")
 
     entries = new_entries(agreement, before)
     assert sorted((entry.part, entry.kind) for entry in entries) == [
@@ -122,7 +122,7 @@ def test_only_the_changed_step_and_budget_line_show_in_the_history(agreement):
     assert [(c.old, c.new) for c in changes["Haushaltsansatz"]] == [
         ("7.795.364\xa0Euro", "7.800.000\xa0Euro")
     ]
-    assert {entry.reason for entry in entries} == {"importiert"}
+    assert {entry.reason for entry in entries} == {"Datei der Fachabteilung"}
     assert imported.version == 2
     assert list(ImplementationStep.objects.filter(goal__agreement=agreement).values("pk")) == (
         step_ids
@@ -138,7 +138,7 @@ def test_parts_missing_from_the_file_are_deleted_and_new_ones_created(agreement)
     data["agreements"][0]["budget"]["verwaltungskosten"] = None
     before = len(agreement_history(agreement))
 
-    import_agreements(data)
+    import_agreements(data, reason="Datei der Fachabteilung")
 
     kinds = sorted((e.part, e.kind) for e in new_entries(agreement, before))
     assert kinds == [
@@ -150,7 +150,7 @@ def test_parts_missing_from_the_file_are_deleted_and_new_ones_created(agreement)
 
     steps.append(removed)
     before = len(agreement_history(agreement))
-    import_agreements(data)
+    import_agreements(data, reason="Datei der Fachabteilung")
     kinds = [(e.part, e.kind) for e in new_entries(agreement, before)]
     assert kinds == [("Umsetzungsschritt", "angelegt")]
 
@@ -161,7 +161,7 @@ def test_reordered_parties_keep_their_records(agreement):
     parties[0], parties[1] = parties[1], parties[0]
     ids = set(agreement.parties.values_list("pk", flat=True))
 
-    import_agreements(data)
+    import_agreements(data, reason="Datei der Fachabteilung")
 
     assert set(agreement.parties.values_list("pk", flat=True)) == ids
     assert exported(agreement)["agreements"][0]["parties"] == parties
@@ -172,7 +172,7 @@ def test_parties_left_out_are_the_ministries_and_the_landkreis_without_new_histo
     del data["agreements"][0]["parties"]
     rows = history_rows(agreement)
 
-    import_agreements(data)
+    import_agreements(data, reason="Datei der Fachabteilung")
 
     assert history_rows(agreement) == rows
     assert list(agreement.parties.values_list("organisation__key", flat=True)) == [
@@ -203,10 +203,10 @@ def test_history_page_names_the_user_of_an_update(tmp_path, as_user, agreement, 
     data = exported(agreement)
     goal(data, 4)["steps"][0]["text"] = "Geändert per Import."
 
-    import_file(tmp_path, data, "--benutzer", "ministerium")
+    import_file(tmp_path, data, "--grund", "Datei der Fachabteilung", "--benutzer", "ministerium")
 
     (entry,) = [e for e in agreement_history(agreement) if e.label == "Geändert per Import."]
-    assert entry.user == "Maria Meyer" and entry.reason == "importiert"
+    assert entry.user == "Maria Meyer" and entry.reason == "Datei der Fachabteilung"
     page = as_user(ministry_user).get(reverse("agreements:history", args=[agreement.pk])).text
     assert "Maria Meyer" in page
 
@@ -215,7 +215,7 @@ def test_without_a_user_the_history_says_system(tmp_path, as_user, agreement, mi
     data = exported(agreement)
     goal(data, 4)["steps"][0]["text"] = "Geändert per Import."
 
-    import_file(tmp_path, data)
+    import_file(tmp_path, data, "--grund", "Datei der Fachabteilung")
 
     (entry,) = [e for e in agreement_history(agreement) if e.label == "Geändert per Import."]
     assert entry.user == ""

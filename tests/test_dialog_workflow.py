@@ -424,8 +424,8 @@ def test_approved_minutes_refuse_changes_through_the_pages(client, ministry_user
     client.force_login(ministry_user)
     edit = reverse("dialogs:edit", args=[approved.pk])
     response = client.post(edit, draft_post_data(approved, **{"items-1-discussion": "neu"}))
-    assert response.status_code == 302
-    assert "ist freigegeben und kann nicht mehr geändert" in client.get(response["Location"]).text
+    assert response.status_code == 409
+    assert "ist freigegeben und kann nicht mehr geändert" in response.text
     response = client.post(reverse("dialogs:delete", args=[approved.pk]))
     assert "kann nicht mehr geändert oder gelöscht werden" in client.get(response["Location"]).text
     assert Dialog.objects.filter(pk=approved.pk, status=DialogStatus.APPROVED).exists()
@@ -627,3 +627,51 @@ def test_jobcenter_cannot_add_an_agenda_item_through_the_comment_page(
     assert list(dialog.items.values_list("pk", "order", "title")) == before
     assert _item(dialog, 2).jobcenter_comment == ""
     assert Dialog.objects.get(pk=dialog.pk).version == dialog.version
+
+
+# --- typed text survives a change of state meanwhile (issue 14 point 6) ------------------------
+
+
+def comment_post_data(dialog, version, text):
+    items = list(dialog.items.all())
+    data = {
+        "version": version,
+        "items-TOTAL_FORMS": len(items),
+        "items-INITIAL_FORMS": len(items),
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 1000,
+    }
+    for index, item in enumerate(items):
+        data[f"items-{index}-id"] = item.pk
+        data[f"items-{index}-dialog"] = dialog.pk
+        data[f"items-{index}-jobcenter_comment"] = text if index == 2 else ""
+    return data
+
+
+def test_a_draft_edit_saved_after_sending_for_review_is_refused_with_the_text_kept(
+    client, ministry_user, dialog
+):
+    client.force_login(ministry_user)
+    typed = draft_post_data(dialog, **{"items-1-discussion": "Lange Mitschrift der Sitzung"})
+    services.send_to_review(dialog, ministry_user, dialog.version)  # by a colleague, meanwhile
+    response = client.post(reverse("dialogs:edit", args=[dialog.pk]), typed)
+    assert response.status_code == 409
+    assert "Nicht gespeichert" in response.text
+    assert "Lange Mitschrift der Sitzung" in response.text
+    assert _item(dialog, 2).discussion == ""
+
+
+def test_a_comment_posted_after_both_approved_is_refused_with_the_text_kept(
+    client, ministry_user, heidekreis_user, dialog
+):
+    services.send_to_review(dialog, ministry_user, dialog.version)
+    dialog.refresh_from_db()
+    typed = comment_post_data(dialog, dialog.version, "Unsere späte Anmerkung")
+    services.approve(dialog, ministry_user, dialog.version)
+    services.approve(dialog, heidekreis_user, dialog.version)
+    client.force_login(heidekreis_user)
+    response = client.post(reverse("dialogs:comment", args=[dialog.pk]), typed)
+    assert response.status_code == 409
+    assert "Nicht gespeichert" in response.text
+    assert "Unsere späte Anmerkung" in response.text
+    assert _item(dialog, 3).jobcenter_comment == ""

@@ -287,3 +287,48 @@ def test_upload_without_csrf_token_is_refused(heidekreis_user):
     client.force_login(heidekreis_user)
     assert upload(client).status_code == 403
     assert DataDelivery.objects.count() == 0
+
+
+# -- waiting uploads are bounded (issue 14 point 5) --------------------------------------------
+
+
+def waiting_uploads(settings):
+    return sorted(Path(settings.UPLOAD_PENDING_DIR).glob("*.upload"))
+
+
+def test_one_upload_waits_per_user_whatever_the_session(heidekreis_user, settings):
+    first, second = Client(), Client()
+    first.force_login(heidekreis_user)
+    second.force_login(heidekreis_user)
+    old_token = token_of(upload(first))
+    token_of(upload(second, "lang_komma.csv"))
+    assert len(waiting_uploads(settings)) == 1
+    response = first.post(CONFIRM, {"token": old_token})
+    assert response.status_code == 302
+    assert not DataDelivery.objects.exists()  # the replaced preview stores nothing
+
+
+def test_many_previews_in_one_session_leave_one_waiting_file(as_user, heidekreis_user, settings):
+    client = as_user(heidekreis_user)
+    for _ in range(5):
+        upload(client)
+    assert len(waiting_uploads(settings)) == 1
+
+
+def test_each_user_has_a_waiting_upload_of_their_own(
+    as_user, heidekreis_user, ministry_user, settings
+):
+    upload(as_user(heidekreis_user))
+    other = Client()
+    other.force_login(ministry_user)
+    token_of(upload(other, source="ba"))
+    assert len(waiting_uploads(settings)) == 2
+
+
+def test_a_full_waiting_folder_refuses_to_keep_another_upload(as_user, heidekreis_user, settings):
+    settings.UPLOAD_PENDING_MAX_BYTES = 100  # smaller than the file
+    response = upload(as_user(heidekreis_user))
+    assert response.status_code == 200
+    assert "Zu viele hochgeladene Dateien warten" in response.text
+    assert 'name="token"' not in response.text
+    assert waiting_uploads(settings) == []

@@ -110,3 +110,65 @@ def test_lock_without_a_lock_time_points_to_the_administration(client, ministry_
     assert response.status_code == 429
     assert "Bitte warten Sie" not in response.text
     assert "Die Sperre kann nur die Administration Ihres Hauses aufheben." in response.text
+
+
+# --- behind the reverse proxy (docs/operations.md: PROXY_COUNT) --------------------------------
+
+
+def fail_via_proxy(client, username, forwarded_for):
+    """A failed login as the proxy passes it on: from 127.0.0.1, the client in X-Forwarded-For."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": "falsch"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_proxy_typos_of_others_do_not_lock_a_user_out(client, ministry_user, settings):
+    from tests.conftest import PASSWORD
+
+    settings.AXES_ENABLED = True
+    settings.PROXY_COUNT = 1
+    for number, username in enumerate(("anna", "bernd", "carla", "dieter", "emil"), start=1):
+        fail_via_proxy(client, username, f"198.51.100.{number}")
+    response = client.post(
+        reverse("login"),
+        {"username": "ministerium", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="192.0.2.50",
+    )
+    assert response.status_code == 302
+
+
+def test_behind_the_proxy_one_clients_failures_lock_that_client(client, ministry_user, settings):
+    from tests.conftest import PASSWORD
+
+    settings.AXES_ENABLED = True
+    settings.PROXY_COUNT = 1
+    for username in ("anna", "bernd", "carla", "dieter", "emil"):
+        # What the client itself sends in the header is ignored: the proxy appends the real one.
+        fail_via_proxy(client, username, f"10.0.0.{len(username)}, 203.0.113.7")
+    locked = client.post(
+        reverse("login"),
+        {"username": "ministerium", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert locked.status_code == 429
+
+
+def test_without_a_configured_proxy_the_header_is_not_trusted(client, ministry_user, settings):
+    from tests.conftest import PASSWORD
+
+    settings.AXES_ENABLED = True
+    settings.PROXY_COUNT = 0
+    for number, username in enumerate(("anna", "bernd", "carla", "dieter", "emil"), start=1):
+        fail_via_proxy(client, username, f"198.51.100.{number}")  # a forged header each time
+    response = client.post(
+        reverse("login"),
+        {"username": "ministerium", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="192.0.2.50",
+    )
+    assert response.status_code == 429  # counted for 127.0.0.1, the peer

@@ -60,3 +60,71 @@ def test_pages_send_a_strict_content_security_policy(client):
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def served_settings(**env):
+    """Import the settings as the served application (wsgi.py) does, without DEBUG given."""
+    probe = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'zielsteuerung.settings'; "
+        "from django.conf import settings; print('DEBUG is', settings.DEBUG)"
+    )
+    hidden = {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in hidden}
+    return subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_debug_is_off_unless_set():
+    served = served_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="zielsteuerung.example")
+    assert "DEBUG is False" in served.stdout, served.stderr
+    without_key = served_settings(SECRET_KEY="")
+    assert without_key.returncode != 0
+    assert "SECRET_KEY must be set" in without_key.stderr
+
+
+def test_the_command_line_of_a_checkout_runs_in_development():
+    hidden = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print('DEBUG is', settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        env=hidden,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "DEBUG is True" in result.stdout, result.stderr
+
+
+def test_make_run_and_demo_turn_debug_on():
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("run", "demo"):
+        recipe = makefile.split(f"\n{target}: install\n", 1)[1].split("\n\n", 1)[0]
+        lines = [line.strip() for line in recipe.splitlines() if "manage.py" in line]
+        assert lines and all(line.startswith("DEBUG=1 ") for line in lines), (target, lines)
+
+
+@pytest.mark.django_db
+def test_pages_and_downloads_of_a_logged_in_user_are_not_stored(as_user, ministry_user):
+    client = as_user(ministry_user)
+    for url in (
+        reverse("home"),
+        reverse("agreements:list"),
+        reverse("indicators:upload_template"),
+        reverse("dashboards:overview") + "?format=csv",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+        assert "private" in response["Cache-Control"], url

@@ -1,8 +1,11 @@
+from django.contrib.auth.models import AnonymousUser
+
 from zielsteuerung import access
 
 
 def membership(request):
-    user = request.user
+    # An error page for a request refused before authentication (400) has no user yet.
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "membership": access.membership_of(user),
         "user_is_ministry": access.is_ministry(user),

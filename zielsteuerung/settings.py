@@ -1,8 +1,9 @@
 """Settings for Zielsteuerung: one file, read from the environment.
 
-With no environment at all the project runs in DEBUG on an SQLite file next to manage.py,
-so that a fresh checkout starts without any set-up. Production sets DEBUG=0, SECRET_KEY,
-ALLOWED_HOSTS and DATABASE_URL=postgres://…
+Without DEBUG=1 the project runs with production settings and needs SECRET_KEY: so does the
+served application (wsgi.py). manage.py (`make run`) and the tests set DEBUG=1 unless it is
+given, so that a fresh checkout starts on an SQLite file next to manage.py without set-up. Production sets SECRET_KEY, ALLOWED_HOSTS and
+DATABASE_URL=postgres://…
 """
 
 import os
@@ -70,7 +71,7 @@ def database_from_url(url):
     )
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)  # manage.py (`make run`) and the tests turn it on
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -102,11 +103,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zielsteuerung.middleware.refuse_nul",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zielsteuerung.middleware.absolute_session_age",
+    "zielsteuerung.middleware.no_store_when_logged_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -120,6 +124,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "zielsteuerung.urls"
+CSRF_FAILURE_VIEW = "zielsteuerung.views.csrf_failure"
 WSGI_APPLICATION = "zielsteuerung.wsgi.application"
 
 TEMPLATES = [
@@ -149,7 +154,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -182,16 +190,22 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the cookie age counts from the last request: inactivity
+# However active, a session ends this long after the login (zielsteuerung.middleware).
+SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_AGE", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Failed logins are throttled per user name and per address (django-axes).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# A user name is locked after its failures from any addresses, an address after its failures
+# for any user names; the address is the client's, also behind a proxy (PROXY_COUNT).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# The number of reverse proxies in front (each appends to X-Forwarded-For); 0 without a proxy.
+PROXY_COUNT = env_int("PROXY_COUNT", env_int("AXES_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "zielsteuerung.client.client_address"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -204,6 +218,8 @@ IMPORT_TASK_MIN_VALUES = env_int("IMPORT_TASK_MIN_VALUES", 20_000)
 # Where uploads wait between preview and confirmation (default: the system's temp directory).
 # With several application servers or a separate worker this must be storage they all share.
 UPLOAD_PENDING_DIR = os.environ.get("UPLOAD_PENDING_DIR", "")
+# At most this many bytes wait there in all (one upload per user; default 1 GB).
+UPLOAD_PENDING_MAX_BYTES = env_int("UPLOAD_PENDING_MAX_BYTES", 1024 * 1024 * 1024)
 
 # Computed JFW and attainment are cached per delivery (agreements/attainment.py), in each
 # process' memory: deliveries never change, so no process ever holds stale figures.

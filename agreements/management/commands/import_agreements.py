@@ -1,4 +1,4 @@
-"""`manage.py import_agreements FILE [--benutzer NAME]`: create or update agreements from JSON
+"""`manage.py import_agreements FILE [--benutzer NAME] [--grund TEXT]`: create or update agreements from JSON
 (docs/agreements-json.md), matched by year and Kreisschlüssel.
 
 The whole file is checked first; with any problem the command prints every problem on stderr,
@@ -13,7 +13,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from agreements.serialization import ImportRefused, import_agreements
+from agreements.serialization import TOO_DEEP, ImportRefused, import_agreements
 from zielsteuerung import formats
 
 
@@ -32,6 +32,14 @@ class Command(BaseCommand):
                 "Angabe steht dort „System“."
             ),
         )
+        parser.add_argument(
+            "--grund",
+            metavar="TEXT",
+            help=(
+                "Grund der Änderung für den Verlauf; Pflicht, wenn eine unterzeichnete "
+                "Vereinbarung geändert wird (wie auf der Seite)."
+            ),
+        )
 
     def handle(self, *args, **options):
         user = self.user(options["benutzer"])
@@ -44,6 +52,8 @@ class Command(BaseCommand):
             self.fail([f"Die Datei {name} kann nicht als UTF-8-Text gelesen werden: {error}."])
         try:
             data = json.loads(text)
+        except RecursionError:  # nested deeper than Python's parser goes
+            self.fail([TOO_DEEP])
         except json.JSONDecodeError as error:
             self.fail(
                 [
@@ -52,7 +62,7 @@ class Command(BaseCommand):
                 ]
             )
         try:
-            results = import_agreements(data, user=user)
+            results = import_agreements(data, reason=options["grund"], user=user)
         except ImportRefused as refusal:
             self.fail(refusal.errors)
         for agreement, created in results:

@@ -112,6 +112,8 @@ class Command(BaseCommand):
         for line in lines:
             self.stderr.write(line)
         count = len(lines) if count is None else count
+        if count > len(lines):
+            self.stderr.write(f"… und {formats.number(count - len(lines))} weitere Fehler.")
         self.stderr.write(f"{formats.number(count)} Fehler – nichts gespeichert.")
         sys.exit(1)
 
