@@ -26,7 +26,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from agreements.models import Agreement, Goal, GoalKind, TargetType
 from indicators import computations
 from indicators.computations import Target, Verdict
-from indicators.models import DataDelivery, Sex, Value, ValueSeries
+from indicators.models import DataDelivery, Values
 from zielsteuerung import formats
 
 
@@ -63,13 +63,13 @@ class GoalAttainment:
 def base_series(year=None, *, units=None, deliveries=None):
     """The series of base quantities (gesamt), holding months of `year` if given; for
     questions about which months and deliveries exist, answered without reading values."""
-    series = ValueSeries.objects.filter(sex=Sex.TOTAL, indicator__code__in=computations.BASE_CODES)
+    series = Values.objects.base()
     if year is not None:
-        series = series.overlapping(date(year, 1, 1), date(year, 12, 1))
+        series = series.in_year(year)
     if units is not None:
-        series = series.filter(unit__in=units)
+        series = series.for_units(units)
     if deliveries is not None:
-        series = series.filter(delivery__in=deliveries)
+        series = series.of_deliveries(deliveries)
     return series
 
 
@@ -95,17 +95,16 @@ def default_basis(year, *, traeger=None, deliveries=None):
     if month is None:
         return None, None
     series = base_series(year, units=units, deliveries=deliveries).holding(month)
-    delivery = DataDelivery.objects.filter(pk__in=series.values("delivery")).newest_first().first()
+    delivery = DataDelivery.objects.filter(pk__in=series.deliveries()).newest_first().first()
     return month, delivery
 
 
 def _deliveries_per_unit(units, month, deliveries=None):
     """For each unit, the newest delivery that holds values of it for `month`."""
-    pairs = set(
+    pairs = (
         base_series(month.year, units=units, deliveries=deliveries)
         .holding(month)
-        .values_list("unit_id", "delivery_id")
-        .distinct()
+        .units_and_deliveries()
     )
     by_pk = DataDelivery.objects.in_bulk({delivery_id for _, delivery_id in pairs})
     chosen = {}
@@ -122,15 +121,14 @@ def _load_pairs(pairs, codes, first_month, last_month):
     result = {pair: {} for pair in pairs}
     if not pairs or not codes:
         return result
-    rows = Value.objects.filter(
-        delivery__in={delivery_id for _, delivery_id in pairs},
-        unit__in={unit_id for unit_id, _ in pairs},
-        indicator__code__in=codes,
-        month__gte=first_month,
-        month__lte=last_month,
-        sex=Sex.TOTAL,
-    ).values_list("unit_id", "delivery_id", "indicator__code", "month", "value")
-    for unit_id, delivery_id, code, month, value in rows:
+    rows = (
+        Values.objects.of_deliveries({delivery_id for _, delivery_id in pairs})
+        .for_units({unit_id for unit_id, _ in pairs})
+        .of_codes(codes)
+        .total()
+        .cells(first_month, last_month)
+    )
+    for unit_id, delivery_id, code, _, month, value in rows:
         if (unit_id, delivery_id) in result:
             result[(unit_id, delivery_id)][(code, month)] = value
     return result

@@ -1,28 +1,23 @@
-"""Writing the values of a delivery.
+"""Writing the values of a delivery: `write_values` is the one way in.
 
-The import, the demo data and the tests store values only through `write_values`, so one
-place knows how they are kept: as `ValueSeries`, one row per unit, code, sex and run of
-consecutive months, whose figures are a JSON array of exact decimals. A national delivery of
-622 080 monthly figures becomes 3 240 rows, which is what makes its import fast
-(docs/benchmarks.md); `Value`, a view, gives every figure back as a row of its own."""
+The import, the demo data and the tests store values only through `write_values`. It turns
+the cells of a delivery (unit, code, month, sex, value) into `Values` rows, one per unit,
+code, sex and year with the twelve months as columns, and hands them to the database: with
+`bulk_create`, or on PostgreSQL with one `COPY` (`_copy`), which takes the 51 840 rows of a
+national delivery several times faster (docs/benchmarks.md)."""
 
 import io
-import re
 from datetime import date
 from decimal import Decimal
-from itertools import islice
 
 import numpy as np
 from django.db import connection
 
-from indicators.models import ValueSeries
+from indicators.models import MONTH_FIELDS, Values
 
 SEXES = ("g", "m", "w")  # sex ranks 0, 1, 2
-SERIES_FIELDS = ("delivery", "unit", "indicator", "sex", "first_month", "last_month", "figures")
-# A leading zero ("007") makes a decimal text no JSON number (as do signs, exponents, spaces
-# and a point without digits on both sides, see _json_array).
-_LEADING_ZERO = re.compile(r"[\[,]-?0\d")
-PIECE = 100  # series per piece of COPY text
+KEY_FIELDS = ("delivery_id", "unit_id", "indicator_id", "sex", "year")
+BATCH = 2000  # rows per INSERT (SQLite allows 32 766 parameters, a row has 17)
 
 
 def month_number(day):
@@ -46,101 +41,64 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
         return
     if progress:
         progress("Speichern", 0, total)
-    # One sort key: unit, indicator, sex, then the month. Months are spaced by 1 and groups
-    # by at least 2, so a step of exactly 1 means "the next month of the same series".
-    unit_base, indicator_base, first = int(units.min()), int(indicators.min()), int(months.min())
-    span = int(months.max()) - first + 2
-    indicator_count = int(indicators.max()) - indicator_base + 1
-    group = ((units - unit_base) * indicator_count + (indicators - indicator_base)) * 3 + sexes
-    key = group * span + (months - first)
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    figures = np.fromiter(values, dtype=object, count=total)[order].tolist()
-    starts = np.flatnonzero(np.diff(key, prepend=key[0] - 2) != 1)
-    bounds = [*starts.tolist(), total]
-    group_of, month_of = np.divmod(key[starts], span)
-    rest, sex_of = np.divmod(group_of, 3)
-    unit_of, indicator_of = np.divmod(rest, indicator_count)
-    rows = (  # built while the database takes the rows before them
-        (
-            delivery_pk,
-            unit + unit_base,
-            indicator + indicator_base,
-            SEXES[sex],
-            month_date(first + month).isoformat(),
-            month_date(first + month + end - start - 1).isoformat(),
-            _json_array(figures[start:end]),
+    columns = (units, indicators, months, sexes, values)
+    if connection.vendor == "postgresql":
+        _copy(year_rows(delivery_pk, *columns, empty="\\N"))
+    else:
+        Values.objects.bulk_create(
+            (
+                Values(
+                    **dict(zip(KEY_FIELDS, key, strict=True)),
+                    **dict(zip(MONTH_FIELDS, figures, strict=True)),
+                )
+                for key, figures in year_rows(delivery_pk, *columns)
+            ),
+            batch_size=BATCH,
         )
-        for unit, indicator, sex, month, start, end in zip(
-            unit_of.tolist(),
-            indicator_of.tolist(),
-            sex_of.tolist(),
-            month_of.tolist(),
-            bounds[:-1],
-            bounds[1:],
-            strict=True,
-        )
-    )
-    table = connection.ops.quote_name(ValueSeries._meta.db_table)
-    names = ", ".join(
-        connection.ops.quote_name(ValueSeries._meta.get_field(name).column)
-        for name in SERIES_FIELDS
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _copy(cursor, table, names, rows)
-        else:
-            marks = ", ".join(["%s"] * len(SERIES_FIELDS))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
     if progress:
         progress("Speichern", total, total)
 
 
-def _json_array(texts):
-    """The decimal texts as a JSON array. The import's texts ("1234.5", "-3") are JSON
-    numbers; others, such as "007", "+1", ".5" or "1E+3", are rewritten."""
-    array = "[" + ",".join(texts) + "]"
-    if (
-        "+" in array
-        or "e" in array
-        or "E" in array
-        or " " in array
-        or "N" in array  # NaN
-        or "I" in array  # Infinity
-        or ("." in array and _bare_point(array))
-        or (("[0" in array or ",0" in array or "-0" in array) and _LEADING_ZERO.search(array))
-    ):
-        return "[" + ",".join(format(Decimal(text).normalize(), "f") for text in texts) + "]"
-    return array
+def year_rows(delivery_pk, units, indicators, months, sexes, values, empty=None):
+    """The cells as rows: ((delivery, unit, indicator, sex, year), [January … December]) per
+    unit, indicator, sex and year; a month without a value is `empty`."""
+    years, month_index = np.divmod(months, 12)
+    # One number per row, from its unit, indicator, sex and year (each counted from its
+    # smallest value), so that numpy finds the rows with one sort of plain integers.
+    unit_base, indicator_base, year_base = int(units.min()), int(indicators.min()), int(years.min())
+    indicator_count = int(indicators.max()) - indicator_base + 1
+    year_count = int(years.max()) - year_base + 1
+    row_key = ((units - unit_base) * indicator_count + indicators - indicator_base) * 3 + sexes
+    row_key = row_key * year_count + years - year_base
+    keys, row_of = np.unique(row_key, return_inverse=True)
+    grid = np.full((len(keys), 12), empty, dtype=object)
+    grid[row_of, month_index] = np.fromiter(values, dtype=object, count=len(values))
+    rest, year = np.divmod(keys, year_count)
+    rest, sex = np.divmod(rest, 3)
+    unit, indicator = np.divmod(rest, indicator_count)
+    keys = zip(
+        [delivery_pk] * len(keys),
+        (unit + unit_base).tolist(),
+        (indicator + indicator_base).tolist(),
+        [SEXES[rank] for rank in sex.tolist()],
+        (year + year_base).tolist(),
+        strict=True,
+    )
+    return zip(keys, grid.tolist(), strict=True)
 
 
-def _bare_point(array):
-    """A point without a digit on one side: ".5", "5.", "-.5"."""
-    return "[." in array or ",." in array or "-." in array or ".," in array or ".]" in array
-
-
-class _Lines(io.TextIOBase):
-    """The rows as COPY text, read in pieces: PostgreSQL parses one piece while the next is
-    built. Ids, dates, g/m/w and JSON arrays of numbers hold no tab, newline or backslash."""
-
-    def __init__(self, rows):
-        self.rows = rows
-
-    def read(self, size=-1):
-        return "".join("\t".join(map(str, row)) + "\n" for row in islice(self.rows, PIECE))
-
-
-def _copy(cursor, table, names, rows):
-    """PostgreSQL: COPY … FROM STDIN in text format (psycopg2 or psycopg 3)."""
-    sql = f"COPY {table} ({names}) FROM STDIN"
-    lines = _Lines(rows)
-    raw = cursor.cursor
-    if hasattr(raw, "copy_expert"):
-        raw.copy_expert(sql, lines)
-    else:
-        with raw.copy(sql) as copy:
-            while piece := lines.read():
-                copy.write(piece)
+def _copy(rows):
+    """PostgreSQL: all rows in one `COPY … FROM STDIN`, in its text format: tab-separated,
+    `\\N` for an empty month. Keys, g/m/w and decimal texts hold no tab, newline or backslash.
+    PostgreSQL reads every decimal text the import accepts ("007", "+1", ".5", "1E+3")."""
+    columns = [Values._meta.get_field(name).column for name in (*KEY_FIELDS, *MONTH_FIELDS)]
+    table = connection.ops.quote_name(Values._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    text = "".join(
+        "\t".join(map(str, key)) + "\t" + "\t".join(figures) + "\n" for key, figures in rows
+    )
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", io.StringIO(text))
 
 
 def store_cells(delivery, cells):
