@@ -350,11 +350,21 @@ class Values(models.Model):
     written by `indicators.storage.write_values` and never changed. Read them through
     `Values.objects` (`ValuesQuerySet`)."""
 
-    delivery = models.ForeignKey(DataDelivery, on_delete=models.PROTECT, related_name="values")
-    unit = models.ForeignKey(
-        Organisation, verbose_name="Träger", on_delete=models.PROTECT, related_name="values"
+    # No index of their own: the unique constraint (delivery first) and the index (unit first)
+    # serve every query, and each index more slows the storing of a national delivery.
+    delivery = models.ForeignKey(
+        DataDelivery, on_delete=models.PROTECT, related_name="values", db_index=False
     )
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    unit = models.ForeignKey(
+        Organisation,
+        verbose_name="Träger",
+        on_delete=models.PROTECT,
+        related_name="values",
+        db_index=False,
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", db_index=False
+    )
     sex = models.CharField("Geschlecht", max_length=1, choices=Sex.choices, default=Sex.TOTAL)
     year = models.PositiveSmallIntegerField("Jahr")
     m01 = _month_field("Januar")

@@ -3,8 +3,8 @@
 The import, the demo data and the tests store values only through `write_values`. It turns
 the cells of a delivery (unit, code, month, sex, value) into `Values` rows, one per unit,
 code, sex and year with the twelve months as columns, and hands them to the database: with
-`bulk_create`, or on PostgreSQL with one `COPY` (`_copy`), which takes the 51 840 rows of a
-national delivery several times faster (docs/benchmarks.md)."""
+one plain `INSERT` per row (`_insert`), or on PostgreSQL with one `COPY` (`_copy`), which
+takes the 51 840 rows of a national delivery several times faster (docs/benchmarks.md)."""
 
 import io
 from datetime import date
@@ -17,7 +17,6 @@ from indicators.models import MONTH_FIELDS, Values
 
 SEXES = ("g", "m", "w")  # sex ranks 0, 1, 2
 KEY_FIELDS = ("delivery_id", "unit_id", "indicator_id", "sex", "year")
-BATCH = 2000  # rows per INSERT (SQLite allows 32 766 parameters, a row has 17)
 
 
 def month_number(day):
@@ -45,16 +44,7 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
     if connection.vendor == "postgresql":
         _copy(year_rows(delivery_pk, *columns, empty="\\N"))
     else:
-        Values.objects.bulk_create(
-            (
-                Values(
-                    **dict(zip(KEY_FIELDS, key, strict=True)),
-                    **dict(zip(MONTH_FIELDS, figures, strict=True)),
-                )
-                for key, figures in year_rows(delivery_pk, *columns)
-            ),
-            batch_size=BATCH,
-        )
+        _insert(year_rows(delivery_pk, *columns))
     if progress:
         progress("Speichern", total, total)
 
@@ -87,13 +77,30 @@ def year_rows(delivery_pk, units, indicators, months, sexes, values, empty=None)
     return zip(keys, grid.tolist(), strict=True)
 
 
+def _table_and_columns():
+    """The quoted table name and column list of `Values`, in the order of a year row."""
+    quote = connection.ops.quote_name
+    fields = (Values._meta.get_field(name) for name in (*KEY_FIELDS, *MONTH_FIELDS))
+    return quote(Values._meta.db_table), ", ".join(quote(field.column) for field in fields)
+
+
+def _insert(rows):
+    """Any database: one plain INSERT, executed for each row. (`bulk_create` would build a
+    model object and prepare 17 values per row: about ten times slower for a national file.)"""
+    table, names = _table_and_columns()
+    marks = ", ".join(["%s"] * (len(KEY_FIELDS) + len(MONTH_FIELDS)))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})",
+            [(*key, *figures) for key, figures in rows],
+        )
+
+
 def _copy(rows):
     """PostgreSQL: all rows in one `COPY … FROM STDIN`, in its text format: tab-separated,
     `\\N` for an empty month. Keys, g/m/w and decimal texts hold no tab, newline or backslash.
     PostgreSQL reads every decimal text the import accepts ("007", "+1", ".5", "1E+3")."""
-    columns = [Values._meta.get_field(name).column for name in (*KEY_FIELDS, *MONTH_FIELDS)]
-    table = connection.ops.quote_name(Values._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    table, names = _table_and_columns()
     text = "".join(
         "\t".join(map(str, key)) + "\t" + "\t".join(figures) + "\n" for key, figures in rows
     )

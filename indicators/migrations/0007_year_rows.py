@@ -91,9 +91,9 @@ class Migration(migrations.Migration):
             name="Values",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("delivery", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="values", to="indicators.datadelivery")),
-                ("unit", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="values", to="zielsteuerung.organisation", verbose_name="Träger")),
-                ("indicator", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="values", to="indicators.indicator")),
+                ("delivery", models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="values", to="indicators.datadelivery")),
+                ("unit", models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="values", to="zielsteuerung.organisation", verbose_name="Träger")),
+                ("indicator", models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="values", to="indicators.indicator")),
                 ("sex", models.CharField(choices=[("g", "gesamt"), ("m", "Männer"), ("w", "Frauen")], default="g", max_length=1, verbose_name="Geschlecht")),
                 ("year", models.PositiveSmallIntegerField(verbose_name="Jahr")),
                 ("m01", models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name="Januar")),
