@@ -351,9 +351,17 @@ class Values(models.Model):
     `Values.objects` (`ValuesQuerySet`)."""
 
     # No index of their own: the unique constraint (delivery first) and the index (unit first)
-    # serve every query, and each index more slows the storing of a national delivery.
+    # serve every query, and each index more slows the storing of a national delivery. No
+    # foreign-key constraint in the database either: PostgreSQL checks one for each row, and
+    # checking the three of a national delivery's 51 840 rows took longer than storing them
+    # (docs/benchmarks.md). Django still refuses to delete a delivery, unit or indicator that
+    # has values (PROTECT), and `write_values` is given only keys just read from the database.
     delivery = models.ForeignKey(
-        DataDelivery, on_delete=models.PROTECT, related_name="values", db_index=False
+        DataDelivery,
+        on_delete=models.PROTECT,
+        related_name="values",
+        db_index=False,
+        db_constraint=False,
     )
     unit = models.ForeignKey(
         Organisation,
@@ -361,9 +369,14 @@ class Values(models.Model):
         on_delete=models.PROTECT,
         related_name="values",
         db_index=False,
+        db_constraint=False,
     )
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="values", db_index=False
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="values",
+        db_index=False,
+        db_constraint=False,
     )
     sex = models.CharField("Geschlecht", max_length=1, choices=Sex.choices, default=Sex.TOTAL)
     year = models.PositiveSmallIntegerField("Jahr")

@@ -42,16 +42,17 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
         progress("Speichern", 0, total)
     columns = (units, indicators, months, sexes, values)
     if connection.vendor == "postgresql":
-        _copy(year_rows(delivery_pk, *columns, empty="\\N"))
+        _copy(year_rows(delivery_pk, *columns, as_text=True))
     else:
         _insert(year_rows(delivery_pk, *columns))
     if progress:
         progress("Speichern", total, total)
 
 
-def year_rows(delivery_pk, units, indicators, months, sexes, values, empty=None):
-    """The cells as rows: ((delivery, unit, indicator, sex, year), [January … December]) per
-    unit, indicator, sex and year; a month without a value is `empty`."""
+def year_rows(delivery_pk, units, indicators, months, sexes, values, *, as_text=False):
+    """The cells as a table of rows [delivery, unit, indicator, sex, year, January, …,
+    December], one per unit, indicator, sex and year; None for a month without a value. With
+    `as_text`, every entry is text and an empty month `\\N`, as `COPY` reads them."""
     years, month_index = np.divmod(months, 12)
     # One number per row, from its unit, indicator, sex and year (each counted from its
     # smallest value), so that numpy finds the rows with one sort of plain integers.
@@ -61,20 +62,23 @@ def year_rows(delivery_pk, units, indicators, months, sexes, values, empty=None)
     row_key = ((units - unit_base) * indicator_count + indicators - indicator_base) * 3 + sexes
     row_key = row_key * year_count + years - year_base
     keys, row_of = np.unique(row_key, return_inverse=True)
-    grid = np.full((len(keys), 12), empty, dtype=object)
-    grid[row_of, month_index] = np.fromiter(values, dtype=object, count=len(values))
     rest, year = np.divmod(keys, year_count)
     rest, sex = np.divmod(rest, 3)
     unit, indicator = np.divmod(rest, indicator_count)
-    keys = zip(
-        [delivery_pk] * len(keys),
-        (unit + unit_base).tolist(),
-        (indicator + indicator_base).tolist(),
-        [SEXES[rank] for rank in sex.tolist()],
-        (year + year_base).tolist(),
-        strict=True,
+    key_columns = [
+        np.full(len(keys), delivery_pk),
+        unit + unit_base,
+        indicator + indicator_base,
+        np.array(SEXES)[sex],
+        year + year_base,
+    ]
+    table = np.full((len(keys), len(KEY_FIELDS) + 12), "\\N" if as_text else None, dtype=object)
+    for column, entries in enumerate(key_columns):
+        table[:, column] = (entries.astype(str) if as_text else entries).tolist()
+    table[row_of, len(KEY_FIELDS) + month_index] = np.fromiter(
+        values, dtype=object, count=len(values)
     )
-    return zip(keys, grid.tolist(), strict=True)
+    return table.tolist()
 
 
 def _table_and_columns():
@@ -90,10 +94,7 @@ def _insert(rows):
     table, names = _table_and_columns()
     marks = ", ".join(["%s"] * (len(KEY_FIELDS) + len(MONTH_FIELDS)))
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({marks})",
-            [(*key, *figures) for key, figures in rows],
-        )
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def _copy(rows):
@@ -101,9 +102,7 @@ def _copy(rows):
     `\\N` for an empty month. Keys, g/m/w and decimal texts hold no tab, newline or backslash.
     PostgreSQL reads every decimal text the import accepts ("007", "+1", ".5", "1E+3")."""
     table, names = _table_and_columns()
-    text = "".join(
-        "\t".join(map(str, key)) + "\t" + "\t".join(figures) + "\n" for key, figures in rows
-    )
+    text = "\n".join(map("\t".join, rows)) + "\n"
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", io.StringIO(text))
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import ProtectedError
 
 from indicators import demo, imports
 from indicators.models import DataDelivery, Indicator, Values
@@ -149,6 +150,16 @@ def test_rows_cannot_be_changed_or_deleted(delivery, heidekreis):
         Values.objects.update(m01=1)
     with pytest.raises(ValidationError):
         Values.objects.all().delete()
+    assert len(_stored(delivery)) == 7
+
+
+def test_what_values_refer_to_cannot_be_deleted(delivery, heidekreis):
+    with pytest.raises(ProtectedError):
+        heidekreis.delete()
+    with pytest.raises(ProtectedError):
+        Indicator.objects.filter(code="LLU").delete()
+    with pytest.raises(ValidationError):
+        delivery.delete()
     assert len(_stored(delivery)) == 7
 
 
