@@ -98,7 +98,8 @@ def _timed(client, method, url, data=None):
         response = getattr(client, method)(url, data, secure=True)
         elapsed = time.perf_counter() - begin
     if response.status_code not in (200, 302):
-        raise SystemExit(f"{url}: {response.status_code}")
+        problems = re.findall(r"<li[^>]*>([^<]+)</li>", response.content.decode())[:5]
+        raise SystemExit(f"{url}: {response.status_code} {problems}")
     return elapsed, len(captured), response
 
 
@@ -125,7 +126,8 @@ def _jobcenter_file(unit):
     cells = Values.objects.of_delivery(newest).for_unit(unit).total()
     lines = ["traeger;kennzahl;monat;wert"]
     for cell in cells.cells(date(2025, 1, 1), date(2026, 12, 1)):
-        revised = (cell.value * Decimal("1.01")).quantize(Decimal("0.01"))
+        places = Decimal("0.01") if cell.code in ("LLU", "LUH") else Decimal(1)  # amounts
+        revised = (cell.value * Decimal("1.01")).quantize(places)
         lines.append(f"{KEY};{cell.code};{cell.month:%Y-%m};{str(revised).replace('.', ',')}")
     return ("\n".join(lines) + "\n").encode()
 
@@ -157,6 +159,13 @@ def child_pages():
     results = {name: _page(client, url) for name, url in PAGES.items()}
 
     # A Jobcenter's monthly file: upload, then from confirmation to its updated Landkreis page.
+    # The national data carry the Ladestand 20.01.2027; the file comes a month later, so the
+    # clock is set to its Ladestand (an upload's Ladestand may not lie in the future).
+    from datetime import date
+
+    from django.utils import timezone
+
+    timezone.localdate = lambda *args, **kwargs: date(2027, 2, 20)
     jobcenter = member("bench-jobcenter", KEY, Role.JOBCENTER_EDITOR)
     data = _jobcenter_file(Organisation.objects.get(key=KEY))
     upload = {
@@ -165,7 +174,10 @@ def child_pages():
         "waiting_months": "0",
     }
     _, _, preview = _timed(jobcenter, "post", reverse("indicators:upload"), upload)
-    token = re.search(r'name="token" value="([^"]+)"', preview.text).group(1)
+    token = re.search(r'name="token" value="([^"]+)"', preview.text)
+    if token is None:
+        raise SystemExit(re.findall(r"<li[^>]*>([^<]+)</li>", preview.text)[:5])
+    token = token.group(1)
     confirm, confirm_queries, _ = _timed(
         jobcenter, "post", reverse("indicators:upload_confirm"), {"token": token}
     )
