@@ -26,7 +26,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from agreements.models import Agreement, Goal, GoalKind, TargetType
 from indicators import computations
 from indicators.computations import Target, Verdict
-from indicators.models import DataDelivery, Sex, Value, ValueSeries
+from indicators.models import DataDelivery, Values
 from zielsteuerung import formats
 
 
@@ -86,13 +86,13 @@ def distance_percent(jfw, path, target):
 def base_series(year=None, *, units=None, deliveries=None):
     """The series of base quantities (gesamt), holding months of `year` if given; for
     questions about which months and deliveries exist, answered without reading values."""
-    series = ValueSeries.objects.filter(sex=Sex.TOTAL, indicator__code__in=computations.BASE_CODES)
+    series = Values.objects.base()
     if year is not None:
-        series = series.overlapping(date(year, 1, 1), date(year, 12, 1))
+        series = series.in_year(year)
     if units is not None:
-        series = series.filter(unit__in=units)
+        series = series.for_units(units)
     if deliveries is not None:
-        series = series.filter(delivery__in=deliveries)
+        series = series.of_deliveries(deliveries)
     return series
 
 
@@ -130,7 +130,7 @@ def default_basis(year, *, traeger=None, deliveries=None):
     if month is None:
         return None, None
     series = base_series(year, deliveries=deliveries).holding(month)
-    delivery = DataDelivery.objects.filter(pk__in=series.values("delivery")).newest_first().first()
+    delivery = DataDelivery.objects.filter(pk__in=series.deliveries()).newest_first().first()
     return month, delivery
 
 
@@ -163,17 +163,9 @@ def _needed(codes, month):
     )
 
 
-def _lacking(spans, needed):
-    """The months of `needed` that no series span {code: [(first, last), …]} holds."""
-    return tuple(
-        sorted(
-            {
-                month
-                for code, month in needed
-                if not any(first <= month <= last for first, last in spans.get(code, ()))
-            }
-        )
-    )
+def _lacking(held, needed):
+    """The months of `needed` that `held` ({code: months with a value}) lacks."""
+    return tuple(sorted({month for code, month in needed if month not in held.get(code, ())}))
 
 
 def choose_basis(year, codes, *, units=None, month=None, deliveries=None):
@@ -188,20 +180,17 @@ def choose_basis(year, codes, *, units=None, month=None, deliveries=None):
 
     `month` (a date): default the latest month of the year with data at which some unit has
     a complete delivery, else the latest month with data. Two queries, whatever the number of
-    units, deliveries and months: series spans are enough to know which months are held.
+    units, deliveries and months; which months hold a value is read, not the figures.
     """
-    rows = (
-        base_series(units=units, deliveries=deliveries)
-        .overlapping(date(year - 2, 12, 1), date(year, 12, 1))
-        .values_list("unit_id", "delivery_id", "indicator__code", "first_month", "last_month")
+    held, in_year = {}, {}
+    rows = base_series(units=units, deliveries=deliveries).months_held(
+        date(year - 2, 12, 1), date(year, 12, 1)
     )
-    spans, in_year = {}, {}
-    for unit_id, delivery_id, code, first, last in rows:
-        spans.setdefault((unit_id, delivery_id), {}).setdefault(code, []).append((first, last))
-        if first <= date(year, 12, 1) and last >= date(year, 1, 1):
-            latest = min(last, date(year, 12, 1))
-            key = (unit_id, delivery_id)
-            in_year[key] = max(in_year.get(key, latest), latest)
+    for unit_id, delivery_id, code, held_month in rows:
+        key = (unit_id, delivery_id)
+        held.setdefault(key, {}).setdefault(code, set()).add(held_month)
+        if held_month.year == year:
+            in_year[key] = max(in_year.get(key, held_month), held_month)
     if not in_year:
         return month, {}
     by_pk = DataDelivery.objects.in_bulk({delivery_id for _, delivery_id in in_year})
@@ -215,15 +204,10 @@ def choose_basis(year, codes, *, units=None, month=None, deliveries=None):
         return codes.get(unit_id, ()) if isinstance(codes, dict) else codes
 
     def lacking(unit_id, delivery, at):
-        return _lacking(spans[(unit_id, delivery.pk)], _needed(codes_of(unit_id), at))
+        return _lacking(held[(unit_id, delivery.pk)], _needed(codes_of(unit_id), at))
 
     def holds(unit_id, delivery, at):
-        return any(
-            first <= at <= last
-            for unit_spans in [spans[(unit_id, delivery.pk)]]
-            for code_spans in unit_spans.values()
-            for first, last in code_spans
-        )
+        return any(at in months for months in held[(unit_id, delivery.pk)].values())
 
     if month is None:
         latest = max(in_year.values())
@@ -261,15 +245,14 @@ def _load_pairs(pairs, codes, first_month, last_month):
     result = {pair: {} for pair in pairs}
     if not pairs or not codes:
         return result
-    rows = Value.objects.filter(
-        delivery__in={delivery_id for _, delivery_id in pairs},
-        unit__in={unit_id for unit_id, _ in pairs},
-        indicator__code__in=codes,
-        month__gte=first_month,
-        month__lte=last_month,
-        sex=Sex.TOTAL,
-    ).values_list("unit_id", "delivery_id", "indicator__code", "month", "value")
-    for unit_id, delivery_id, code, month, value in rows:
+    rows = (
+        Values.objects.of_deliveries({delivery_id for _, delivery_id in pairs})
+        .for_units({unit_id for unit_id, _ in pairs})
+        .of_codes(codes)
+        .total()
+        .cells(first_month, last_month)
+    )
+    for unit_id, delivery_id, code, _, month, value in rows:
         if (unit_id, delivery_id) in result:
             result[(unit_id, delivery_id)][(code, month)] = value
     return result

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Min
+from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -420,11 +420,7 @@ def comparison(request):
 def revisions(request, key):
     unit = _visible_traeger(request, key)
     deliveries = DataDelivery.objects.visible_to(request.user)
-    span = (
-        attainment.base_series(units=[unit])
-        .filter(delivery__in=deliveries)
-        .aggregate(first=Min("first_month"), last=Max("last_month"))
-    )
+    span = attainment.base_series(units=[unit]).of_deliveries(deliveries).span()
     context = {"nav": "overview", "unit": unit}
     if span["last"] is None:
         return render(request, "dashboards/revisions.html", context)

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 
 from agreements import attainment, charts
 from agreements.exports import Column, Number, Table
@@ -31,10 +31,8 @@ from indicators.models import (
     DataDelivery,
     Indicator,
     IndicatorKind,
-    Sex,
     Unit,
-    Value,
-    ValueSeries,
+    Values,
 )
 from zielsteuerung import formats
 from zielsteuerung.models import Organisation
@@ -247,11 +245,9 @@ def default_year(agreements, *, units=None):
 
 def deliveries_for_year(deliveries, year, *, unit=None):
     """Those of `deliveries` that hold base values of `year` (of `unit`, if given)."""
-    series = ValueSeries.objects.filter(delivery=OuterRef("pk")).overlapping(
-        date(year, 1, 1), date(year, 12, 1)
-    )
+    series = Values.objects.of_each_delivery().in_year(year)
     if unit is not None:
-        series = series.filter(unit=unit)
+        series = series.for_unit(unit)
     return deliveries.filter(Exists(series)).newest_first()
 
 
@@ -478,7 +474,7 @@ def newest_months(units, year, *, delivery=None):
         return cached
     series = attainment.base_series(units=units)
     if delivery is not None:
-        series = series.filter(delivery=delivery)
+        series = series.of_delivery(delivery)
     newest = series.latest_month_by_unit(date(year, 12, 1))
     cache.set(key, newest, 7 * 24 * 60 * 60)
     return newest
@@ -1065,10 +1061,7 @@ def build_comparison(
         units = []
         if reporting is not None:
             units = list(
-                attainment.base_series(year, deliveries=[delivery])
-                .holding(reporting)
-                .values_list("unit", flat=True)
-                .distinct()
+                attainment.base_series(year, deliveries=[delivery]).holding(reporting).units()
             )
         chosen = dict.fromkeys(units, delivery)
     else:
@@ -1296,15 +1289,14 @@ def build_revisions(unit, month, deliveries):
     deliveries the user may see."""
     base = list(Indicator.objects.filter(kind=IndicatorKind.BASE).order_by("sort_order", "code"))
     jfw_indicators = comparable_indicators()
-    rows = Value.objects.filter(
-        unit=unit,
-        sex=Sex.TOTAL,
-        delivery__in=deliveries,
-        month__gte=date(month.year - 2, 12, 1),
-        month__lte=month,
-    ).values_list("delivery_id", "indicator__code", "month", "value")
+    rows = (
+        Values.objects.for_unit(unit)
+        .total()
+        .of_deliveries(deliveries)
+        .cells(date(month.year - 2, 12, 1), month)
+    )
     by_delivery = {}
-    for delivery_id, code, value_month, value in rows:
+    for _, delivery_id, code, _, value_month, value in rows:
         by_delivery.setdefault(delivery_id, {})[(code, value_month)] = value
     ordered = sorted(
         DataDelivery.objects.in_bulk(list(by_delivery)).values(), key=_newest, reverse=False

@@ -3,7 +3,6 @@ changes. Every change runs in one transaction, claims the agreement's version (o
 locking) and leaves a history record with who and why."""
 
 import re
-from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -18,7 +17,7 @@ from agreements.models import (
     ImplementationStep,
     StepStatus,
 )
-from indicators.models import ValueSeries
+from indicators.models import Values
 from zielsteuerung import formats
 from zielsteuerung.formats import MONTH_NAMES
 from zielsteuerung.models import Organisation
@@ -339,8 +338,7 @@ def delete_refusal(agreement):
         )
     if hasattr(agreement, "dialogs") and agreement.dialogs.exists():
         return "Zu dieser Vereinbarung gibt es Zieldialoge; sie kann nicht gelöscht werden."
-    year = (date(agreement.year, 1, 1), date(agreement.year, 12, 1))
-    if ValueSeries.objects.filter(unit=agreement.traeger).overlapping(*year).exists():
+    if Values.objects.for_unit(agreement.traeger).in_year(agreement.year).exists():
         return (
             f"Für {agreement.traeger} sind Kennzahlen des Jahres {agreement.year} geliefert; "
             "die Vereinbarung kann nicht gelöscht werden."

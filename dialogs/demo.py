@@ -11,7 +11,7 @@ from agreements.models import Agreement
 from dialogs import services
 from dialogs.models import DialogKind, Measure, MeasureStatus, Participant
 from indicators.computations import Verdict
-from indicators.models import DataDelivery, ValueSeries
+from indicators.models import DataDelivery, Values
 from zielsteuerung.models import Organisation
 
 MINISTRY_USER = "ministerium"
@@ -24,7 +24,7 @@ def _delivery_for(traeger, month, on):
     holding = DataDelivery.objects.filter(
         is_demo=True,
         ladestand__lte=on,
-        pk__in=ValueSeries.objects.filter(unit=traeger).holding(month).values("delivery"),
+        pk__in=Values.objects.for_unit(traeger).holding(month).deliveries(),
     ).newest_first()
     return holding.first()
 

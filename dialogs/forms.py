@@ -24,7 +24,7 @@ from dialogs.models import (
     reason_required,
 )
 from indicators.computations import Verdict
-from indicators.models import DataDelivery, ValueSeries
+from indicators.models import DataDelivery, Values
 from zielsteuerung import formats
 from zielsteuerung.models import Organisation, OrganisationKind
 
@@ -54,7 +54,7 @@ def delivery_label(delivery):
 
 def deliveries_for(traeger):
     """Deliveries that hold values of the Landkreis, newest first."""
-    with_values = ValueSeries.objects.filter(unit=traeger).values("delivery")
+    with_values = Values.objects.for_unit(traeger).deliveries()
     return DataDelivery.objects.filter(pk__in=with_values).newest_first()
 
 

@@ -4,7 +4,7 @@ because a stored delivery never changes (no add, change or delete, not even in b
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import DataDelivery, Indicator, Value
+from indicators.models import MONTH_FIELDS, DataDelivery, Indicator, Values
 
 
 @admin.register(Indicator)
@@ -49,10 +49,10 @@ class DataDeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ["organisation", "delivered_by"]
 
 
-@admin.register(Value)
-class ValueAdmin(ReadOnlyAdmin):
-    list_display = ["delivery", "unit", "indicator", "month", "sex", "value"]
-    list_filter = ["indicator", "sex"]
+@admin.register(Values)
+class ValuesAdmin(ReadOnlyAdmin):
+    list_display = ["delivery", "unit", "indicator", "sex", "year", *MONTH_FIELDS]
+    list_filter = ["indicator", "sex", "year"]
     search_fields = ["unit__key", "unit__name"]
     list_select_related = ["delivery", "unit", "indicator"]
-    show_full_result_count = False  # counting a few million rows on every page is slow
+    show_full_result_count = False  # counting the rows of many deliveries on every page is slow

@@ -35,7 +35,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from indicators import storage
-from indicators.models import DataDelivery, DeliverySource, Indicator, Unit, Value
+from indicators.models import (
+    VALUE_DIGITS,
+    VALUE_PLACES,
+    DataDelivery,
+    DeliverySource,
+    Indicator,
+    Unit,
+)
 from zielsteuerung import formats
 from zielsteuerung.access import is_ministry, traeger_of
 from zielsteuerung.models import Organisation, OrganisationKind
@@ -45,8 +52,8 @@ MAX_COLUMNS = 500  # a table of indicators never has more columns than this
 XLSX_MAX_EXPANSION = 10  # unpacked XLSX may be at most 10 × UPLOAD_MAX_BYTES …
 XLSX_MAX_RATIO = 200  # … and no part may be packed more densely than 1 : 200 (zip bomb)
 EARLIEST_MONTH = (2005, 1)  # SGB II exists since January 2005
-DECIMAL_PLACES = Value._meta.get_field("value").decimal_places
-INTEGER_DIGITS = Value._meta.get_field("value").max_digits - DECIMAL_PLACES
+DECIMAL_PLACES = VALUE_PLACES
+INTEGER_DIGITS = VALUE_DIGITS - VALUE_PLACES
 KEPT_PROBLEMS = 10_000  # further problems of a file are counted, not kept (memory)
 NATIVE = "\x00"  # prefix of an Excel number cell's text: exact, not subject to format guessing
 NOT_A_VALUE = {"", "*", ".", "x", "X", "-", "–", "—", "…", "...", "k.A.", "k. A.", "n.v."}

@@ -1,13 +1,17 @@
 """Indicator catalogue, data deliveries (Ladestand) and the monthly values they carry."""
 
+from collections import namedtuple
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, Max, OuterRef
-from django.db.models.functions import Least
+from django.db.models import Case, Exists, F, Max, Min, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from indicators.computations import BASE_CODES
 from zielsteuerung.access import sees_all, traeger_of
 from zielsteuerung.models import Organisation
 
@@ -85,7 +89,7 @@ class DataDeliveryQuerySet(ImmutableQuerySet):
         own = traeger_of(user)
         if own is None:
             return self.none()
-        own_values = ValueSeries.objects.filter(delivery=OuterRef("pk"), unit=own)
+        own_values = Values.objects.of_each_delivery().for_unit(own)
         return self.filter(models.Q(organisation=own) | Exists(own_values))
 
     def newest_first(self):
@@ -200,8 +204,71 @@ class Sex(models.TextChoices):
     WOMEN = "w", "Frauen"
 
 
-class ValueQuerySet(ImmutableQuerySet):
-    refusal = "Ein gelieferter Wert kann nicht geändert oder gelöscht werden."
+MONTH_FIELDS = tuple(f"m{month:02d}" for month in range(1, 13))  # January … December
+VALUE_DIGITS, VALUE_PLACES = 20, 4  # a delivered figure: up to 16 digits before the point
+
+
+LAST_DAY = date(9999, 12, 1)  # later than any month
+
+
+def _month_field(name):
+    return models.DecimalField(
+        name, max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, null=True, blank=True
+    )
+
+
+def month_of(year, number):
+    """The first day of month `number` (1 … 12) of `year`."""
+    return date(year, number, 1)
+
+
+def _month_held(number, until=None):
+    """Rows that hold a value for month `number` (1 … 12), and, with `until`, whose month
+    lies no later than `until`."""
+    held = Q(**{f"{MONTH_FIELDS[number - 1]}__isnull": False})
+    if until is not None and number > until.month:
+        held &= Q(year__lt=until.year)
+    return held
+
+
+def _last_month(until):
+    """Per row: year × 12 + month − 1 of its last month with a value up to `until`."""
+    last = Case(
+        *(When(_month_held(number, until), then=number) for number in range(12, 0, -1)),
+        output_field=models.IntegerField(),
+    )
+    return F("year") * 12 + last - 1
+
+
+def _first_month():
+    """Per row: year × 12 + month − 1 of its first month with a value."""
+    first = Case(
+        *(When(_month_held(number), then=number) for number in range(1, 13)),
+        output_field=models.IntegerField(),
+    )
+    return F("year") * 12 + first - 1
+
+
+def _figure_count():
+    """Per row: how many of its twelve months hold a value."""
+    return sum(
+        (Case(When(_month_held(n), then=1), default=0) for n in range(1, 13)),
+        start=Value(0),
+    )
+
+
+def _number_month(number):
+    return None if number is None else date(number // 12, number % 12 + 1, 1)
+
+
+Cell = namedtuple("Cell", "unit_id delivery_id code sex month value")
+
+
+class ValuesQuerySet(ImmutableQuerySet):
+    """The one way to read delivered values, in the words of the field. Every app asks through
+    these methods; none touches the fields of `Values` itself (tests/test_architecture.py)."""
+
+    refusal = "Gelieferte Werte können nicht geändert oder gelöscht werden."
 
     def visible_to(self, user):
         """Ministries and readers see every value; a Jobcenter only its own Landkreis'."""
@@ -212,121 +279,204 @@ class ValueQuerySet(ImmutableQuerySet):
             return self.none()
         return self.filter(unit=own)
 
+    def of_delivery(self, delivery):
+        return self.filter(delivery=delivery)
 
-def _latest(until):
-    """The latest month of a series up to `until`: a series holds each of its months."""
-    return Max(Least("last_month", models.Value(until, output_field=models.DateField())))
+    def of_deliveries(self, deliveries):
+        """`deliveries`: objects, primary keys or a queryset of deliveries."""
+        return self.filter(delivery__in=deliveries)
 
+    def of_each_delivery(self):
+        """For a subquery on deliveries: the values of the delivery in the outer query."""
+        return self.filter(delivery=OuterRef("pk"))
 
-class SeriesQuerySet(ValueQuerySet):
-    refusal = "Gelieferte Werte können nicht geändert oder gelöscht werden."
+    def for_unit(self, unit):
+        return self.filter(unit=unit)
 
-    def overlapping(self, first_month, last_month):
-        """Series holding a value for some month from `first_month` to `last_month`."""
-        return self.filter(first_month__lte=last_month, last_month__gte=first_month)
+    def for_units(self, units):
+        return self.filter(unit__in=units)
+
+    def of_codes(self, codes):
+        return self.filter(indicator__code__in=codes)
+
+    def total(self):
+        """Values for all people (gesamt), not those for men or women."""
+        return self.filter(sex=Sex.TOTAL)
+
+    def base(self):
+        """The base quantities for all people: what the JFW are computed from."""
+        return self.total().of_codes(BASE_CODES)
+
+    def in_year(self, year):
+        """Values of some month of `year`: a row is stored only with at least one value."""
+        return self.filter(year=year)
 
     def holding(self, month):
-        """Series holding a value for `month`: a series has one for each of its months."""
-        return self.filter(first_month__lte=month, last_month__gte=month)
+        """Values for `month` (the first day of a month)."""
+        return self.filter(_month_held(month.month), year=month.year)
+
+    def deliveries(self):
+        """The primary keys of the deliveries these values belong to, for `pk__in`."""
+        return self.values("delivery")
+
+    def units(self):
+        """The primary keys of the units these values belong to, each once."""
+        return self.values_list("unit", flat=True).distinct()
+
+    def units_and_deliveries(self):
+        """The distinct (unit id, delivery id) pairs of these values."""
+        return set(self.values_list("unit_id", "delivery_id").distinct())
 
     def latest_month(self, until):
-        """The latest month up to `until` for which these series hold a value (or None)."""
-        return self.filter(first_month__lte=until).aggregate(latest=_latest(until))["latest"]
+        """The latest month up to `until` for which these rows hold a value (or None)."""
+        latest = self.filter(year__lte=until.year).aggregate(latest=Max(_last_month(until)))
+        return _number_month(latest["latest"])
 
     def latest_month_by_unit(self, until):
-        """{unit id: the latest month up to `until` for which its series hold a value}."""
-        per_unit = self.filter(first_month__lte=until).values("unit")
-        return dict(per_unit.annotate(latest=_latest(until)).values_list("unit", "latest"))
+        """{unit id: the latest month up to `until` for which its rows hold a value}."""
+        per_unit = self.filter(year__lte=until.year).values("unit")
+        rows = per_unit.annotate(latest=Max(_last_month(until))).values_list("unit", "latest")
+        return {unit: _number_month(latest) for unit, latest in rows}
+
+    def span(self):
+        """{"first": the first month, "last": the last month} these rows hold (None, None
+        without rows)."""
+        span = self.aggregate(first=Min(_first_month()), last=Max(_last_month(LAST_DAY)))
+        return {"first": _number_month(span["first"]), "last": _number_month(span["last"])}
+
+    def figure_count(self):
+        """How many monthly figures these rows hold."""
+        return self.aggregate(count=Sum(_figure_count()))["count"] or 0
+
+    def summary(self):
+        """Per unit, code and sex: count of figures, first and last month and their sum."""
+        months = [
+            Coalesce(F(name), Value(0), output_field=models.DecimalField()) for name in MONTH_FIELDS
+        ]
+        groups = self.values(
+            "unit__key", "unit__name", "indicator__code", "indicator__sort_order", "sex"
+        )
+        rows = groups.annotate(
+            count=Sum(_figure_count()),
+            first=Min(_first_month()),
+            last=Max(_last_month(LAST_DAY)),
+            total=Sum(sum(months[1:], start=months[0])),
+        ).order_by("unit__key", "indicator__sort_order", "sex")
+        return [
+            {**row, "first": _number_month(row["first"]), "last": _number_month(row["last"])}
+            for row in rows
+        ]
+
+    def months_held(self, first_month, last_month):
+        """(unit id, delivery id, code, month) for each month from `first_month` to
+        `last_month` that holds a value: which months exist, without reading the figures."""
+        rows = self.filter(year__gte=first_month.year, year__lte=last_month.year)
+        held = [Q(**{f"{name}__isnull": False}) for name in MONTH_FIELDS]
+        flags = [Case(When(q, then=True), default=False) for q in held]
+        rows = rows.annotate(**{f"held_{n}": flag for n, flag in enumerate(flags, start=1)})
+        names = [f"held_{n}" for n in range(1, 13)]
+        for unit_id, delivery_id, code, year, *marks in rows.values_list(
+            "unit_id", "delivery_id", "indicator__code", "year", *names
+        ):
+            for number, mark in enumerate(marks, start=1):
+                month = month_of(year, number)
+                if mark and first_month <= month <= last_month:
+                    yield unit_id, delivery_id, code, month
+
+    def cells(self, first_month=None, last_month=None):
+        """The figures (from `first_month` to `last_month`, if given), one `Cell` each."""
+        rows = self
+        if first_month is not None:
+            rows = rows.filter(year__gte=first_month.year)
+        if last_month is not None:
+            rows = rows.filter(year__lte=last_month.year)
+        rows = rows.values_list(
+            "unit_id", "delivery_id", "indicator__code", "sex", "year", *MONTH_FIELDS
+        )
+        for unit_id, delivery_id, code, sex, year, *figures in rows:
+            for number, value in enumerate(figures, start=1):
+                month = month_of(year, number)
+                if value is None or (first_month and month < first_month):
+                    continue
+                if last_month and month > last_month:
+                    break
+                yield Cell(unit_id, delivery_id, code, sex, month, value)
 
 
-class ValueSeries(models.Model):
-    """The values of one unit, code and sex that one delivery holds for consecutive months.
+class Values(models.Model):
+    """The figures one delivery holds for one unit, code and sex in one year: a row of twelve
+    months, January to December, as users see a year in a spreadsheet. A month the delivery
+    has no figure for is empty. A row is stored only with at least one figure; rows are
+    written by `indicators.storage.write_values` and never changed. Read them through
+    `Values.objects` (`ValuesQuerySet`)."""
 
-    This is how values are stored: a national delivery of 600 000 monthly figures is some 3 000
-    rows, one per unit, code and sex (more where months are missing), instead of a row per
-    figure (docs/benchmarks.md). `figures` is a JSON array of exact decimals, one per month
-    from `first_month` to `last_month`; a missing month starts a new series. Reading goes
-    through `Value`, a view with one row per figure. Written only by `indicators.storage`."""
-
+    # No index of their own: the unique constraint (delivery first) and the index (unit first)
+    # serve every query, and each index more slows the storing of a national delivery. The
+    # foreign-key constraints stay: checking them costs a national import about a second on
+    # PostgreSQL (docs/benchmarks.md), which the background task hides; the database, not
+    # only Django, guarantees that every value belongs to a delivery, unit and indicator.
     delivery = models.ForeignKey(
-        DataDelivery, on_delete=models.PROTECT, related_name="series", db_index=False
+        DataDelivery,
+        on_delete=models.PROTECT,
+        related_name="values",
+        db_index=False,
     )
     unit = models.ForeignKey(
         Organisation,
         verbose_name="Träger",
         on_delete=models.PROTECT,
-        related_name="value_series",
+        related_name="values",
         db_index=False,
     )
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="series", db_index=False
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="values",
+        db_index=False,
     )
     sex = models.CharField("Geschlecht", max_length=1, choices=Sex.choices, default=Sex.TOTAL)
-    first_month = models.DateField("erster Monat")
-    last_month = models.DateField("letzter Monat")
-    figures = models.TextField("Werte", help_text="JSON-Liste, ein Wert je Monat")
+    year = models.PositiveSmallIntegerField("Jahr")
+    m01 = _month_field("Januar")
+    m02 = _month_field("Februar")
+    m03 = _month_field("März")
+    m04 = _month_field("April")
+    m05 = _month_field("Mai")
+    m06 = _month_field("Juni")
+    m07 = _month_field("Juli")
+    m08 = _month_field("August")
+    m09 = _month_field("September")
+    m10 = _month_field("Oktober")
+    m11 = _month_field("November")
+    m12 = _month_field("Dezember")
 
-    objects = SeriesQuerySet.as_manager()
+    objects = ValuesQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "Wertereihe"
-        verbose_name_plural = "Wertereihen"
+        verbose_name = "Jahreswerte"
+        verbose_name_plural = "Jahreswerte"
         constraints = [
             models.UniqueConstraint(
-                fields=["delivery", "unit", "indicator", "sex", "first_month"],
-                name="one_series_per_start_and_delivery",
+                fields=["delivery", "unit", "indicator", "sex", "year"],
+                name="one_row_per_year_and_delivery",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "indicator", "first_month"])]
+        indexes = [models.Index(fields=["unit", "indicator", "year"])]
 
     def __str__(self):
-        return f"{self.indicator_id} {self.first_month:%m/%Y}–{self.last_month:%m/%Y}"
+        return f"{self.unit_id} {self.indicator_id} {self.sex} {self.year}"
 
     def save(self, *args, **kwargs):
-        if self.pk and ValueSeries.objects.filter(pk=self.pk).exists():
+        if self.pk and Values.objects.filter(pk=self.pk).exists():
             raise ValidationError("Gelieferte Werte können nicht geändert werden.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Gelieferte Werte können nicht gelöscht werden.")
 
-
-class Value(models.Model):
-    """One monthly figure of one unit and code, as one delivery reported it.
-
-    A database view over `ValueSeries` (created by migration 0005), read-only: values are
-    stored by `indicators.storage.write_values`. Its id is the series' id × 10 000 plus the
-    month's position in the series."""
-
-    delivery = models.ForeignKey(
-        DataDelivery, on_delete=models.DO_NOTHING, related_name="values", db_index=False
-    )
-    unit = models.ForeignKey(
-        Organisation,
-        verbose_name="Träger",
-        on_delete=models.DO_NOTHING,
-        related_name="values",
-        db_index=False,
-    )
-    indicator = models.ForeignKey(
-        Indicator, on_delete=models.DO_NOTHING, related_name="values", db_index=False
-    )
-    month = models.DateField("Berichtsmonat", help_text="erster Tag des Monats")
-    sex = models.CharField("Geschlecht", max_length=1, choices=Sex.choices, default=Sex.TOTAL)
-    value = models.DecimalField("Wert", max_digits=20, decimal_places=4)
-
-    objects = ValueQuerySet.as_manager()
-
-    class Meta:
-        managed = False
-        verbose_name = "Wert"
-        verbose_name_plural = "Werte"
-
-    def __str__(self):
-        return f"{self.unit.key} {self.indicator.code} {self.month:%m/%Y}: {self.value}"
-
-    def save(self, *args, **kwargs):
-        raise ValidationError("Werte werden nur mit einer Datenlieferung gespeichert.")
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Ein gelieferter Wert kann nicht gelöscht werden.")
+    def figures(self):
+        """{month: value} of the months this row holds."""
+        return {
+            month_of(self.year, number): value
+            for number, value in enumerate((getattr(self, n) for n in MONTH_FIELDS), start=1)
+            if value is not None
+        }

@@ -1,28 +1,23 @@
-"""Writing the values of a delivery.
+"""Writing the values of a delivery: `write_values` is the one way in.
 
-The import, the demo data and the tests store values only through `write_values`, so one
-place knows how they are kept: as `ValueSeries`, one row per unit, code, sex and run of
-consecutive months, whose figures are a JSON array of exact decimals. A national delivery of
-622 080 monthly figures becomes 3 240 rows, which is what makes its import fast
-(docs/benchmarks.md); `Value`, a view, gives every figure back as a row of its own."""
+The import, the demo data and the tests store values only through `write_values`. It turns
+the cells of a delivery (unit, code, month, sex, value) into `Values` rows, one per unit,
+code, sex and year with the twelve months as columns, and hands them to the database: with
+one plain `INSERT` per row (`_insert`), or on PostgreSQL with one `COPY` (`_copy`), which
+takes the 51 840 rows of a national delivery several times faster (docs/benchmarks.md)."""
 
 import io
 import re
 from datetime import date
 from decimal import Decimal
-from itertools import islice
 
 import numpy as np
 from django.db import connection
 
-from indicators.models import ValueSeries
+from indicators.models import MONTH_FIELDS, Values
 
 SEXES = ("g", "m", "w")  # sex ranks 0, 1, 2
-SERIES_FIELDS = ("delivery", "unit", "indicator", "sex", "first_month", "last_month", "figures")
-# A leading zero ("007") makes a decimal text no JSON number (as do signs, exponents, spaces
-# and a point without digits on both sides, see _json_array).
-_LEADING_ZERO = re.compile(r"[\[,]-?0\d")
-PIECE = 100  # series per piece of COPY text
+KEY_FIELDS = ("delivery_id", "unit_id", "indicator_id", "sex", "year")
 # A decimal text has digits, a sign, a point and perhaps an exponent; "Infinity", "NaN" and
 # every other letter do not belong in a stored figure.
 _NOT_DECIMAL = re.compile(r"[^0-9+\-.eE]")
@@ -54,61 +49,20 @@ def write_values(delivery_pk, *, units, indicators, months, sexes, values, progr
     refuse_non_finite(values)
     if progress:
         progress("Speichern", 0, total)
-    # One sort key: unit, indicator, sex, then the month. Months are spaced by 1 and groups
-    # by at least 2, so a step of exactly 1 means "the next month of the same series".
-    unit_base, indicator_base, first = int(units.min()), int(indicators.min()), int(months.min())
-    span = int(months.max()) - first + 2
-    indicator_count = int(indicators.max()) - indicator_base + 1
-    group = ((units - unit_base) * indicator_count + (indicators - indicator_base)) * 3 + sexes
-    key = group * span + (months - first)
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    figures = np.fromiter(values, dtype=object, count=total)[order].tolist()
-    starts = np.flatnonzero(np.diff(key, prepend=key[0] - 2) != 1)
-    bounds = [*starts.tolist(), total]
-    group_of, month_of = np.divmod(key[starts], span)
-    rest, sex_of = np.divmod(group_of, 3)
-    unit_of, indicator_of = np.divmod(rest, indicator_count)
-    rows = (  # built while the database takes the rows before them
-        (
-            delivery_pk,
-            unit + unit_base,
-            indicator + indicator_base,
-            SEXES[sex],
-            month_date(first + month).isoformat(),
-            month_date(first + month + end - start - 1).isoformat(),
-            _json_array(figures[start:end]),
-        )
-        for unit, indicator, sex, month, start, end in zip(
-            unit_of.tolist(),
-            indicator_of.tolist(),
-            sex_of.tolist(),
-            month_of.tolist(),
-            bounds[:-1],
-            bounds[1:],
-            strict=True,
-        )
-    )
-    table = connection.ops.quote_name(ValueSeries._meta.db_table)
-    names = ", ".join(
-        connection.ops.quote_name(ValueSeries._meta.get_field(name).column)
-        for name in SERIES_FIELDS
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _copy(cursor, table, names, rows)
-        else:
-            marks = ", ".join(["%s"] * len(SERIES_FIELDS))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
+    columns = (units, indicators, months, sexes, values)
+    if connection.vendor == "postgresql":
+        _copy(year_rows(delivery_pk, *columns, as_text=True))
+    else:
+        _insert(year_rows(delivery_pk, *columns))
     if progress:
         progress("Speichern", total, total)
 
 
 def remove_values(delivery_pk):
     """Delete every value of one delivery: only for its withdrawal (DataDelivery.withdraw),
-    inside that transaction. Values are never deleted otherwise."""
-    table = connection.ops.quote_name(ValueSeries._meta.db_table)
-    column = connection.ops.quote_name(ValueSeries._meta.get_field("delivery").column)
+    inside that transaction. Values are never deleted otherwise (their queryset refuses)."""
+    table, _ = _table_and_columns()
+    column = connection.ops.quote_name(Values._meta.get_field("delivery").column)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [delivery_pk])
 
@@ -123,51 +77,62 @@ def refuse_non_finite(values):
     raise NonFiniteValue(f"„{bad[:80]}“ ist keine endliche Zahl; es wird nichts gespeichert.")
 
 
-def _json_array(texts):
-    """The decimal texts as a JSON array. The import's texts ("1234.5", "-3") are JSON
-    numbers; others, such as "007", "+1", ".5" or "1E+3", are rewritten."""
-    array = "[" + ",".join(texts) + "]"
-    if (
-        "+" in array
-        or "e" in array
-        or "E" in array
-        or " " in array
-        or "N" in array  # NaN
-        or "I" in array  # Infinity
-        or ("." in array and _bare_point(array))
-        or (("[0" in array or ",0" in array or "-0" in array) and _LEADING_ZERO.search(array))
-    ):
-        return "[" + ",".join(format(Decimal(text).normalize(), "f") for text in texts) + "]"
-    return array
+def year_rows(delivery_pk, units, indicators, months, sexes, values, *, as_text=False):
+    """The cells as a table of rows [delivery, unit, indicator, sex, year, January, …,
+    December], one per unit, indicator, sex and year; None for a month without a value. With
+    `as_text`, every entry is text and an empty month `\\N`, as `COPY` reads them."""
+    years, month_index = np.divmod(months, 12)
+    # One number per row, from its unit, indicator, sex and year (each counted from its
+    # smallest value), so that numpy finds the rows with one sort of plain integers.
+    unit_base, indicator_base, year_base = int(units.min()), int(indicators.min()), int(years.min())
+    indicator_count = int(indicators.max()) - indicator_base + 1
+    year_count = int(years.max()) - year_base + 1
+    row_key = ((units - unit_base) * indicator_count + indicators - indicator_base) * 3 + sexes
+    row_key = row_key * year_count + years - year_base
+    keys, row_of = np.unique(row_key, return_inverse=True)
+    rest, year = np.divmod(keys, year_count)
+    rest, sex = np.divmod(rest, 3)
+    unit, indicator = np.divmod(rest, indicator_count)
+    key_columns = [
+        np.full(len(keys), delivery_pk),
+        unit + unit_base,
+        indicator + indicator_base,
+        np.array(SEXES)[sex],
+        year + year_base,
+    ]
+    table = np.full((len(keys), len(KEY_FIELDS) + 12), "\\N" if as_text else None, dtype=object)
+    for column, entries in enumerate(key_columns):
+        table[:, column] = (entries.astype(str) if as_text else entries).tolist()
+    table[row_of, len(KEY_FIELDS) + month_index] = np.fromiter(
+        values, dtype=object, count=len(values)
+    )
+    return table.tolist()
 
 
-def _bare_point(array):
-    """A point without a digit on one side: ".5", "5.", "-.5"."""
-    return "[." in array or ",." in array or "-." in array or ".," in array or ".]" in array
+def _table_and_columns():
+    """The quoted table name and column list of `Values`, in the order of a year row."""
+    quote = connection.ops.quote_name
+    fields = (Values._meta.get_field(name) for name in (*KEY_FIELDS, *MONTH_FIELDS))
+    return quote(Values._meta.db_table), ", ".join(quote(field.column) for field in fields)
 
 
-class _Lines(io.TextIOBase):
-    """The rows as COPY text, read in pieces: PostgreSQL parses one piece while the next is
-    built. Ids, dates, g/m/w and JSON arrays of numbers hold no tab, newline or backslash."""
-
-    def __init__(self, rows):
-        self.rows = rows
-
-    def read(self, size=-1):
-        return "".join("\t".join(map(str, row)) + "\n" for row in islice(self.rows, PIECE))
+def _insert(rows):
+    """Any database: one plain INSERT, executed for each row. (`bulk_create` would build a
+    model object and prepare 17 values per row: about ten times slower for a national file.)"""
+    table, names = _table_and_columns()
+    marks = ", ".join(["%s"] * (len(KEY_FIELDS) + len(MONTH_FIELDS)))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-def _copy(cursor, table, names, rows):
-    """PostgreSQL: COPY … FROM STDIN in text format (psycopg2 or psycopg 3)."""
-    sql = f"COPY {table} ({names}) FROM STDIN"
-    lines = _Lines(rows)
-    raw = cursor.cursor
-    if hasattr(raw, "copy_expert"):
-        raw.copy_expert(sql, lines)
-    else:
-        with raw.copy(sql) as copy:
-            while piece := lines.read():
-                copy.write(piece)
+def _copy(rows):
+    """PostgreSQL: all rows in one `COPY … FROM STDIN`, in its text format: tab-separated,
+    `\\N` for an empty month. Keys, g/m/w and decimal texts hold no tab, newline or backslash.
+    PostgreSQL reads every decimal text the import accepts ("007", "+1", ".5", "1E+3")."""
+    table, names = _table_and_columns()
+    text = "\n".join(map("\t".join, rows)) + "\n"
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", io.StringIO(text))
 
 
 def store_cells(delivery, cells):

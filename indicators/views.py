@@ -20,7 +20,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from indicators import imports, tasks
 from indicators.forms import ConfirmForm, UploadForm
-from indicators.models import DataDelivery, DeliverySource, Value
+from indicators.models import DataDelivery, DeliverySource, Values
 from zielsteuerung import access, formats
 from zielsteuerung.access import require_editor
 
@@ -472,14 +471,7 @@ def delivery_list(request):
 @require_GET
 def delivery_detail(request, pk):
     delivery = _get_delivery_for_user(request, pk)
-    rows = (
-        Value.objects.visible_to(request.user)
-        .filter(delivery=delivery)
-        .values("unit__key", "unit__name", "indicator__code", "indicator__sort_order", "sex")
-        .annotate(count=Count("id"), first=Min("month"), last=Max("month"), total=Sum("value"))
-        .order_by("unit__key", "indicator__sort_order", "sex")
-    )
-    rows = list(rows)
+    rows = Values.objects.visible_to(request.user).of_delivery(delivery).summary()
     return render(
         request,
         "indicators/delivery_detail.html",

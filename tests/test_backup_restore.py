@@ -24,7 +24,7 @@ from django.db import connection
 
 from agreements.models import Agreement, Goal, ImplementationStep, Signature
 from dialogs.models import Approval, Dialog, DialogStatus
-from indicators.models import DataDelivery, Value
+from indicators.models import MONTH_FIELDS, DataDelivery, Values
 
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump sees committed rows only
 
@@ -39,7 +39,7 @@ KEY_COLUMNS = {
     ImplementationStep: ["id", "goal_id", "order", "text", "status"],
     Signature: ["id", "agreement_id", "organisation_id", "signatory"],
     DataDelivery: ["id", "ladestand", "waiting_months", "source", "sha256", "row_count"],
-    Value: ["id", "delivery_id", "unit_id", "indicator_id", "month", "sex", "value"],
+    Values: ["id", "delivery_id", "unit_id", "indicator_id", "sex", "year", *MONTH_FIELDS],
     Dialog: ["id", "agreement_id", "kind", "date", "delivery_id", "status", "version", "frozen_at"],
     Approval: ["id", "dialog_id", "side", "user_id", "approved_at"],
 }
@@ -86,7 +86,7 @@ def demo_world():
     # Enough of everything that a restore losing one kind of row could not pass unnoticed.
     assert len(world["Agreement"]) >= 16
     assert len(world["DataDelivery"]) >= 1
-    assert len(world["Value"]) >= 100
+    assert len(world["Values"]) >= 100
     assert len(world["Dialog"]) >= 2
     assert world["approved minutes"] >= 1
     return world

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from agreements import attainment, dashboards
 from indicators import imports
-from indicators.models import DataDelivery, Value
+from indicators.models import DataDelivery, Values
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_a_withdrawn_delivery_leaves_every_figure_and_keeps_its_record(
     assert out.startswith(f"Zurückgezogen: Lieferung {delivery.pk}, Ladestand 17.03.2020")
     assert attainment.default_basis(2020) == (None, None)
     assert dashboards.newest_months([heidekreis.pk], 2020) == {}  # not the cached answer
-    assert not Value.objects.filter(delivery=delivery).exists()
+    assert not Values.objects.of_delivery(delivery).exists()
     record = DataDelivery.objects.get(pk=delivery.pk)
     assert (record.file_name, record.row_count, record.sha256) == (
         delivery.file_name,
@@ -77,7 +77,7 @@ def test_the_delivery_page_says_who_withdrew_it_when_and_why(delivery, admin_use
 def test_withdrawal_needs_a_reason(delivery, admin_user):
     with pytest.raises(CommandError, match="ist ein Grund nötig"):
         withdraw(delivery.pk, "--grund", "   ", "--benutzer", "admin")
-    assert Value.objects.filter(delivery=delivery).exists()
+    assert Values.objects.of_delivery(delivery).exists()
 
 
 def test_only_an_administrator_withdraws(delivery, ministry_user):

@@ -6,13 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db.models import Avg, Max, Min
 
 from agreements.attainment import attainment_for_year, default_basis
 from agreements.models import Agreement, Goal, GoalKind, TargetType
 from indicators import demo
 from indicators.computations import Verdict
-from indicators.models import DataDelivery, Indicator, Value
+from indicators.models import DataDelivery, Indicator, Values
 from zielsteuerung.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -34,21 +33,21 @@ def test_demo_delivery_is_marked_and_covers_12_2018_to_12_2020(delivery):
     assert delivery.is_demo and delivery.source == "demo"
     assert delivery.ladestand == date(2021, 1, 17) and delivery.waiting_months == 0
     assert delivery.sha256 == hashlib.sha256(b"zielsteuerung-demo-delivery-v1").hexdigest()
-    values = Value.objects.filter(delivery=delivery)
-    span = values.aggregate(first=Min("month"), last=Max("month"))
+    values = Values.objects.of_delivery(delivery)
+    span = values.span()
     assert (span["first"], span["last"]) == (date(2018, 12, 1), date(2020, 12, 1))
     assert set(values.values_list("indicator__code", flat=True)) == CODES
     assert set(values.values_list("unit__key", flat=True)) == set(
         Organisation.objects.traeger().values_list("key", flat=True)
     )
-    assert values.count() == 16 * 8 * 25 == delivery.row_count
+    assert values.figure_count() == 16 * 8 * 25 == delivery.row_count
     assert not values.exclude(sex="g").exists()
 
 
 def test_seeding_twice_stores_nothing_new(delivery):
-    before = Value.objects.count(), DataDelivery.objects.count()
+    before = Values.objects.figure_count(), DataDelivery.objects.count()
     assert demo.seed_demo_delivery() == delivery
-    assert (Value.objects.count(), DataDelivery.objects.count()) == before == (5632, 2)
+    assert (Values.objects.figure_count(), DataDelivery.objects.count()) == before == (5632, 2)
 
 
 def test_demo_figures_are_generated_from_a_fixed_seed():
@@ -58,9 +57,9 @@ def test_demo_figures_are_generated_from_a_fixed_seed():
 
 def test_heidekreis_has_figures_of_realistic_size(delivery):
     def mean(code, year=2019):
-        return Value.objects.filter(
-            delivery=delivery, unit__key="03358", indicator__code=code, month__year=year
-        ).aggregate(mean=Avg("value"))["mean"]
+        rows = Values.objects.of_delivery(delivery).filter(unit__key="03358").of_codes([code])
+        figures = [c.value for c in rows.cells(date(year, 1, 1), date(year, 12, 1))]
+        return sum(figures) / len(figures)
 
     assert 5800 <= mean("ELB") <= 6200
     assert 3_200_000 <= mean("LLU") <= 3_600_000
@@ -95,14 +94,12 @@ def test_some_landkreise_meet_their_targets_and_some_do_not(delivery):
 
 def test_the_newer_delivery_revises_the_latest_months_of_the_earlier_one(delivery, earlier):
     assert earlier.is_demo and earlier.waiting_months == 0
-    assert Value.objects.filter(delivery=earlier).aggregate(last=Max("month"))["last"] == date(
-        2020, 6, 1
-    )
+    assert Values.objects.of_delivery(earlier).span()["last"] == date(2020, 6, 1)
 
     def value(of, month):
-        return Value.objects.get(
-            delivery=of, unit__key="03358", indicator__code="INT", month=month
-        ).value
+        rows = Values.objects.of_delivery(of).filter(unit__key="03358").of_codes(["INT"])
+        [cell] = rows.cells(month, month)
+        return cell.value
 
     assert value(earlier, date(2020, 1, 1)) == value(delivery, date(2020, 1, 1))
     assert value(earlier, date(2020, 5, 1)) < value(delivery, date(2020, 5, 1))

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
 
 from indicators.management.commands.import_indicators import Progress
-from indicators.models import DataDelivery, Value
+from indicators.models import DataDelivery, Values
 from zielsteuerung.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_worked_example_is_stored_with_a_one_line_summary():
         f"(LLU, ELB, INT, LZB), 12/2018 bis 02/2020 (Lieferung {delivery.pk}).\n"
     )
     assert err == ""
-    assert delivery.values.count() == 16
+    assert delivery.values.figure_count() == 16
     assert delivery.source == "land"
     assert delivery.delivered_by is None
 
@@ -79,7 +79,7 @@ def test_every_error_goes_to_stderr_with_exit_status_1_and_nothing_is_written():
         "Zeile 3, Spalte „kennzahl“: Die Kennzahl fehlt.",
         "3 Fehler – nichts gespeichert.",
     ]
-    assert DataDelivery.objects.count() == 0 and Value.objects.count() == 0
+    assert DataDelivery.objects.count() == 0 and Values.objects.count() == 0
 
 
 def test_dry_run_checks_without_writing():

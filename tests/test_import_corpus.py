@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from indicators import imports
-from indicators.models import DataDelivery, Value
+from indicators.models import DataDelivery, Values
 from zielsteuerung.models import Organisation, OrganisationKind
 
 pytestmark = pytest.mark.django_db
@@ -56,15 +56,16 @@ def check(name, user=None, **options):
 
 
 def stored(delivery):
+    keys = dict(Organisation.objects.values_list("pk", "key"))
     return {
-        (v.unit.key, v.indicator.code, f"{v.month:%Y-%m}", v.sex, v.value)
-        for v in Value.objects.filter(delivery=delivery).select_related("unit", "indicator")
+        (keys[c.unit_id], c.code, f"{c.month:%Y-%m}", c.sex, c.value)
+        for c in Values.objects.of_delivery(delivery).cells()
     }
 
 
 def assert_nothing_stored():
     assert DataDelivery.objects.count() == 0
-    assert Value.objects.count() == 0
+    assert Values.objects.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -320,7 +321,7 @@ def test_same_file_stored_meanwhile_is_refused_at_store_time():
     imports.store_delivery(first, waiting_months=0, source="land")
     with pytest.raises(imports.Refused, match="Diese Datei wurde bereits am"):
         imports.store_delivery(second, waiting_months=0, source="land")
-    assert Value.objects.count() == 16
+    assert Values.objects.figure_count() == 16
 
 
 def test_file_over_the_size_limit_is_refused(settings):

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from indicators import imports, storage
-from indicators.models import DataDelivery, ValueSeries
+from indicators.models import DataDelivery, Values
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_the_writer_refuses_a_value_that_is_no_finite_decimal(heidekreis, value)
             sexes=storage.np.array([0, 0]),
             values=[c[4] for c in cells],
         )
-    assert not ValueSeries.objects.exists()
+    assert not Values.objects.exists()
 
 
 def test_the_writer_refuses_an_infinite_float_from_the_demo_path(heidekreis):
@@ -110,7 +110,7 @@ def test_the_writer_refuses_an_infinite_float_from_the_demo_path(heidekreis):
     elb = Indicator.objects.get(code="ELB")
     with pytest.raises(storage.NonFiniteValue):
         storage.store_cells(delivery, [(heidekreis, elb, date(2020, 1, 1), "g", float("inf"))])
-    assert not ValueSeries.objects.exists()
+    assert not Values.objects.exists()
 
 
 def test_a_long_cell_is_quoted_with_at_most_80_characters():

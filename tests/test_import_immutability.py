@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from indicators import imports
-from indicators.models import DataDelivery, Indicator, Value
+from indicators.models import DataDelivery, Indicator, Values
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +47,10 @@ def test_not_even_in_bulk(delivery):
     with pytest.raises(ValidationError):
         DataDelivery.objects.all().delete()
     with pytest.raises(ValidationError):
-        Value.objects.filter(delivery=delivery).update(value=1)
+        Values.objects.of_delivery(delivery).update(m01=1)
     with pytest.raises(ValidationError):
-        Value.objects.all().delete()
-    assert Value.objects.filter(delivery=delivery).count() == 2
+        Values.objects.all().delete()
+    assert Values.objects.of_delivery(delivery).figure_count() == 2
 
 
 def test_admin_shows_deliveries_but_offers_no_change(admin_client, delivery):
@@ -68,11 +68,11 @@ def test_admin_shows_deliveries_but_offers_no_change(admin_client, delivery):
 
 def test_admin_shows_values_but_offers_no_change(admin_client, delivery):
     value = delivery.values.first()
-    assert admin_client.get(reverse("admin:indicators_value_changelist")).status_code == 200
-    assert admin_client.get(reverse("admin:indicators_value_add")).status_code == 403
-    url = reverse("admin:indicators_value_delete", args=[value.pk])
+    assert admin_client.get(reverse("admin:indicators_values_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:indicators_values_add")).status_code == 403
+    url = reverse("admin:indicators_values_delete", args=[value.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
-    assert Value.objects.count() == 2
+    assert Values.objects.figure_count() == 2
 
 
 def test_admin_edits_the_catalogue(admin_client):
@@ -99,5 +99,5 @@ def test_admin_edits_the_catalogue(admin_client):
 def test_jobcenter_sees_deliveries_with_its_values_only(delivery, heidekreis_user, verden_user):
     assert list(DataDelivery.objects.visible_to(heidekreis_user)) == [delivery]
     assert list(DataDelivery.objects.visible_to(verden_user)) == []
-    assert Value.objects.visible_to(verden_user).count() == 0
-    assert Value.objects.visible_to(heidekreis_user).count() == 2
+    assert Values.objects.visible_to(verden_user).figure_count() == 0
+    assert Values.objects.visible_to(heidekreis_user).figure_count() == 2
