@@ -940,9 +940,7 @@ def comparable_indicators(year=None):
     )
     if year is None:
         return indicators
-    delivered = set(
-        attainment.base_series(year).values_list("indicator__code", flat=True).distinct()
-    )
+    delivered = attainment.base_series(year).codes()
     return [i for i in indicators if set(computations.FORMULAS[i.code].codes) <= delivered]
 
 

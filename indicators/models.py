@@ -323,6 +323,10 @@ class ValuesQuerySet(ImmutableQuerySet):
         """The primary keys of the units these values belong to, each once."""
         return self.values_list("unit", flat=True).distinct()
 
+    def codes(self):
+        """The indicator codes these values hold, each once."""
+        return set(self.values_list("indicator__code", flat=True).distinct())
+
     def units_and_deliveries(self):
         """The distinct (unit id, delivery id) pairs of these values."""
         return set(self.values_list("unit_id", "delivery_id").distinct())
