@@ -27,7 +27,7 @@ from dialogs.forms import (
     VersionForm,
 )
 from dialogs.history import dialog_history
-from dialogs.models import FROZEN_MESSAGE, Dialog, DialogKind, Measure
+from dialogs.models import FROZEN_MESSAGE, Dialog, DialogKind, EventAction, Measure
 from dialogs.pdf import dialog_folder_pdf, minutes_pdf
 from zielsteuerung.access import is_ministry, require_ministry, traeger_of
 from zielsteuerung.pdf import pdf_response
@@ -93,7 +93,7 @@ def dialog_list(request):
     if year is not None:
         agreements = Agreement.objects.for_year(year).visible_to(request.user)
         rows = services.status_board(agreements.order_by("traeger__name"), today)
-        due = services.due_before_spring_review(rows, today)
+        due = services.due_by_landkreis(services.due_before_spring_review(rows, today))
     return render(
         request,
         "dialogs/list.html",
@@ -157,8 +157,21 @@ def dialog_detail(request, pk):
         step_form=StepForm(initial={"version": dialog.version}),
         change_form=ChangeRequestForm(initial={"version": dialog.version}, prefix="changes"),
         last_change_request=dialog.events.filter(action="aenderung_erbeten").last(),
+        withdrawal=_withdrawal_shown(dialog, context["events"]),
     )
     return render(request, "dialogs/detail.html", context)
+
+
+def _withdrawal_shown(dialog, events):
+    """The last change of comments that withdrew approvals, while nothing happened since."""
+    steps = [e for e in events if e.action in WITHDRAWAL_OUTDATED_BY]
+    last = steps[-1] if steps else None
+    if dialog.in_review and last and last.action == EventAction.COMMENTED and last.comment:
+        return last
+    return None
+
+
+WITHDRAWAL_OUTDATED_BY = {EventAction.APPROVED, EventAction.SENT, EventAction.COMMENTED}
 
 
 def _draft_forms(dialog, data=None):
@@ -323,7 +336,7 @@ def dialog_comment(request, pk):
     if request.method == "POST":
         if version_form.is_valid() and formset.is_valid():
             try:
-                services.save_comments(
+                withdrawn = services.save_comments(
                     dialog, request.user, version_form.cleaned_data["version"], formset
                 )
             except services.StaleDialog as stale:
@@ -341,6 +354,12 @@ def dialog_comment(request, pk):
                 return redirect("dialogs:detail", dialog.pk)
             else:
                 messages.success(request, "Ihre Anmerkungen sind gespeichert.")
+                if withdrawn:
+                    messages.warning(
+                        request,
+                        f"{services.withdrawal_text(withdrawn)} Bitte geben Sie das Protokoll "
+                        "erneut frei, wenn es so richtig ist.",
+                    )
                 return redirect("dialogs:detail", dialog.pk)
         else:
             messages.error(request, "Bitte prüfen Sie die Angaben; es wurde nichts gespeichert.")
@@ -352,6 +371,7 @@ def dialog_comment(request, pk):
         "agreement": dialog.agreement,
         "version_form": version_form,
         "formset": formset,
+        "approvals": list(dialog.approvals.all()),
     }
     return render(request, "dialogs/comment.html", context, status=status)
 
@@ -450,7 +470,8 @@ def agreement_measures(request, agreement_pk):
     agreement = _get_agreement_for_user(request, agreement_pk)
     today = timezone.localdate()
     measures = list(
-        Measure.objects.filter(agreement=agreement)
+        Measure.objects.visible_to(request.user)
+        .filter(agreement=agreement)
         .select_related("dialog", "responsible_organisation")
         .order_by("dialog__date", "pk")
     )
@@ -467,7 +488,12 @@ def agreement_measures(request, agreement_pk):
         }
         for m in measures
     ]
-    dialogs = agreement.dialogs.order_by("date", "pk")
+    dialogs = (
+        Dialog.objects.visible_to(request.user)
+        .filter(agreement=agreement)
+        .prefetch_related("approvals")
+        .order_by("date", "pk")
+    )
     return render(
         request,
         "dialogs/measures.html",

@@ -75,7 +75,7 @@ def test_form_pages_refuse_put(as_user, ministry_user, dialog, name):
     )
 
 
-@pytest.mark.parametrize("user", ["ministry_user", "heidekreis_user", "reader"])
+@pytest.mark.parametrize("user", ["ministry_user", "heidekreis_user"])
 def test_dialog_page_is_readable_by_all_who_see_the_landkreis(request, as_user, dialog, user):
     response = as_user(request.getfixturevalue(user)).get(
         reverse("dialogs:detail", args=[dialog.pk])
@@ -84,7 +84,32 @@ def test_dialog_page_is_readable_by_all_who_see_the_landkreis(request, as_user, 
     assert "Ziel 2: Verbesserung der Integration in Erwerbstätigkeit" in response.text
 
 
-def test_reader_sees_no_buttons(as_user, reader, dialog):
+def test_reader_sees_minutes_only_once_both_sides_approved(
+    as_user, reader, ministry_user, heidekreis_user, dialog
+):
+    client = as_user(reader)
+    pages = ["detail", "pdf", "folder", "history"]
+    Measure.objects.create(dialog=dialog, agreement=dialog.agreement, text="Konzept vorlegen")
+    measures_url = reverse("dialogs:measures", args=[dialog.agreement.pk])
+    for name in pages:  # draft
+        assert client.get(reverse(f"dialogs:{name}", args=[dialog.pk])).status_code == 404
+    assert "Konzept vorlegen" not in client.get(measures_url).text
+    services.send_to_review(dialog, ministry_user, dialog.version)
+    services.approve(dialog, ministry_user, dialog.version)
+    for name in pages:  # under review, one side approved
+        assert client.get(reverse(f"dialogs:{name}", args=[dialog.pk])).status_code == 404
+    board = client.get(reverse("dialogs:list") + "?jahr=2020").text
+    assert reverse("dialogs:detail", args=[dialog.pk]) not in board
+    services.approve(dialog, heidekreis_user, dialog.version)
+    for name in pages:
+        assert client.get(reverse(f"dialogs:{name}", args=[dialog.pk])).status_code == 200
+    assert "Konzept vorlegen" in client.get(measures_url).text
+    board = client.get(reverse("dialogs:list") + "?jahr=2020").text
+    assert reverse("dialogs:detail", args=[dialog.pk]) in board
+
+
+def test_reader_sees_no_buttons(as_user, reader, ministry_user, heidekreis_user, dialog):
+    approve_by_both(dialog, ministry_user, heidekreis_user)
     page = as_user(reader).get(reverse("dialogs:detail", args=[dialog.pk])).text
     for label in [
         "Entwurf bearbeiten",
@@ -154,7 +179,7 @@ def test_ministry_deletes_a_draft_but_others_cannot(
 ):
     url = reverse("dialogs:delete", args=[dialog.pk])
     assert as_user(heidekreis_user).post(url).status_code == 403
-    assert as_user(reader).post(url).status_code == 403
+    assert as_user(reader).post(url).status_code == 404  # readers do not see drafts
     response = as_user(ministry_user).post(url)
     assert response.status_code == 302 and response["Location"].endswith("?jahr=2020")
     assert not Dialog.objects.exists()

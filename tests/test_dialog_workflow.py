@@ -117,11 +117,11 @@ def test_creating_user_is_the_first_participant(dialog, ministry_user):
     assert participant.organisation.key == "MW"
 
 
-def test_minutes_list_participants_by_organisation(as_user, reader, dialog, heidekreis, ms):
+def test_minutes_list_participants_by_organisation(as_user, ministry_user, dialog, heidekreis, ms):
     Participant.objects.create(dialog=dialog, organisation=heidekreis, name="Hanna Heide")
     Participant.objects.create(dialog=dialog, organisation=ms, name="Jonas Beispiel")
     Participant.objects.create(dialog=dialog, organisation=heidekreis, name="Tobias Feld")
-    page = as_user(reader).get(reverse("dialogs:detail", args=[dialog.pk])).text
+    page = as_user(ministry_user).get(reverse("dialogs:detail", args=[dialog.pk])).text
     section = page[page.index("Teilnehmende") : page.index("Tagesordnung und Ergebnisse")]
     names = re.findall(r"Maria Meyer|Jonas Beispiel|Hanna Heide|Tobias Feld", section)
     assert names == ["Maria Meyer", "Jonas Beispiel", "Hanna Heide", "Tobias Feld"]
@@ -281,6 +281,74 @@ def test_jobcenter_comments_per_item_and_asks_for_changes(
     assert "Bitte TOP 3 ergänzen." in page and "Änderungen erbeten" in page
 
 
+def _comment_data(dialog, comments):
+    items = list(dialog.items.all())
+    data = {
+        "version": Dialog.objects.get(pk=dialog.pk).version,
+        "items-TOTAL_FORMS": len(items),
+        "items-INITIAL_FORMS": len(items),
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 1000,
+    }
+    for index, item in enumerate(items):
+        data[f"items-{index}-id"] = item.pk
+        data[f"items-{index}-dialog"] = dialog.pk
+        data[f"items-{index}-jobcenter_comment"] = comments.get(index, item.jobcenter_comment)
+    return data
+
+
+@pytest.mark.parametrize(
+    "first, waiting",
+    [
+        ("ministry_user", "wartet auf Freigabe durch den Landkreis"),
+        ("heidekreis_user", "wartet auf Freigabe durch das Ministerium"),
+    ],
+)
+def test_after_one_approval_badge_box_and_board_say_who_is_waited_for(
+    request, client, ministry_user, first, waiting, dialog
+):
+    services.send_to_review(dialog, ministry_user, dialog.version)
+    client.force_login(ministry_user)
+    page = client.get(reverse("dialogs:detail", args=[dialog.pk])).text
+    assert "wartet auf Freigabe" not in page
+    services.approve(dialog, request.getfixturevalue(first), dialog.version)
+    page = client.get(reverse("dialogs:detail", args=[dialog.pk])).text
+    badge = re.search(r'data-status="in_pruefung">([^<]*)<', page).group(1)
+    assert badge == waiting
+    box = re.search(r"<p class=\"alert alert-info\" data-waiting>(.*?)</p>", page, re.S).group(1)
+    assert f"Das Protokoll {waiting}." in box and "freigegeben" in box
+    board = client.get(reverse("dialogs:list") + "?jahr=2020").text
+    assert f"Protokoll {waiting}" in board
+    measures = client.get(reverse("dialogs:measures", args=[dialog.agreement.pk])).text
+    assert waiting in measures
+
+
+def test_changed_comments_after_approving_withdraw_that_approval_visibly(
+    client, ministry_user, heidekreis_user, dialog
+):
+    services.send_to_review(dialog, ministry_user, dialog.version)
+    services.approve(dialog, heidekreis_user, dialog.version)
+    client.force_login(heidekreis_user)
+    url = reverse("dialogs:comment", args=[dialog.pk])
+    assert "wird diese Freigabe aufgehoben" in client.get(url).text
+    # Saving the same comments again changes nothing and keeps the approval.
+    client.post(url, _comment_data(dialog, {}))
+    assert dialog.approvals.filter(side="landkreis").exists()
+    response = client.post(
+        url, _comment_data(dialog, {1: "Zahlen Februar vorläufig."}), follow=True
+    )
+    assert not dialog.approvals.exists()
+    assert "Die Freigabe des Landkreises ist aufgehoben" in response.text
+    assert "Bitte geben Sie das Protokoll erneut frei" in response.text
+    assert "Protokoll freigeben (Landkreis)" in response.text  # the button is back
+    client.force_login(ministry_user)
+    page = client.get(reverse("dialogs:detail", args=[dialog.pk])).text
+    assert "Freigabe aufgehoben:" in page and "wartet auf Freigabe" not in page
+    services.approve(dialog, ministry_user, Dialog.objects.get(pk=dialog.pk).version)
+    page = client.get(reverse("dialogs:detail", args=[dialog.pk])).text
+    assert "Freigabe aufgehoben:" not in page  # a newer step made the note history
+
+
 def test_change_request_needs_a_comment(client, ministry_user, heidekreis_user, dialog):
     services.send_to_review(dialog, ministry_user, dialog.version)
     client.force_login(heidekreis_user)
@@ -321,14 +389,28 @@ def test_jobcenter_cannot_edit_or_send_a_draft(as_user, heidekreis_user, dialog)
     assert Dialog.objects.get(pk=dialog.pk).status == DialogStatus.DRAFT
 
 
-def test_reader_reads_but_cannot_take_any_step(as_user, reader, ministry_user, dialog):
+def test_reader_neither_sees_minutes_under_review_nor_takes_a_step(
+    as_user, reader, ministry_user, dialog
+):
     services.send_to_review(dialog, ministry_user, dialog.version)
+    client = as_user(reader)
+    assert client.get(reverse("dialogs:detail", args=[dialog.pk])).status_code == 404
+    for name in ["approve", "withdraw", "request_changes", "send"]:
+        assert _post_step(client, name, dialog).status_code == 404, name
+    assert client.get(reverse("dialogs:comment", args=[dialog.pk])).status_code == 404
+    assert not Approval.objects.exists()
+
+
+def test_reader_reads_approved_minutes_but_takes_no_step(
+    as_user, reader, ministry_user, heidekreis_user, dialog
+):
+    approve_by_both(dialog, ministry_user, heidekreis_user)
     client = as_user(reader)
     assert client.get(reverse("dialogs:detail", args=[dialog.pk])).status_code == 200
     for name in ["approve", "withdraw", "request_changes", "send"]:
         assert _post_step(client, name, dialog).status_code == 403, name
     assert client.get(reverse("dialogs:comment", args=[dialog.pk])).status_code == 403
-    assert not Approval.objects.exists()
+    assert client.get(reverse("dialogs:correct", args=[dialog.pk])).status_code == 403
 
 
 def test_other_landkreis_cannot_see_or_approve(as_user, verden_user, ministry_user, dialog):
