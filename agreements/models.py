@@ -411,17 +411,19 @@ class Signature(models.Model):
 
     @property
     def date_text(self):
-        """The date as far as it is known: `28.11.2020`, `27. 2020`, or empty."""
+        """The date as far as it is known: `28.11.2020`, `27. … 2020` (a missing part shown
+        as „…“, so that a partly known date never reads as another date), or empty."""
         if self.day and self.month and self.year:
             return f"{self.day:02d}.{self.month:02d}.{self.year}"
-        parts = []
-        if self.day:
-            parts.append(f"{self.day}.")
-        if self.month:
-            parts.append(f"{self.month:02d}.")
-        if self.year:
-            parts.append(str(self.year))
-        return " ".join(parts)
+        if not (self.day or self.month or self.year):
+            return ""
+        return " ".join(
+            [
+                f"{self.day}." if self.day else "…",
+                f"{self.month:02d}." if self.month else "…",
+                str(self.year) if self.year else "…",
+            ]
+        )
 
     @property
     def place_and_date(self):

@@ -1,6 +1,7 @@
 """Every page of the dialogs: the happy path, the wrong method and the outsider; the status
 board of a year and what is due before the spring review."""
 
+import re
 from datetime import date
 
 import pytest
@@ -259,6 +260,23 @@ def test_list_page_shows_board_and_due_list(as_user, ministry_user, board_world)
     assert "Landkreis Heidekreis" in response.text and "Landkreis Verden" in response.text
     assert "Vor der Frühjahrsbilanz fällig" in response.text
     assert "Zieldialog anlegen" in response.text
+
+
+def test_due_before_spring_review_is_one_table_row_per_landkreis(
+    as_user, ministry_user, board_world
+):
+    page = as_user(ministry_user).get(reverse("dialogs:list") + "?jahr=2020").text
+    table = page[page.index('<table class="table table-sm align-top due-table">') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>(.*?)</tr>", table, re.S)
+    assert [name for name, _ in rows] == ["Landkreis Heidekreis", "Landkreis Verden"]
+    cells = {name: re.findall(r"<td>(.*?)</td>", rest, re.S) for name, rest in rows}
+    heidekreis = [re.sub(r"<[^>]+>", "", cell) for cell in cells["Landkreis Heidekreis"]]
+    assert heidekreis[0] == "Frühjahrsbilanz"
+    assert "15.09.2020 (im Entwurf)" in heidekreis[1]
+    assert heidekreis[2] == "1 überfällig"
+    verden = [re.sub(r"<[^>]+>", "", cell) for cell in cells["Landkreis Verden"]]
+    assert verden == ["1. Zieldialog, 2. Zieldialog, Frühjahrsbilanz", "–", "–"]
 
 
 def test_jobcenter_sees_only_its_own_row(as_user, heidekreis_user, verden_user, board_world):
