@@ -64,6 +64,17 @@ def partner_organisations(agreement):
     ).order_by("kind", "name")
 
 
+class DeliverySelect(forms.Select):
+    """The Ladestand list: each option carries its date, so that the page can offer only
+    the deliveries that existed on the dialog's date."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if getattr(value, "instance", None) is not None:
+            option["attrs"]["data-ladestand"] = value.instance.ladestand.isoformat()
+        return option
+
+
 class VersionField(forms.IntegerField):
     def __init__(self, **kwargs):
         super().__init__(widget=forms.HiddenInput, required=True, **kwargs)
@@ -79,7 +90,10 @@ class DialogForm(forms.ModelForm):
     class Meta:
         model = Dialog
         fields = ["kind", "date", "place", "delivery", "reporting_month"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "delivery": DeliverySelect,
+        }
         help_texts = {"place": "Ort oder „Video“"}
 
     def __init__(self, *args, agreement, **kwargs):
@@ -93,6 +107,11 @@ class DialogForm(forms.ModelForm):
             self.initial["reporting_month"] = f"{month:%Y-%m}"
         delivery = self.fields["delivery"]
         delivery.queryset = deliveries_for(agreement.traeger)
+        held_on = self.initial.get("date") or self.instance.date
+        if not self.is_bound and held_on:
+            # Offer only what `clean` accepts for the date shown; a changed date filters the
+            # list in the browser (static/js/dialog-basis.js) and is checked again in `clean`.
+            delivery.queryset = delivery.queryset.filter(ladestand__lte=held_on)
         delivery.label_from_instance = delivery_label
         delivery.empty_label = "– noch offen –"
         delivery.help_text = "Datenstand, auf dem die Zahlen des Dialogs beruhen."

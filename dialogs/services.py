@@ -400,17 +400,30 @@ def create_dialog(agreement, user, *, kind, date, place="", delivery=None, repor
         created_by=user,
     )
     prefill_agenda(dialog)
-    organisation = organisation_of(user)
-    if organisation is not None:
-        Participant.objects.create(
-            dialog=dialog,
-            organisation=organisation,
-            name=person_name(user),
-            function=membership_of(user).function,
-        )
+    prefill_participants(dialog, user)
     carry_open_measures(dialog)
     log(dialog, user, EventAction.CREATED)
     return dialog
+
+
+def prefill_participants(dialog, user):
+    """The people of the agreement's previous dialog (they usually meet again) and the user
+    who creates the dialog, unless already among them."""
+    previous = dialog.agreement.dialogs.exclude(pk=dialog.pk).order_by("-date", "-pk").first()
+    people = []
+    if previous is not None:
+        people = [
+            (p.organisation, p.name, p.function) for p in previous.participants.order_by("pk")
+        ]
+    organisation = organisation_of(user)
+    if organisation is not None and not any(
+        o == organisation and name == person_name(user) for o, name, _ in people
+    ):
+        people.insert(0, (organisation, person_name(user), membership_of(user).function))
+    for organisation, name, function in people:
+        Participant.objects.create(
+            dialog=dialog, organisation=organisation, name=name, function=function
+        )
 
 
 def prefill_agenda(dialog):

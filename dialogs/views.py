@@ -5,6 +5,8 @@ Every object is fetched through `visible_to(user)` first (another Landkreis gets
 role may never do answers 403; what the state of the minutes does not allow now is refused
 with a message and nothing is written."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -216,9 +218,18 @@ def dialog_edit(request, pk):
             messages.error(request, _message_of(refusal))
             return redirect("dialogs:detail", dialog.pk)
         messages.success(request, "Der Entwurf ist gespeichert.")
-        return redirect("dialogs:edit", dialog.pk)
+        return redirect(_back_to_section(dialog, request.POST.get("abschnitt", "")))
     messages.error(request, "Bitte prüfen Sie die markierten Angaben; es wurde nichts gespeichert.")
     return render(request, "dialogs/edit.html", _edit_context(dialog, forms), status=400)
+
+
+SECTION = re.compile(r"(termin|teilnehmende|massnahmen|bewertung|top-\d+)")
+
+
+def _back_to_section(dialog, section):
+    """Each section of the draft has its own save button: after saving, back to that section."""
+    url = reverse("dialogs:edit", args=[dialog.pk])
+    return f"{url}#abschnitt-{section}" if SECTION.fullmatch(section) else url
 
 
 def _edit_conflict(request, stale):

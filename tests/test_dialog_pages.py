@@ -147,7 +147,7 @@ def test_create_for_other_landkreis_is_404_and_put_is_405(
 
 def test_create_page_suggests_the_latest_data_basis(as_user, ministry_user, agreement, delivery):
     page = as_user(ministry_user).get(reverse("dialogs:create", args=[agreement.pk])).text
-    assert f'<option value="{delivery.pk}" selected>' in page
+    assert f'<option value="{delivery.pk}" selected data-ladestand="2020-03-31">' in page
     assert '<option value="2020-02" selected>Februar 2020</option>' in page
 
 
