@@ -40,11 +40,14 @@ class AgreementQuerySet(models.QuerySet):
         return self if is_ministry(user) else self.none()
 
     def steps_editable_by(self, user):
-        """Agreements whose implementation steps the user may report on."""
+        """Agreements whose implementation steps the user may report on: the Jobcenter only
+        on its own agreements the ministry has sent (beyond the draft stage)."""
         if is_ministry(user):
             return self
         own = traeger_of(user)
-        return self.filter(traeger=own) if own else self.none()
+        if own is None:
+            return self.none()
+        return self.filter(traeger=own).exclude(status=AgreementStatus.DRAFT)
 
 
 class Agreement(models.Model):
