@@ -65,13 +65,18 @@ def partner_organisations(agreement):
 
 
 class DeliverySelect(forms.Select):
-    """The Ladestand list: each option carries its date, so that the page can offer only
-    the deliveries that existed on the dialog's date."""
+    """The Ladestand list: each option carries its date, and those later than the dialog's
+    date (`held_on`) are not offered, so the list holds only what the form accepts."""
+
+    held_on = None
 
     def create_option(self, name, value, *args, **kwargs):
         option = super().create_option(name, value, *args, **kwargs)
         if getattr(value, "instance", None) is not None:
-            option["attrs"]["data-ladestand"] = value.instance.ladestand.isoformat()
+            ladestand = value.instance.ladestand
+            option["attrs"]["data-ladestand"] = ladestand.isoformat()
+            if self.held_on and ladestand > self.held_on:
+                option["attrs"].update(disabled=True, hidden=True)
         return option
 
 
@@ -107,11 +112,9 @@ class DialogForm(forms.ModelForm):
             self.initial["reporting_month"] = f"{month:%Y-%m}"
         delivery = self.fields["delivery"]
         delivery.queryset = deliveries_for(agreement.traeger)
-        held_on = self.initial.get("date") or self.instance.date
-        if not self.is_bound and held_on:
-            # Offer only what `clean` accepts for the date shown; a changed date filters the
-            # list in the browser (static/js/dialog-basis.js) and is checked again in `clean`.
-            delivery.queryset = delivery.queryset.filter(ladestand__lte=held_on)
+        # Offer only what `clean` accepts for the date shown; a changed date filters the list
+        # in the browser (static/js/dialog-basis.js) and is checked again in `clean`.
+        delivery.widget.held_on = None if self.is_bound else self.initial.get("date")
         delivery.label_from_instance = delivery_label
         delivery.empty_label = "– noch offen –"
         delivery.help_text = "Datenstand, auf dem die Zahlen des Dialogs beruhen."
