@@ -9,6 +9,7 @@ from django.db.models import Q, Sum
 from simple_history.models import HistoricalRecords
 
 from indicators.models import Indicator, IndicatorKind
+from zielsteuerung import formats
 from zielsteuerung.access import is_ministry, sees_all, traeger_of
 from zielsteuerung.models import Organisation, OrganisationKind
 
@@ -344,7 +345,7 @@ class ImplementationStep(models.Model):
         ordering = ["goal", "order", "pk"]
 
     def __str__(self):
-        return self.text[:80]
+        return formats.shorten(self.text)
 
 
 class Signature(models.Model):

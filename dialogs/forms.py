@@ -277,7 +277,7 @@ class BaseMeasureFormSet(forms.BaseInlineFormSet):
         for form in self.deleted_forms:
             if form.instance.in_approved_minutes():
                 raise forms.ValidationError(
-                    f"„{form.instance.text[:80]}“ kann nicht entfernt werden: "
+                    f"„{formats.shorten(form.instance.text)}“ kann nicht entfernt werden: "
                     + MEASURE_FROZEN_MESSAGE
                 )
 

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, Goal
 from indicators.models import DataDelivery
+from zielsteuerung import formats
 from zielsteuerung.access import is_ministry, is_reader, sees_all, traeger_of
 from zielsteuerung.models import Organisation
 
@@ -441,7 +442,7 @@ class Measure(models.Model):
         ordering = ["dialog__date", "pk"]
 
     def __str__(self):
-        return self.text[:80]
+        return formats.shorten(self.text)
 
     def save(self, *args, **kwargs):
         if self.dialog_id and not self.agreement_id:

@@ -994,7 +994,7 @@ def due_before_spring_review(rows, today=None):
             due.append(
                 DueItem(
                     agreement,
-                    f"Maßnahme „{measure.text[:80]}“ war fällig am {measure.due_date:%d.%m.%Y}",
+                    f"Maßnahme „{formats.shorten(measure.text)}“ war fällig am {measure.due_date:%d.%m.%Y}",
                     dialog=measure.dialog,
                     measure=measure,
                     short=f"fällig {measure.due_date:%d.%m.%Y}",

@@ -79,3 +79,62 @@ def test_delivery_page_keeps_developer_details_out_of_sight(as_user, reader, hei
     details = page[page.index("<details") : page.index("</details>")]
     assert delivery.sha256 in details and "Technische Angaben" in details
     assert page.count(delivery.sha256) == 1
+
+
+def test_cut_titles_end_with_an_ellipsis(ministry_user, heidekreis):
+    from datetime import date
+
+    from dialogs import services
+
+    text = "Auswertung der Integrationen nach Integrationsstufen " * 3
+    agreement = make_agreement(heidekreis)
+    dialog = make_dialog(agreement, ministry_user)
+    measure = Measure.objects.create(
+        dialog=dialog, agreement=agreement, text=text, due_date=date(2020, 5, 31)
+    )
+    assert str(measure).endswith("…") and len(str(measure)) == 80
+    rows = services.status_board(agreement.__class__.objects.all(), date(2020, 10, 1))
+    due = [e.text for e in services.due_before_spring_review(rows, date(2020, 10, 1)) if e.measure]
+    assert due == [f"Maßnahme „{str(measure)}“ war fällig am 31.05.2020"]
+
+
+def _headings(page):
+    """The headings of levels 1 and 2 and the legends (the subheadings under each TOP,
+    „Erörterung“, repeat by design)."""
+    return [
+        re.sub(r"<[^>]+>|\s+", " ", text).strip()
+        for text in re.findall(r"<(?:h[12]|legend)\b[^>]*>(.*?)</(?:h[12]|legend)>", page, re.S)
+    ]
+
+
+def test_no_page_repeats_a_heading(as_user, ministry_user, heidekreis_user, heidekreis):
+    from dialogs import services
+
+    agreement = make_agreement(heidekreis)
+    delivery = make_delivery(heidekreis, {"ELB": {(2020, 1): 6000}})
+    dialog = make_dialog(agreement, ministry_user, delivery=delivery)
+    Measure.objects.create(dialog=dialog, agreement=agreement, text="Konzept vorlegen")
+    pages = {
+        ministry_user: [
+            reverse("dialogs:list") + "?jahr=2020",
+            reverse("dialogs:detail", args=[dialog.pk]),
+            reverse("dialogs:edit", args=[dialog.pk]),
+            reverse("dialogs:measures", args=[agreement.pk]),
+            reverse("dialogs:history", args=[dialog.pk]),
+            reverse("agreements:detail", args=[agreement.pk]),
+            reverse("home"),
+        ],
+    }
+    repeated = {}
+    for user, urls in pages.items():
+        client = as_user(user)
+        for url in urls:
+            headings = _headings(client.get(url).text)
+            twice = sorted({h for h in headings if headings.count(h) > 1})
+            if twice:
+                repeated[url] = twice
+    services.send_to_review(dialog, ministry_user, dialog.version)
+    url = reverse("dialogs:comment", args=[dialog.pk])
+    headings = _headings(as_user(heidekreis_user).get(url).text)
+    twice = sorted({h for h in headings if headings.count(h) > 1 and not h.startswith("TOP")})
+    assert not repeated and not twice, (repeated, twice)
