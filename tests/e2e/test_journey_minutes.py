@@ -64,11 +64,13 @@ def test_unsaved_minutes_are_kept_and_the_save_stays_in_reach(
     section = page.locator(f"#abschnitt-top-{item.pk}")
     section.get_by_role("button", name="Speichern").click()
     page.wait_for_url(f"**{edit}#abschnitt-top-{item.pk}")
-    page.wait_for_load_state("load")
     assert dialog.items.get(goal__number=2).discussion.startswith("Die Integrationsquote")
     assert "Zuletzt gespeichert" in page.locator("[data-unsaved-status]").inner_text()
-    assert section.evaluate(
-        "el => { const r = el.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; }"
+    # The browser scrolls to the section once the page has loaded (not at a fixed moment).
+    page.wait_for_function(
+        """id => { const r = document.getElementById(id).getBoundingClientRect();
+                   return r.top < window.innerHeight && r.bottom > 0; }""",
+        arg=f"abschnitt-top-{item.pk}",
     )
     # Nothing changed since: leaving does not ask.
     page.get_by_role("link", name="Zur Ansicht").click()
