@@ -18,7 +18,7 @@ def _label(model, record):
     if model is Goal:
         return f"Ziel {record.number}: {record.title}"
     if model is ImplementationStep:
-        return record.text[:80]
+        return formats.shorten(record.text)
     if model is BudgetLine:
         return f"{record.get_kind_display()} – {formats.amount(record.amount)}"
     if model is Signature:

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from indicators.computations import Verdict
 from indicators.models import Indicator, IndicatorKind
+from zielsteuerung import formats
 from zielsteuerung.access import is_ministry, sees_all, traeger_of
 from zielsteuerung.models import Organisation, OrganisationKind
 
@@ -56,11 +57,14 @@ class AgreementQuerySet(models.QuerySet):
         return self if is_ministry(user) else self.none()
 
     def steps_editable_by(self, user):
-        """Agreements whose implementation steps the user may report on."""
+        """Agreements whose implementation steps the user may report on: the Jobcenter only
+        on its own agreements the ministry has sent (beyond the draft stage)."""
         if is_ministry(user):
             return self
         own = traeger_of(user)
-        return self.filter(traeger=own) if own else self.none()
+        if own is None:
+            return self.none()
+        return self.filter(traeger=own).exclude(status=AgreementStatus.DRAFT)
 
 
 class Agreement(models.Model):
@@ -389,7 +393,7 @@ class ImplementationStep(models.Model):
         ordering = ["goal", "order", "pk"]
 
     def __str__(self):
-        return self.text[:80]
+        return formats.shorten(self.text)
 
 
 class Signature(models.Model):
@@ -459,17 +463,19 @@ class Signature(models.Model):
 
     @property
     def date_text(self):
-        """The date as far as it is known: `28.11.2020`, `27. 2020`, or empty."""
+        """The date as far as it is known: `28.11.2020`, `27. … 2020` (a missing part shown
+        as „…“, so that a partly known date never reads as another date), or empty."""
         if self.day and self.month and self.year:
             return f"{self.day:02d}.{self.month:02d}.{self.year}"
-        parts = []
-        if self.day:
-            parts.append(f"{self.day}.")
-        if self.month:
-            parts.append(f"{self.month:02d}.")
-        if self.year:
-            parts.append(str(self.year))
-        return " ".join(parts)
+        if not (self.day or self.month or self.year):
+            return ""
+        return " ".join(
+            [
+                f"{self.day}." if self.day else "…",
+                f"{self.month:02d}." if self.month else "…",
+                str(self.year) if self.year else "…",
+            ]
+        )
 
     @property
     def place_and_date(self):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from agreements.models import (
     GoalKind,
     ImplementationStep,
 )
+from agreements.start import default_year
 from zielsteuerung import access
 from zielsteuerung.models import Organisation
 from zielsteuerung.pdf import pdf_response, render_pdf
@@ -63,7 +64,12 @@ def agreement_list(request):
     years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
     traeger = Organisation.objects.filter(pk__in=visible.values("traeger")).order_by("name")
     filters = forms.FilterForm(request.GET or None, years=years, traeger=traeger)
-    agreements = visible.select_related("traeger").order_by("-year", "traeger__name")
+    # The current year first (the newest beyond the draft stage: a copied draft for next year
+    # must not push it down), then the others, newest first.
+    current = default_year(visible.only("year", "status"))
+    agreements = visible.select_related("traeger").order_by(
+        Case(When(year=current, then=0), default=1), "-year", "traeger__name"
+    )
     if filters.is_valid():
         if filters.cleaned_data["year"]:
             agreements = agreements.filter(year=filters.cleaned_data["year"])
@@ -347,6 +353,13 @@ def agreement_delete(request, pk):
 def step_report(request, pk):
     """Jobcenter staff (and the ministries) report the status of the qualitative steps."""
     agreement = _visible(request, pk)
+    if agreement.status == AgreementStatus.DRAFT and access.traeger_of(request.user):
+        messages.error(
+            request,
+            "Diese Zielvereinbarung ist noch ein Entwurf des Ministeriums. Den Stand der "
+            "Umsetzungsschritte melden Sie, sobald das Ministerium sie zur Abstimmung gesandt hat.",
+        )
+        return redirect("agreements:detail", pk)
     if not Agreement.objects.steps_editable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied("Sie haben nur Lesezugriff.")
     if agreement.status == AgreementStatus.CLOSED:

@@ -1,15 +1,34 @@
 """Demo dialogs for Landkreis Heidekreis 2020: one approved interim dialog with a measure,
 a second one in draft, and the spring review planned. Idempotent: nothing is added when the
-agreement already has dialogs. Figures come from the demo delivery if there is one."""
+agreement already has dialogs. Figures come from the demo delivery if there is one.
 
-from datetime import date
+The seed runs today, but the demo stands for 2020: what it writes is dated on the days it
+stands for (`_date_as_of`), so no approval is dated years after its dialog, and the demo
+measure is reported done in October 2020, so that it does not read „überfällig“ because
+today is years later."""
+
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from agreements.models import Agreement
 from dialogs import services
-from dialogs.models import DialogKind, Measure, MeasureStatus, Participant
+from dialogs.models import (
+    AgendaItem,
+    Approval,
+    Dialog,
+    DialogEvent,
+    DialogKind,
+    EventAction,
+    FinalAssessment,
+    Measure,
+    MeasureReview,
+    MeasureStatus,
+    Participant,
+    Side,
+)
 from indicators.computations import Verdict
 from indicators.models import DataDelivery, Values
 from zielsteuerung.models import Organisation
@@ -84,6 +103,52 @@ def _dialog(agreement, user, on, month, place, kind=DialogKind.INTERIM):
     )
 
 
+def _moment(day, hour=10):
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _date_as_of(dialog, written, sent=None, approved=None):
+    """Date what seeding wrote for `dialog` on the days the demo stands for: the minutes
+    written on `written`, sent on `sent`, approved by {side: day} (the second approval
+    freezes). Bulk updates: the seed dates its own rows in the transaction that made them
+    (the models refuse changing approved minutes one by one)."""
+    approved = approved or {}
+    at = {EventAction.CREATED: _moment(written, 9), EventAction.EDITED: _moment(written, 11)}
+    if sent:
+        at[EventAction.SENT] = _moment(sent)
+    approval_times = [
+        _moment(approved[side], 14) for side in (Side.MINISTRY, Side.LANDKREIS) if side in approved
+    ]
+    events = list(dialog.events.order_by("pk"))
+    approvals_seen = 0
+    for event in events:
+        when = at.get(event.action)
+        if event.action == EventAction.APPROVED:
+            when = approval_times[approvals_seen]
+            approvals_seen += 1
+        elif event.action == EventAction.FROZEN:
+            when = approval_times[-1] + timedelta(seconds=1)
+        if when:
+            DialogEvent.objects.filter(pk=event.pk).update(at=when)
+    for side, day in approved.items():
+        Approval.objects.filter(dialog=dialog, side=side).update(approved_at=_moment(day, 14))
+        Approval.history.filter(dialog_id=dialog.pk, side=side).update(
+            history_date=_moment(day, 14)
+        )
+    last = approval_times[-1] if len(approval_times) == 2 else _moment(sent or written, 11)
+    Dialog.objects.filter(pk=dialog.pk).update(
+        created_at=_moment(written, 9),
+        updated_at=last,
+        frozen_at=last if len(approval_times) == 2 else None,
+    )
+    Dialog.history.filter(id=dialog.pk).update(history_date=_moment(written, 9))
+    for model in (Participant, AgendaItem, MeasureReview, FinalAssessment):
+        model.history.filter(dialog_id=dialog.pk).update(history_date=_moment(written, 11))
+    if len(approval_times) == 2:
+        AgendaItem.objects.filter(dialog=dialog).update(figures_frozen_at=last)
+    Measure.history.filter(dialog_id=dialog.pk).update(history_date=_moment(written, 11))
+
+
 @transaction.atomic
 def seed_demo_dialogs():
     agreement = Agreement.objects.filter(year=2020, traeger__key="03358").first()
@@ -117,12 +182,33 @@ def seed_demo_dialogs():
         services.send_to_review(first, ministry, first.version)
         services.approve(first, ministry, first.version)
         services.approve(first, jobcenter, first.version)
+        _date_as_of(
+            first,
+            date(2020, 7, 23),
+            sent=date(2020, 7, 27),
+            approved={Side.MINISTRY: date(2020, 7, 29), Side.LANDKREIS: date(2020, 8, 3)},
+        )
+    else:
+        _date_as_of(first, date(2020, 7, 23))
 
     # On 21 October the July delivery is still the newest (the next comes in January), so the
     # second dialog discusses June on it: a dialog cannot rest on data delivered after it.
     second = _dialog(agreement, ministry, date(2020, 10, 21), date(2020, 6, 1), "Bad Fallingbostel")
     _participants(second, traeger)
+    _date_as_of(second, date(2020, 10, 22))
+    # Reported done before the second dialog, which discusses it (its state stands in the
+    # approved first minutes as „in Arbeit“).
+    measure = first.measures.get()
+    services.report_measure_status(
+        measure, jobcenter, MeasureStatus.DONE, "Auswertung liegt vor; Bericht im Zieldialog."
+    )
+    Measure.objects.filter(pk=measure.pk).update(status_updated_at=_moment(date(2020, 10, 19)))
+    report = measure.history.order_by("-history_id").first()
+    Measure.history.filter(history_id=report.history_id).update(
+        history_date=_moment(date(2020, 10, 19))
+    )
     spring = _dialog(
         agreement, ministry, date(2021, 3, 17), date(2020, 12, 1), "Hannover", DialogKind.SPRING
     )
+    _date_as_of(spring, date(2021, 3, 1))
     return [first, second, spring]

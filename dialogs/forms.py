@@ -64,6 +64,22 @@ def partner_organisations(agreement):
     ).order_by("kind", "name")
 
 
+class DeliverySelect(forms.Select):
+    """The Ladestand list: each option carries its date, and those later than the dialog's
+    date (`held_on`) are not offered, so the list holds only what the form accepts."""
+
+    held_on = None
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if getattr(value, "instance", None) is not None:
+            ladestand = value.instance.ladestand
+            option["attrs"]["data-ladestand"] = ladestand.isoformat()
+            if self.held_on and ladestand > self.held_on:
+                option["attrs"].update(disabled=True, hidden=True)
+        return option
+
+
 class VersionField(forms.IntegerField):
     def __init__(self, **kwargs):
         super().__init__(widget=forms.HiddenInput, required=True, **kwargs)
@@ -79,7 +95,10 @@ class DialogForm(forms.ModelForm):
     class Meta:
         model = Dialog
         fields = ["kind", "date", "place", "delivery", "reporting_month"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "delivery": DeliverySelect,
+        }
         help_texts = {"place": "Ort oder „Video“"}
 
     def __init__(self, *args, agreement, **kwargs):
@@ -93,6 +112,9 @@ class DialogForm(forms.ModelForm):
             self.initial["reporting_month"] = f"{month:%Y-%m}"
         delivery = self.fields["delivery"]
         delivery.queryset = deliveries_for(agreement.traeger)
+        # Offer only what `clean` accepts for the date shown; a changed date filters the list
+        # in the browser (static/js/dialog-basis.js) and is checked again in `clean`.
+        delivery.widget.held_on = None if self.is_bound else self.initial.get("date")
         delivery.label_from_instance = delivery_label
         delivery.empty_label = "– noch offen –"
         delivery.help_text = "Datenstand, auf dem die Zahlen des Dialogs beruhen."
@@ -255,7 +277,7 @@ class BaseMeasureFormSet(forms.BaseInlineFormSet):
         for form in self.deleted_forms:
             if form.instance.in_approved_minutes():
                 raise forms.ValidationError(
-                    f"„{form.instance.text[:80]}“ kann nicht entfernt werden: "
+                    f"„{formats.shorten(form.instance.text)}“ kann nicht entfernt werden: "
                     + MEASURE_FROZEN_MESSAGE
                 )
 

@@ -10,6 +10,7 @@ from dialogs.models import (
     MeasureReview,
     Participant,
 )
+from zielsteuerung import formats
 from zielsteuerung.history import collect
 
 
@@ -21,7 +22,7 @@ def _label(model, record):
     if model is Participant:
         return record.name
     if model in (Measure,):
-        return record.text[:80]
+        return formats.shorten(record.text)
     if model is MeasureReview:
         return f"Maßnahme Nr. {record.measure_id}"
     if model is FinalAssessment:
@@ -29,7 +30,7 @@ def _label(model, record):
     if model is Approval:
         return f"{record.get_side_display()}: {record.name}"
     if model is Correction:
-        return record.text[:80]
+        return formats.shorten(record.text)
     return str(record.pk)
 
 

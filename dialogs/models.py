@@ -18,7 +18,8 @@ from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, Goal
 from indicators.models import DataDelivery
-from zielsteuerung.access import is_ministry, sees_all, traeger_of
+from zielsteuerung import formats
+from zielsteuerung.access import is_ministry, is_reader, sees_all, traeger_of
 from zielsteuerung.models import Organisation
 
 FROZEN_MESSAGE = (
@@ -48,6 +49,9 @@ class DialogStatus(models.TextChoices):
 
 class DialogQuerySet(models.QuerySet):
     def visible_to(self, user):
+        if is_reader(user):
+            # Readers (the Ausschuss) see minutes once both sides approved them, not before.
+            return self.filter(status=DialogStatus.APPROVED)
         if sees_all(user):
             return self
         own = traeger_of(user)
@@ -150,6 +154,16 @@ class Dialog(models.Model):
     def title(self):
         kind = self.get_kind_display()
         return kind[0].upper() + kind[1:]
+
+    @property
+    def status_text(self):
+        """The state as badges say it: under review with one side's approval given, whom the
+        minutes wait for (lists prefetch `approvals`)."""
+        if self.in_review:
+            sides = [approval.side for approval in self.approvals.all()]
+            if len(sides) == 1:
+                return WAITING_FOR[sides[0]]
+        return self.get_status_display()
 
     @property
     def is_draft(self):
@@ -362,6 +376,8 @@ MEASURE_FROZEN_MESSAGE = (
 
 class MeasureQuerySet(models.QuerySet):
     def visible_to(self, user):
+        if is_reader(user):  # a measure is part of the minutes that agreed it
+            return self.filter(dialog__status=DialogStatus.APPROVED)
         if sees_all(user):
             return self
         own = traeger_of(user)
@@ -426,7 +442,7 @@ class Measure(models.Model):
         ordering = ["dialog__date", "pk"]
 
     def __str__(self):
-        return self.text[:80]
+        return formats.shorten(self.text)
 
     def save(self, *args, **kwargs):
         if self.dialog_id and not self.agreement_id:
@@ -498,6 +514,12 @@ class MeasureReview(FrozenWithDialog):
 class Side(models.TextChoices):
     MINISTRY = "ministerium", "Ministerien"
     LANDKREIS = "landkreis", "Landkreis"
+
+
+WAITING_FOR = {
+    Side.LANDKREIS: "wartet auf Freigabe durch das Ministerium",
+    Side.MINISTRY: "wartet auf Freigabe durch den Landkreis",
+}
 
 
 class Approval(FrozenWithDialog):

@@ -25,6 +25,7 @@ from dialogs.models import (
     FROZEN_MESSAGE,
     MISC_ORDER,
     OPEN_MEASURE_STATUSES,
+    WAITING_FOR,
     AgendaItem,
     Approval,
     Correction,
@@ -391,17 +392,30 @@ def create_dialog(agreement, user, *, kind, date, place="", delivery=None, repor
         created_by=user,
     )
     prefill_agenda(dialog)
-    organisation = organisation_of(user)
-    if organisation is not None:
-        Participant.objects.create(
-            dialog=dialog,
-            organisation=organisation,
-            name=person_name(user),
-            function=membership_of(user).function,
-        )
+    prefill_participants(dialog, user)
     carry_open_measures(dialog)
     log(dialog, user, EventAction.CREATED)
     return dialog
+
+
+def prefill_participants(dialog, user):
+    """The people of the agreement's previous dialog (they usually meet again) and the user
+    who creates the dialog, unless already among them."""
+    previous = dialog.agreement.dialogs.exclude(pk=dialog.pk).order_by("-date", "-pk").first()
+    people = []
+    if previous is not None:
+        people = [
+            (p.organisation, p.name, p.function) for p in previous.participants.order_by("pk")
+        ]
+    organisation = organisation_of(user)
+    if organisation is not None and not any(
+        o == organisation and name == person_name(user) for o, name, _ in people
+    ):
+        people.insert(0, (organisation, person_name(user), membership_of(user).function))
+    for organisation, name, function in people:
+        Participant.objects.create(
+            dialog=dialog, organisation=organisation, name=name, function=function
+        )
 
 
 def prefill_agenda(dialog):
@@ -690,17 +704,29 @@ def save_draft(dialog, forms, user):
 
 @transaction.atomic
 def save_comments(dialog, user, version, items_formset):
+    """Save the Jobcenter's comments; returns the approvals this withdrew (see below)."""
     claim(dialog, version, DialogStatus.REVIEW)
-    comment = ""
+    withdrawn = []
     if items_formset.has_changed():
-        # Both sides approve the same text: comments added after the ministries' approval
-        # need their approval again.
-        for approval in dialog.approvals.filter(side=Side.MINISTRY):
+        # Both sides approve the same text, comments included: a changed comment withdraws
+        # every approval given so far, the Landkreis' own as well.
+        withdrawn = list(dialog.approvals.order_by("side"))
+        for approval in withdrawn:
             approval.delete()
-            comment = "Die Freigabe der Ministerien ist aufgehoben, weil sich die Anmerkungen geändert haben."
     items_formset.save()
     dialog.save()
-    log(dialog, user, EventAction.COMMENTED, comment)
+    log(dialog, user, EventAction.COMMENTED, withdrawal_text(withdrawn))
+    return withdrawn
+
+
+SIDE_GENITIVE = {Side.MINISTRY: "der Ministerien", Side.LANDKREIS: "des Landkreises"}
+
+
+def withdrawal_text(approvals):
+    if not approvals:
+        return ""
+    sides = " und ".join(SIDE_GENITIVE[a.side] for a in approvals)
+    return f"Die Freigabe {sides} ist aufgehoben, weil sich die Anmerkungen geändert haben."
 
 
 @transaction.atomic
@@ -848,6 +874,8 @@ class Slot:
 
     @property
     def label(self):
+        if self.state == SlotState.REVIEW and self.dialog.status_text in WAITING_FOR.values():
+            return f"Protokoll {self.dialog.status_text}"
         return SlotState.LABELS[self.state]
 
 
@@ -869,6 +897,17 @@ class DueItem:
     text: str
     dialog: Dialog | None = None
     measure: Measure | None = None
+    short: str = ""  # the cell of the compact table: „Frühjahrsbilanz“, „15.09.2020 (im Entwurf)“
+
+
+@dataclass
+class DueRow:
+    """What one Landkreis still has to do before its spring review, as one table row."""
+
+    agreement: object
+    missing: list[DueItem] = field(default_factory=list)
+    minutes: list[DueItem] = field(default_factory=list)
+    measures: list[DueItem] = field(default_factory=list)
 
 
 def status_board(agreements, today=None):
@@ -879,7 +918,10 @@ def status_board(agreements, today=None):
     today = today or timezone.localdate()
     agreements = list(
         agreements.select_related("traeger").prefetch_related(
-            Prefetch("dialogs", queryset=Dialog.objects.order_by("date", "pk"))
+            Prefetch(
+                "dialogs",
+                queryset=Dialog.objects.order_by("date", "pk").prefetch_related("approvals"),
+            )
         )
     )
     overdue = {}
@@ -925,9 +967,13 @@ def due_before_spring_review(rows, today=None):
             continue
         for slot in row.slots[:2]:
             if slot.state == SlotState.MISSING:
-                due.append(DueItem(agreement, f"{slot.name} fehlt"))
+                due.append(DueItem(agreement, f"{slot.name} fehlt", short=slot.name))
         if row.spring.state == SlotState.MISSING:
-            due.append(DueItem(agreement, "Frühjahrsbilanz ist noch nicht geplant"))
+            due.append(
+                DueItem(
+                    agreement, "Frühjahrsbilanz ist noch nicht geplant", short="Frühjahrsbilanz"
+                )
+            )
         for dialog in agreement.dialogs.all():
             if dialog.is_spring_review or dialog.is_frozen or dialog.date > today:
                 continue
@@ -938,15 +984,31 @@ def due_before_spring_review(rows, today=None):
                     f"Protokoll des Zieldialogs vom {dialog.date:%d.%m.%Y} ist noch nicht "
                     f"freigegeben ({state})",
                     dialog=dialog,
+                    short=f"{dialog.date:%d.%m.%Y} ({state})",
                 )
             )
         for measure in row.overdue_measures:
             due.append(
                 DueItem(
                     agreement,
-                    f"Maßnahme „{measure.text[:80]}“ war fällig am {measure.due_date:%d.%m.%Y}",
+                    f"Maßnahme „{formats.shorten(measure.text)}“ war fällig am {measure.due_date:%d.%m.%Y}",
                     dialog=measure.dialog,
                     measure=measure,
+                    short=f"fällig {measure.due_date:%d.%m.%Y}",
                 )
             )
     return due
+
+
+def due_by_landkreis(due):
+    """`due_before_spring_review` as one row per Landkreis, in the order given."""
+    rows = {}
+    for entry in due:
+        row = rows.setdefault(entry.agreement.pk, DueRow(entry.agreement))
+        if entry.measure is not None:
+            row.measures.append(entry)
+        elif entry.dialog is not None:
+            row.minutes.append(entry)
+        else:
+            row.missing.append(entry)
+    return list(rows.values())

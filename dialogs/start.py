@@ -91,15 +91,10 @@ def _measure_tasks(user, today):
         ]
     return [
         Task(
-            f"Steuerungsmaßnahme „{_short(measure.text)}“ war fällig am "
+            f"Steuerungsmaßnahme „{formats.shorten(measure.text)}“ war fällig am "
             f"{measure.due_date:%d.%m.%Y}: Stand melden.",
             reverse("dialogs:measures", args=[measure.agreement_id]),
             True,
         )
         for measure in overdue
     ]
-
-
-def _short(text, length=80):
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1] + "…"

@@ -5,6 +5,8 @@ Every object is fetched through `visible_to(user)` first (another Landkreis gets
 role may never do answers 403; what the state of the minutes does not allow now is refused
 with a message and nothing is written."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +29,7 @@ from dialogs.forms import (
     VersionForm,
 )
 from dialogs.history import dialog_history
-from dialogs.models import FROZEN_MESSAGE, Dialog, DialogKind, Measure
+from dialogs.models import FROZEN_MESSAGE, Dialog, DialogKind, EventAction, Measure
 from dialogs.pdf import dialog_folder_pdf, minutes_pdf
 from zielsteuerung.access import is_ministry, require_ministry, traeger_of
 from zielsteuerung.pdf import pdf_response
@@ -93,7 +95,7 @@ def dialog_list(request):
     if year is not None:
         agreements = Agreement.objects.for_year(year).visible_to(request.user)
         rows = services.status_board(agreements.order_by("traeger__name"), today)
-        due = services.due_before_spring_review(rows, today)
+        due = services.due_by_landkreis(services.due_before_spring_review(rows, today))
     return render(
         request,
         "dialogs/list.html",
@@ -157,8 +159,21 @@ def dialog_detail(request, pk):
         step_form=StepForm(initial={"version": dialog.version}),
         change_form=ChangeRequestForm(initial={"version": dialog.version}, prefix="changes"),
         last_change_request=dialog.events.filter(action="aenderung_erbeten").last(),
+        withdrawal=_withdrawal_shown(dialog, context["events"]),
     )
     return render(request, "dialogs/detail.html", context)
+
+
+def _withdrawal_shown(dialog, events):
+    """The last change of comments that withdrew approvals, while nothing happened since."""
+    steps = [e for e in events if e.action in WITHDRAWAL_OUTDATED_BY]
+    last = steps[-1] if steps else None
+    if dialog.in_review and last and last.action == EventAction.COMMENTED and last.comment:
+        return last
+    return None
+
+
+WITHDRAWAL_OUTDATED_BY = {EventAction.APPROVED, EventAction.SENT, EventAction.COMMENTED}
 
 
 def _draft_forms(dialog, data=None):
@@ -204,9 +219,18 @@ def dialog_edit(request, pk):
         except (services.WorkflowError, ValidationError) as refusal:
             return _edit_refused(request, dialog, _message_of(refusal))
         messages.success(request, "Der Entwurf ist gespeichert.")
-        return redirect("dialogs:edit", dialog.pk)
+        return redirect(_back_to_section(dialog, request.POST.get("abschnitt", "")))
     messages.error(request, "Bitte prüfen Sie die markierten Angaben; es wurde nichts gespeichert.")
     return render(request, "dialogs/edit.html", _edit_context(dialog, forms), status=400)
+
+
+SECTION = re.compile(r"(termin|teilnehmende|massnahmen|bewertung|top-\d+)")
+
+
+def _back_to_section(dialog, section):
+    """Each section of the draft has its own save button: after saving, back to that section."""
+    url = reverse("dialogs:edit", args=[dialog.pk])
+    return f"{url}#abschnitt-{section}" if SECTION.fullmatch(section) else url
 
 
 def _edit_conflict(request, stale):
@@ -346,7 +370,7 @@ def dialog_comment(request, pk):
     elif request.method == "POST":
         if version_form.is_valid() and formset.is_valid():
             try:
-                services.save_comments(
+                withdrawn = services.save_comments(
                     dialog, request.user, version_form.cleaned_data["version"], formset
                 )
             except services.StaleDialog as stale:
@@ -367,6 +391,12 @@ def dialog_comment(request, pk):
                 status = 409
             else:
                 messages.success(request, "Ihre Anmerkungen sind gespeichert.")
+                if withdrawn:
+                    messages.warning(
+                        request,
+                        f"{services.withdrawal_text(withdrawn)} Bitte geben Sie das Protokoll "
+                        "erneut frei, wenn es so richtig ist.",
+                    )
                 return redirect("dialogs:detail", dialog.pk)
         else:
             messages.error(request, "Bitte prüfen Sie die Angaben; es wurde nichts gespeichert.")
@@ -378,6 +408,7 @@ def dialog_comment(request, pk):
         "agreement": dialog.agreement,
         "version_form": version_form,
         "formset": formset,
+        "approvals": list(dialog.approvals.all()),
     }
     return render(request, "dialogs/comment.html", context, status=status)
 
@@ -476,7 +507,8 @@ def agreement_measures(request, agreement_pk):
     agreement = _get_agreement_for_user(request, agreement_pk)
     today = timezone.localdate()
     measures = list(
-        Measure.objects.filter(agreement=agreement)
+        Measure.objects.visible_to(request.user)
+        .filter(agreement=agreement)
         .select_related("dialog", "responsible_organisation")
         .order_by("dialog__date", "pk")
     )
@@ -493,7 +525,12 @@ def agreement_measures(request, agreement_pk):
         }
         for m in measures
     ]
-    dialogs = agreement.dialogs.order_by("date", "pk")
+    dialogs = (
+        Dialog.objects.visible_to(request.user)
+        .filter(agreement=agreement)
+        .prefetch_related("approvals")
+        .order_by("date", "pk")
+    )
     return render(
         request,
         "dialogs/measures.html",

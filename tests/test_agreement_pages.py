@@ -457,3 +457,46 @@ def test_a_year_out_of_range_is_explained(as_user, ministry_user, verden):
     response = as_user(ministry_user).post(reverse("agreements:create"), data)
     assert response.status_code == 400
     assert "Bitte ein Jahr zwischen 2005 und 2100 angeben." in response.text
+
+
+def test_jobcenter_cannot_report_steps_on_a_draft_the_ministry_has_not_sent(
+    as_user, heidekreis_user, ministry_user, agreement
+):
+    agreement.status = AgreementStatus.DRAFT
+    agreement.save()
+    step = ImplementationStep.objects.filter(goal__agreement=agreement).first()
+    client = as_user(heidekreis_user)
+    url = reverse("agreements:steps", args=[agreement.pk])
+    detail = client.get(reverse("agreements:detail", args=[agreement.pk])).text
+    assert url not in detail  # no button
+    data = {
+        "stand-TOTAL_FORMS": 1,
+        "stand-INITIAL_FORMS": 1,
+        "version": agreement.version,
+        "stand-0-id": step.pk,
+        "stand-0-status": "umgesetzt",
+        "stand-0-status_note": "",
+    }
+    for response in (client.get(url, follow=True), client.post(url, data, follow=True)):
+        assert response.redirect_chain[-1][0] == reverse("agreements:detail", args=[agreement.pk])
+        assert "noch ein Entwurf des Ministeriums" in response.text
+    step.refresh_from_db()
+    assert step.status == "offen"
+    assert as_user(ministry_user).get(url).status_code == 200  # the ministry prepares it
+
+
+def test_agreement_list_shows_the_current_year_first_and_labels_drafts(
+    as_user, heidekreis_user, agreement
+):
+    later = make_agreement(agreement.traeger, year=2021)
+    later.status = AgreementStatus.DRAFT
+    later.save()
+    earlier = make_agreement(agreement.traeger, year=2019)
+    page = as_user(heidekreis_user).get(reverse("agreements:list")).text
+    body = page[page.index("<tbody>") :]
+    rows = [
+        body.index(f'href="{reverse("agreements:detail", args=[a.pk])}"')
+        for a in (agreement, later, earlier)
+    ]
+    assert rows == sorted(rows)  # 2020 (signed) first, then 2021 (draft), then 2019
+    assert body.count("noch nicht zur Abstimmung gesandt") == 1

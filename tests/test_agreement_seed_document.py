@@ -73,8 +73,8 @@ FACTS = [
     "§ 6b des Bundeskindergeldgesetzes (Nds. AG SGB II)",
     # signatures
     "Hannover, den 28.11.2020",
-    "Hannover, den 27. 2020",
-    "Bad Fallingb., den 8. 2020",
+    "Hannover, den 27. … 2020",
+    "Bad Fallingb., den 8. … 2020",
     "In Vertretung",
     "(Dr. Berend Lindner)",
     "(Heiger Scholz)",

@@ -60,3 +60,30 @@ def test_demo_dialogs_pass_the_form_rules(demo_world):
             agreement=dialog.agreement,
         )
         assert form.is_valid(), (dialog, form.errors)
+
+
+def test_demo_is_dated_as_the_year_it_stands_for(demo_world, client):
+    """Seeded today, the demo reads like 2020: approvals a few days after their dialog, no
+    measure overdue because today is years later (docs/dialogs.md, Demo)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from dialogs import start
+    from dialogs.models import Approval, DialogEvent, Measure
+
+    first, second, spring = seed_demo_dialogs()
+    first.refresh_from_db()
+    for approval in Approval.objects.filter(dialog=first):
+        assert 0 <= (approval.approved_at.date() - first.date).days <= 14, approval
+    assert first.frozen_at.date() == date(2020, 8, 3)
+    for dialog in (first, second, spring):
+        for event in DialogEvent.objects.filter(dialog=dialog):
+            assert 0 <= (event.at.date() - dialog.date).days <= 14 or event.at.date() < dialog.date
+            assert event.at.year <= 2021, event
+    today = timezone.localdate()
+    assert not Measure.objects.overdue(today).exists()
+    ministry = first.created_by
+    assert not any("überfällig" in task.text for task in start.tasks_of(ministry, today))
+    client.force_login(ministry)
+    page = client.get(reverse("dialogs:detail", args=[first.pk])).text
+    assert f"{today:%d.%m.%Y}" not in page  # nothing on the approved minutes dated today

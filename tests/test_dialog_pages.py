@@ -1,6 +1,7 @@
 """Every page of the dialogs: the happy path, the wrong method and the outsider; the status
 board of a year and what is due before the spring review."""
 
+import re
 from datetime import date
 
 import pytest
@@ -75,7 +76,7 @@ def test_form_pages_refuse_put(as_user, ministry_user, dialog, name):
     )
 
 
-@pytest.mark.parametrize("user", ["ministry_user", "heidekreis_user", "reader"])
+@pytest.mark.parametrize("user", ["ministry_user", "heidekreis_user"])
 def test_dialog_page_is_readable_by_all_who_see_the_landkreis(request, as_user, dialog, user):
     response = as_user(request.getfixturevalue(user)).get(
         reverse("dialogs:detail", args=[dialog.pk])
@@ -84,7 +85,32 @@ def test_dialog_page_is_readable_by_all_who_see_the_landkreis(request, as_user, 
     assert "Ziel 2: Verbesserung der Integration in Erwerbstätigkeit" in response.text
 
 
-def test_reader_sees_no_buttons(as_user, reader, dialog):
+def test_reader_sees_minutes_only_once_both_sides_approved(
+    as_user, reader, ministry_user, heidekreis_user, dialog
+):
+    client = as_user(reader)
+    pages = ["detail", "pdf", "folder", "history"]
+    Measure.objects.create(dialog=dialog, agreement=dialog.agreement, text="Konzept vorlegen")
+    measures_url = reverse("dialogs:measures", args=[dialog.agreement.pk])
+    for name in pages:  # draft
+        assert client.get(reverse(f"dialogs:{name}", args=[dialog.pk])).status_code == 404
+    assert "Konzept vorlegen" not in client.get(measures_url).text
+    services.send_to_review(dialog, ministry_user, dialog.version)
+    services.approve(dialog, ministry_user, dialog.version)
+    for name in pages:  # under review, one side approved
+        assert client.get(reverse(f"dialogs:{name}", args=[dialog.pk])).status_code == 404
+    board = client.get(reverse("dialogs:list") + "?jahr=2020").text
+    assert reverse("dialogs:detail", args=[dialog.pk]) not in board
+    services.approve(dialog, heidekreis_user, dialog.version)
+    for name in pages:
+        assert client.get(reverse(f"dialogs:{name}", args=[dialog.pk])).status_code == 200
+    assert "Konzept vorlegen" in client.get(measures_url).text
+    board = client.get(reverse("dialogs:list") + "?jahr=2020").text
+    assert reverse("dialogs:detail", args=[dialog.pk]) in board
+
+
+def test_reader_sees_no_buttons(as_user, reader, ministry_user, heidekreis_user, dialog):
+    approve_by_both(dialog, ministry_user, heidekreis_user)
     page = as_user(reader).get(reverse("dialogs:detail", args=[dialog.pk])).text
     for label in [
         "Entwurf bearbeiten",
@@ -121,7 +147,7 @@ def test_create_for_other_landkreis_is_404_and_put_is_405(
 
 def test_create_page_suggests_the_latest_data_basis(as_user, ministry_user, agreement, delivery):
     page = as_user(ministry_user).get(reverse("dialogs:create", args=[agreement.pk])).text
-    assert f'<option value="{delivery.pk}" selected>' in page
+    assert f'<option value="{delivery.pk}" selected data-ladestand="2020-03-31">' in page
     assert '<option value="2020-02" selected>Februar 2020</option>' in page
 
 
@@ -154,7 +180,7 @@ def test_ministry_deletes_a_draft_but_others_cannot(
 ):
     url = reverse("dialogs:delete", args=[dialog.pk])
     assert as_user(heidekreis_user).post(url).status_code == 403
-    assert as_user(reader).post(url).status_code == 403
+    assert as_user(reader).post(url).status_code == 404  # readers do not see drafts
     response = as_user(ministry_user).post(url)
     assert response.status_code == 302 and response["Location"].endswith("?jahr=2020")
     assert not Dialog.objects.exists()
@@ -234,6 +260,23 @@ def test_list_page_shows_board_and_due_list(as_user, ministry_user, board_world)
     assert "Landkreis Heidekreis" in response.text and "Landkreis Verden" in response.text
     assert "Vor der Frühjahrsbilanz fällig" in response.text
     assert "Zieldialog anlegen" in response.text
+
+
+def test_due_before_spring_review_is_one_table_row_per_landkreis(
+    as_user, ministry_user, board_world
+):
+    page = as_user(ministry_user).get(reverse("dialogs:list") + "?jahr=2020").text
+    table = page[page.index('<table class="table table-sm align-top due-table">') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>(.*?)</tr>", table, re.S)
+    assert [name for name, _ in rows] == ["Landkreis Heidekreis", "Landkreis Verden"]
+    cells = {name: re.findall(r"<td>(.*?)</td>", rest, re.S) for name, rest in rows}
+    heidekreis = [re.sub(r"<[^>]+>", "", cell) for cell in cells["Landkreis Heidekreis"]]
+    assert heidekreis[0] == "Frühjahrsbilanz"
+    assert "15.09.2020 (im Entwurf)" in heidekreis[1]
+    assert heidekreis[2] == "1 überfällig"
+    verden = [re.sub(r"<[^>]+>", "", cell) for cell in cells["Landkreis Verden"]]
+    assert verden == ["1. Zieldialog, 2. Zieldialog, Frühjahrsbilanz", "–", "–"]
 
 
 def test_jobcenter_sees_only_its_own_row(as_user, heidekreis_user, verden_user, board_world):

@@ -186,7 +186,7 @@ def test_heidekreis_signatures_keep_incomplete_dates(heidekreis_2020):
         ),
         (
             "MS",
-            "Hannover, den 27. 2020",
+            "Hannover, den 27. … 2020",
             None,
             True,
             "Heiger Scholz",
@@ -194,7 +194,7 @@ def test_heidekreis_signatures_keep_incomplete_dates(heidekreis_2020):
         ),
         (
             "03358",
-            "Bad Fallingb., den 8. 2020",
+            "Bad Fallingb., den 8. … 2020",
             None,
             False,
             "Manfred Ostermann",
@@ -233,8 +233,8 @@ def test_heidekreis_document_page_shows_the_facts(heidekreis_2020, as_user, mini
         "8.793.355",
         "7.795.364",
         "Hannover, den 28.11.2020",
-        "Hannover, den 27. 2020",
-        "Bad Fallingb., den 8. 2020",
+        "Hannover, den 27. … 2020",
+        "Bad Fallingb., den 8. … 2020",
         "In Vertretung",
         "(Dr. Berend Lindner)",
         "(Heiger Scholz)",

@@ -99,3 +99,9 @@ def day(value):
     if not isinstance(value, date):
         return str(value)
     return value.strftime("%d.%m.%Y")
+
+
+def shorten(text, length=80):
+    """`text` on one line, cut to `length` characters with „…“ where it was cut."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

@@ -14,7 +14,7 @@ def test_ministry_user_opens_the_overview_and_sees_a_landkreis_chart_drawn(
     agree(heidekreis)
     deliver({heidekreis: WORKED_EXAMPLE})
     login(ministry_user)
-    page.get_by_role("link", name="Übersicht").first.click()
+    page.get_by_role("link", name="Zielerreichung", exact=True).first.click()
     page.wait_for_url("**/uebersicht/")
     assert "Berichtsmonat Februar 2020" in page.locator("#datengrundlage").inner_text()
     assert page.get_by_text("auf Zielkurs").first.is_visible()

@@ -35,7 +35,7 @@ def test_ministry_reads_the_overview_a_landkreis_and_downloads_the_overview(
     start_rows = page.get_by_role("table", name="Zielvereinbarungen 2020 aller Landkreise")
     assert start_rows.locator("tbody tr").count() == 16
     screenshot(page, "journey-1-start")
-    page.get_by_role("link", name="Übersicht").first.click()
+    page.get_by_role("link", name="Zielerreichung", exact=True).first.click()
     page.wait_for_url("**/uebersicht/")
     assert "Berichtsmonat Dezember 2020" in page.locator("#datengrundlage").inner_text()
     rows = page.locator("table.overview-matrix tbody tr")
