@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Least
@@ -286,3 +287,48 @@ class Value(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Ein gelieferter Wert kann nicht gelöscht werden.")
+
+
+class DeliveryDeadlineQuerySet(models.QuerySet):
+    def in_force(self):
+        """The rules oldest first, as `completeness.due_date` reads them."""
+        return self.order_by("valid_from")
+
+
+class DeliveryDeadline(models.Model):
+    """The day by which a Jobcenter's data for a reporting month are due, set by the ministry.
+
+    A rule applies from its reporting month on, until a later rule takes over; a changed rule
+    therefore never turns a past month's delivery from punctual into late."""
+
+    valid_from = models.DateField(
+        "gilt ab Berichtsmonat", unique=True, help_text="erster Tag des Monats"
+    )
+    months_after = models.PositiveSmallIntegerField(
+        "Monate nach dem Berichtsmonat",
+        default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(12)],
+        help_text="2 = im übernächsten Monat",
+    )
+    day = models.PositiveSmallIntegerField(
+        "Tag des Monats", default=10, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+
+    objects = DeliveryDeadlineQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Liefertermin"
+        verbose_name_plural = "Liefertermine"
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(day__gte=1, day__lte=28, months_after__lte=12),
+                name="deadline_day_in_every_month",
+                violation_error_message="Der Tag liegt zwischen 1 und 28, höchstens 12 Monate später.",
+            )
+        ]
+
+    def __str__(self):
+        return f"ab {self.valid_from:%m/%Y}: {self.day}. Tag, {self.months_after} Monate später"
