@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dialogs import completeness, views
+from dialogs import completeness, reminders, views
 
 app_name = "dialogs"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/dialogmappe.pdf", views.dialog_folder, name="folder"),
     path("vollstaendigkeit/", completeness.board, name="completeness"),
     path("vollstaendigkeit/liefertermin/", completeness.deadline, name="deadline"),
+    path("benachrichtigungen/", reminders.notifications, name="notifications"),
 ]

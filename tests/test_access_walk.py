@@ -132,6 +132,7 @@ EXPECTED = {
     "dialogs:list": row((L, 200, 200, 200, 200), (L, 405, 405, 405, 405)),
     "dialogs:measure_status": row((L, 405, 405, 405, 405), (L, 302, 403, 302, 404)),
     "dialogs:measures": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
+    "dialogs:notifications": row((L, 200, 200, 200, 200), (L, 400, 403, 400, 400)),
     "dialogs:pdf": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "dialogs:request_changes": row((L, 405, 405, 405, 405), (L, 403, 403, 302, 404)),
     "dialogs:send": row((L, 405, 405, 405, 405), (L, 302, 403, 403, 404)),
