@@ -19,7 +19,7 @@ from agreements.models import Agreement
 from dialogs import services
 from indicators import completeness
 from indicators.models import DeliveryDeadline
-from zielsteuerung import history
+from zielsteuerung import formats, history
 from zielsteuerung.access import is_ministry, require_ministry
 from zielsteuerung.models import Organisation
 
@@ -53,7 +53,10 @@ def board(request):
             "years": list(range(today.year, max(FIRST_YEAR, today.year - 5) - 1, -1)),
             "today": today,
             "rows": rows,
-            "months": rows[0].cells if rows else [],
+            "months": [
+                {"label": formats.month_name(cell.month, short=True).split()[0], "due": cell.due}
+                for cell in (rows[0].cells if rows else [])
+            ],
             "land_rate": completeness.land_rate(rows),
             "show_land": len(rows) > 1,
             "cycle": cycle,
@@ -117,7 +120,8 @@ def deadline(request):
             messages.success(
                 request,
                 f"Der Liefertermin ab {data['valid_from']:%m.%Y} ist gespeichert: "
-                f"der {data['day']}. Tag, {data['months_after']} Monate nach dem Berichtsmonat.",
+                f"der {data['day']}. Tag, {data['months_after']} "
+                f"Monat{'' if data['months_after'] == 1 else 'e'} nach dem Berichtsmonat.",
             )
             return redirect("dialogs:deadline")
         status = 400
