@@ -56,31 +56,33 @@ def test_reporting_rate_counts_only_months_already_due():
     assert completeness.Rate(0, 0).share is None
 
 
-@pytest.fixture
-def heidekreis_deliveries(heidekreis, monkeypatch):
-    """Heidekreis: January on time (08.03.), February late (15.04.); March missing."""
-    stored = []
-    for day, months in [
-        (date(2026, 3, 8), [(2026, 1)]),
-        (date(2026, 4, 15), [(2026, 1), (2026, 2)]),
-    ]:
-        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+def deliver(traeger, on, months, tag):
+    """A Jobcenter upload for `traeger` stored on day `on`, holding its ELB for `months`."""
+    moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(12)))
+    real_now = timezone.now
+    timezone.now = lambda: moment
+    try:
         delivery = DataDelivery.objects.create(
-            ladestand=day.replace(day=1),
+            ladestand=on.replace(day=1),
             source=DeliverySource.JOBCENTER,
-            organisation=heidekreis,
-            file_name="heidekreis.csv",
-            sha256=f"{day:%Y%m%d}".ljust(64, "0"),
+            organisation=traeger,
+            file_name="upload.csv",
+            sha256=f"{traeger.key}-{tag}".ljust(64, "0"),
         )
-        monkeypatch.undo()
-        elb = Indicator.objects.get(code="ELB")
-        store_cells(
-            delivery,
-            ((heidekreis, elb, date(y, m, 1), "g", Decimal(100)) for y, m in months),
-        )
-        stored.append(delivery)
-    return stored
+    finally:
+        timezone.now = real_now
+    elb = Indicator.objects.get(code="ELB")
+    store_cells(delivery, ((traeger, elb, date(y, m, 1), "g", Decimal(100)) for y, m in months))
+    return delivery
+
+
+@pytest.fixture
+def heidekreis_deliveries(heidekreis):
+    """Heidekreis: January on time (08.03.), February late (15.04.); March missing."""
+    return [
+        deliver(heidekreis, date(2026, 3, 8), [(2026, 1)], "first"),
+        deliver(heidekreis, date(2026, 4, 15), [(2026, 1), (2026, 2)], "second"),
+    ]
 
 
 def board_of(rows, key):
@@ -199,3 +201,23 @@ def test_only_the_ministry_sets_the_due_day(as_user, reader, heidekreis_user, cl
 @pytest.mark.django_db
 def test_deadline_refuses_other_methods(as_user, ministry_user):
     assert as_user(ministry_user).put(DEADLINE).status_code == 405
+
+
+@pytest.mark.django_db
+def test_board_queries_do_not_grow_with_deliveries(as_user, reader, heidekreis, verden):
+    client = as_user(reader)
+    client.get(BOARD, {"jahr": 2026})  # session and user loaded once
+    deliver(heidekreis, date(2026, 3, 8), [(2026, 1)], "a")
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(BOARD, {"jahr": 2026}).status_code == 200
+        return len(queries)
+
+    few = count()
+    for index, unit in enumerate([heidekreis, verden] * 3):
+        deliver(unit, date(2026, 4, 1 + index), [(2026, 2), (2026, 3)], f"b{index}")
+    assert count() == few
