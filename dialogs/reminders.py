@@ -244,11 +244,18 @@ def mails_for(user, today, now):
     preferences = preferences_of(user)
     sent = set(user.sent_reminders.values_list("key", flat=True))
     fresh = [r for r in reminders_for(user, today) if r.key not in sent]
+    immediate = [r for r in fresh if preferences.get(r.event) == ReminderFrequency.IMMEDIATELY]
     mails = [
         Mail(user, r.subject, _body(user, [r]), (r,))
-        for r in fresh
-        if preferences.get(r.event) == ReminderFrequency.IMMEDIATELY
+        for r in immediate
+        if r.event != ReminderEvent.UPLOAD
     ]
+    overdue = [r for r in immediate if r.event == ReminderEvent.UPLOAD]
+    if len(overdue) == 1:
+        mails.append(Mail(user, overdue[0].subject, _body(user, overdue), tuple(overdue)))
+    elif overdue:  # one mail for every month overdue, not one mail each
+        subject = f"Datenlieferungen überfällig: {len(overdue)} Monate"
+        mails.append(Mail(user, subject, _body(user, overdue), tuple(overdue)))
     weekly = [r for r in fresh if preferences.get(r.event) == ReminderFrequency.WEEKLY]
     last_digest = (
         user.sent_reminders.filter(in_digest=True).order_by("-sent_at").values("sent_at").first()
