@@ -724,3 +724,66 @@ def _refuse_deleting_correction(sender, instance, **kwargs):
 def _refuse_deleting_event_of_approved_minutes(sender, instance, **kwargs):
     if Dialog.objects.filter(pk=instance.dialog_id, status=DialogStatus.APPROVED).exists():
         raise MinutesFrozen()
+
+
+class ReminderEvent(models.TextChoices):
+    MINUTES = "protokolle", "Protokolle warten auf meine Prüfung oder Freigabe"
+    MEASURES = "massnahmen", "Maßnahmen in 7 Tagen fällig oder überfällig"
+    UPLOAD = "lieferung", "Datenlieferung meines Landkreises überfällig"
+    GOAL = "ziele", "Ziel meines Landkreises weicht vom Zielpfad ab"
+    BA_DATA = "ba_daten", "Neue Daten der BA für meinen Landkreis"
+
+
+class ReminderFrequency(models.TextChoices):
+    IMMEDIATELY = "sofort", "sofort"
+    WEEKLY = "woechentlich", "in der wöchentlichen Zusammenfassung"
+    NEVER = "nie", "nie"
+
+
+class ReminderPreference(models.Model):
+    """How a user wants to hear of one kind of event; without a row: immediately."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preferences"
+    )
+    event = models.CharField("Ereignis", max_length=20, choices=ReminderEvent.choices)
+    frequency = models.CharField(
+        "Benachrichtigung",
+        max_length=20,
+        choices=ReminderFrequency.choices,
+        default=ReminderFrequency.IMMEDIATELY,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Benachrichtigungswunsch"
+        verbose_name_plural = "Benachrichtigungswünsche"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="one_preference_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_event_display()} – {self.get_frequency_display()}"
+
+
+class SentReminder(models.Model):
+    """A reminder that went out (alone or in a digest): `key` names what it was about, so the
+    same reminder is never sent twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    key = models.CharField("Schlüssel", max_length=200)
+    event = models.CharField("Ereignis", max_length=20, choices=ReminderEvent.choices)
+    subject = models.CharField("Betreff", max_length=300)
+    in_digest = models.BooleanField("in der Zusammenfassung", default=False)
+    sent_at = models.DateTimeField("versandt am", default=timezone.now)
+
+    class Meta:
+        verbose_name = "versandte Erinnerung"
+        verbose_name_plural = "versandte Erinnerungen"
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="each_reminder_once")]
+
+    def __str__(self):
+        return f"{self.user}: {self.subject}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dialogs import views
+from dialogs import completeness, reminders, views
 
 app_name = "dialogs"
 urlpatterns = [
@@ -20,4 +20,7 @@ urlpatterns = [
     path("<int:pk>/verlauf/", views.dialog_history_view, name="history"),
     path("<int:pk>/protokoll.pdf", views.dialog_pdf, name="pdf"),
     path("<int:pk>/dialogmappe.pdf", views.dialog_folder, name="folder"),
+    path("vollstaendigkeit/", completeness.board, name="completeness"),
+    path("vollstaendigkeit/liefertermin/", completeness.deadline, name="deadline"),
+    path("benachrichtigungen/", reminders.notifications, name="notifications"),
 ]

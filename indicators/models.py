@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, Exists, F, Max, Min, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -290,6 +291,10 @@ class ValuesQuerySet(ImmutableQuerySet):
         """For a subquery on deliveries: the values of the delivery in the outer query."""
         return self.filter(delivery=OuterRef("pk"))
 
+    def of_own_deliveries(self):
+        """Values a Landkreis delivered itself: the delivery is for the values' unit."""
+        return self.filter(delivery__organisation=F("unit"))
+
     def for_unit(self, unit):
         return self.filter(unit=unit)
 
@@ -484,3 +489,48 @@ class Values(models.Model):
             for number, value in enumerate((getattr(self, n) for n in MONTH_FIELDS), start=1)
             if value is not None
         }
+
+
+class DeliveryDeadlineQuerySet(models.QuerySet):
+    def in_force(self):
+        """The rules oldest first, as `completeness.due_date` reads them."""
+        return self.order_by("valid_from")
+
+
+class DeliveryDeadline(models.Model):
+    """The day by which a Jobcenter's data for a reporting month are due, set by the ministry.
+
+    A rule applies from its reporting month on, until a later rule takes over; a changed rule
+    therefore never turns a past month's delivery from punctual into late."""
+
+    valid_from = models.DateField(
+        "gilt ab Berichtsmonat", unique=True, help_text="erster Tag des Monats"
+    )
+    months_after = models.PositiveSmallIntegerField(
+        "Monate nach dem Berichtsmonat",
+        default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(12)],
+        help_text="2 = im übernächsten Monat",
+    )
+    day = models.PositiveSmallIntegerField(
+        "Tag des Monats", default=10, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+
+    objects = DeliveryDeadlineQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Liefertermin"
+        verbose_name_plural = "Liefertermine"
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(day__gte=1, day__lte=28, months_after__lte=12),
+                name="deadline_day_in_every_month",
+                violation_error_message="Der Tag liegt zwischen 1 und 28, höchstens 12 Monate später.",
+            )
+        ]
+
+    def __str__(self):
+        return f"ab {self.valid_from:%m/%Y}: {self.day}. Tag, {self.months_after} Monate später"

@@ -283,3 +283,51 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+def mailer_from_url(url):
+    """EMAIL_URL as smtp://user:pw@host:587 (STARTTLS with ?tls=1), smtps://… (SSL) or console:,
+    turned into a MAILERS entry."""
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must be smtp://host:port, smtps://host:port or console:, got {url!r}"
+        )
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parts.hostname,
+            "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_ssl": parts.scheme == "smtps",
+            "use_tls": "tls=1" in parts.query,
+        },
+    }
+
+
+# Reminders (dialogs/reminders.py): EMAIL_URL or the usual EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL choose the SMTP server. Without them
+# mails go to the console in DEBUG and to the local mail server (localhost:25) in production.
+if os.environ.get("EMAIL_URL"):
+    _mailer = mailer_from_url(os.environ["EMAIL_URL"])
+elif os.environ.get("EMAIL_HOST"):
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ["EMAIL_HOST"],
+            "port": env_int("EMAIL_PORT", 25),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+        },
+    }
+else:
+    _mailer = mailer_from_url("console:" if DEBUG else "smtp://localhost:25")
+MAILERS = {"default": _mailer}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zielsteuerung@localhost")
+# The address of the site in links of e-mails (a command knows no request).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
