@@ -201,7 +201,8 @@ def _goals(user, today):
 
 def _ba_data(own):
     delivery = (
-        DataDelivery.objects.filter(source=DeliverySource.BA, series__unit=own)
+        DataDelivery.objects.filter(source=DeliverySource.BA)
+        .holding_values_of(own)
         .order_by("-created_at", "-pk")
         .first()
     )

@@ -90,8 +90,15 @@ class DataDeliveryQuerySet(ImmutableQuerySet):
         own = traeger_of(user)
         if own is None:
             return self.none()
-        own_values = Values.objects.of_each_delivery().for_unit(own)
-        return self.filter(models.Q(organisation=own) | Exists(own_values))
+        return self.filter(models.Q(organisation=own) | self._holding(own))
+
+    def holding_values_of(self, unit):
+        """The deliveries that hold values of `unit`."""
+        return self.filter(self._holding(unit))
+
+    @staticmethod
+    def _holding(unit):
+        return Exists(Values.objects.of_each_delivery().for_unit(unit))
 
     def newest_first(self):
         return self.order_by("-ladestand", "-waiting_months", "-created_at", "-pk")
