@@ -1,0 +1,136 @@
+"""The year-end forecast (docs/attainment.md „Jahresendprognose“): the pure function on
+hand-computed numbers, the json rows and the pages that show it."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from indicators.computations import Outlook, Target, forecast
+
+
+def lzb(**years):
+    """lzb(y2018=(100, 130)) → LZB 100 in January–June 2018 and 130 in July–December."""
+    values = {}
+    for name, halves in years.items():
+        year = int(name[1:])
+        for month in range(1, 13):
+            value = halves[0] if month <= 6 else halves[1] if len(halves) > 1 else None
+            if value is not None:
+                values[("LZB", date(year, month, 1))] = Decimal(value)
+    return values
+
+
+# K3 = mean LZB. 2018: JFW(June) 100, JFW(December) 115, ratio 1,15.
+# 2019: JFW(June) 200, JFW(December) 210, ratio 1,05. 2020: JFW(June) 300.
+# Forecast at June 2020: 300 × (1,15 + 1,05) / 2 = 330; band 300 × 1,05 = 315 … 300 × 1,15 = 345.
+HISTORY = lzb(y2018=(100, 130), y2019=(200, 220), y2020=(300,))
+
+
+def test_forecast_is_the_jfw_times_the_mean_seasonal_ratio_of_the_previous_years():
+    result = forecast("K3", HISTORY, 2020, 6)
+    assert result.value == Decimal(330)
+    assert (result.low, result.high) == (Decimal(315), Decimal(345))
+    assert result.years == (2019, 2018)
+    assert result.reason == ""
+
+
+def test_the_ratio_is_taken_at_the_same_month_of_each_previous_year():
+    # At March the 2020 JFW is still 300 and the ratios are the same as at June here; move
+    # 2019's first half so the ratio at March differs from the one at June.
+    values = dict(HISTORY)
+    for month in (1, 2, 3):
+        values[("LZB", date(2019, month, 1))] = Decimal(170)
+    for month in (4, 5, 6):
+        values[("LZB", date(2019, month, 1))] = Decimal(230)
+    # 2019: JFW(March) 170, JFW(December) (3·170 + 3·230 + 6·220) / 12 = 210 → ratio 210/170.
+    result = forecast("K3", values, 2020, 3)
+    expected = Decimal(300) * (Decimal(210) / Decimal(170) + Decimal("1.15")) / 2
+    assert abs(result.value - expected) < Decimal("1e-20")
+    assert result.high == Decimal(300) * Decimal(210) / Decimal(170)
+
+
+@pytest.mark.parametrize(
+    ("target_value", "better", "outlook"),
+    [
+        # Year-end line 210 × (1 − 1,5 %) = 206,85: band 315…345 wholly above, fewer wanted.
+        ("-1.5", "niedriger", Outlook.UNLIKELY),
+        # 210 × 1,6 = 336 lies inside the band.
+        ("60", "niedriger", Outlook.AT_RISK),
+        # 210 × 1,7 = 357: the whole band is below it.
+        ("70", "niedriger", Outlook.REACHABLE),
+        # The same lines for an indicator where more is better.
+        ("-1.5", "hoeher", Outlook.REACHABLE),
+        ("70", "hoeher", Outlook.UNLIKELY),
+    ],
+)
+def test_outlook_compares_the_band_with_the_year_end_target_line(target_value, better, outlook):
+    target = Target("veraenderung", Decimal(target_value), better)
+    result = forecast("K3", HISTORY, 2020, 6, target)
+    assert result.target == Decimal(210) * (100 + Decimal(target_value)) / 100
+    assert result.outlook == outlook
+    assert outlook.label in {"erreichbar", "gefährdet", "kaum erreichbar"}
+
+
+def test_a_target_line_on_the_band_edge_counts_as_reachable():
+    # A quota of 315 with fewer wanted: the band's high end 345 is above → not reachable;
+    # with more wanted the low end 315 equals the quota → reachable.
+    assert forecast("K3", HISTORY, 2020, 6, Target("quote", Decimal(315), "hoeher")).outlook == (
+        Outlook.REACHABLE
+    )
+    assert forecast("K3", HISTORY, 2020, 6, Target("quote", Decimal(345), "niedriger")).outlook == (
+        Outlook.REACHABLE
+    )
+
+
+def test_monitoring_gets_the_band_but_no_outlook():
+    result = forecast("K3", HISTORY, 2020, 6, None)
+    assert result.value == Decimal(330)
+    assert result.outlook is None and result.target is None
+
+
+def test_no_forecast_in_december():
+    result = forecast("K3", lzb(y2018=(1, 1), y2019=(1, 1), y2020=(1, 1)), 2020, 12)
+    assert result.value is None
+    assert "Dezember" in result.reason
+
+
+def test_one_previous_year_is_too_short_a_history():
+    result = forecast("K3", lzb(y2019=(200, 220), y2020=(300,)), 2020, 6)
+    assert result.value is None and result.outlook is None
+    assert result.years == (2019,)
+    assert "mindestens 2" in result.reason
+
+
+def test_a_gap_in_a_previous_year_ends_the_history_there():
+    values = lzb(y2017=(50, 60), y2018=(100, 130), y2019=(200, 220), y2020=(300,))
+    del values[("LZB", date(2018, 9, 1))]
+    result = forecast("K3", values, 2020, 6)
+    assert result.years == (2019,)
+    assert result.value is None
+
+
+def test_without_this_years_jfw_there_is_no_forecast():
+    values = dict(HISTORY)
+    del values[("LZB", date(2020, 2, 1))]
+    result = forecast("K3", values, 2020, 6)
+    assert result.value is None
+    assert "fehlt" in result.reason
+
+
+def test_quota_forecast_uses_the_lagged_stock_of_each_year():
+    # K2 = Σ INT / mean ELB of the months before × 100. ELB constant 1 000, so K2(m) = Σ INT / 10.
+    values = {}
+    for year in (2017, 2018, 2019, 2020):
+        values[("ELB", date(year - 1, 12, 1))] = Decimal(1000)
+        for month in range(1, 13):
+            values[("ELB", date(year, month, 1))] = Decimal(1000)
+    for year, per_month in ((2018, 10), (2019, 20)):
+        for month in range(1, 13):
+            values[("INT", date(year, month, 1))] = Decimal(per_month if month <= 6 else 30)
+    for month in range(1, 7):
+        values[("INT", date(2020, month, 1))] = Decimal(15)
+    # 2018: K2(June) 6 %, K2(December) 24 % → 4. 2019: 12 % → 30 % → 2,5. 2020: K2(June) 9 %.
+    result = forecast("K2", values, 2020, 6)
+    assert result.value == Decimal(9) * Decimal("3.25")
+    assert (result.low, result.high) == (Decimal("22.5"), Decimal(36))
