@@ -646,3 +646,47 @@ def _monthly_series(agreement, goal, delivery, year, code):
             )
         rows.append(row)
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Year-end forecast
+
+
+def forecasts(attainments):
+    """The year-end forecast (`computations.Forecast`) of each attainment, in order: made at
+    its reporting month from its own delivery — this year's JFW and the seasonal profile of
+    the previous years, all from that one delivery. The values of every delivery are read in
+    one query (none when no attainment can have a forecast)."""
+    attainments = list(attainments)
+    wanted = [
+        a
+        for a in attainments
+        if a.delivery is not None and a.month is not None and a.month.month < 12
+        if computations.is_computable(a.indicator_code)
+    ]
+    values = {}
+    if wanted:
+        month = max(a.month for a in wanted)
+        first = min(a.month.year for a in wanted) - 1 - computations.FORECAST_YEARS
+        codes = sorted({c for a in wanted for c in computations.FORMULAS[a.indicator_code].codes})
+        values = _load_pairs(
+            {(a.goal.agreement.traeger_id, a.delivery.pk) for a in wanted},
+            codes,
+            date(first, 12, 1),
+            month,
+        )
+    return [_forecast(a, values) for a in attainments]
+
+
+def _forecast(attainment, values):
+    code, month = attainment.indicator_code, attainment.month
+    if month is None or attainment.delivery is None:
+        return computations.Forecast(
+            code, attainment.goal.agreement.year, 0, reason=attainment.note
+        )
+    if not computations.is_computable(code):
+        return computations.Forecast(code, month.year, month.month, reason=attainment.note)
+    pair = (attainment.goal.agreement.traeger_id, attainment.delivery.pk)
+    return computations.forecast(
+        code, values.get(pair, {}), month.year, month.month, target_of(attainment.goal)
+    )

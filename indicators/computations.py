@@ -456,6 +456,14 @@ def _seasonal_ratio(code, values, year, month):
         return (n_dec * d_mon) / (d_dec * n_mon)
 
 
+def _years_held(years):
+    if not years:
+        return "kein vollständiges Vorjahr"
+    if len(years) == 1:
+        return f"nur ein vollständiges Vorjahr ({years[0]})"
+    return f"nur {len(years)} vollständige Vorjahre"
+
+
 def outlook(low, high, target: Target | None, target_line):
     """Erreichbar when the whole band lies on the target's side of the year-end target line
     (the line itself counts as met), kaum erreichbar when the whole band lies off it,
@@ -503,8 +511,8 @@ def forecast(code, values, year, month, target: Target | None = None, *, years=F
             month,
             years=tuple(used),
             reason=(
-                f"Zu kurzer Verlauf: die Lieferung enthält {len(ratios)} vollständige(s) "
-                f"Vorjahr(e), die Prognose braucht mindestens {FORECAST_MIN_YEARS}."
+                f"Zu kurzer Verlauf für eine Prognose: die Lieferung enthält {_years_held(used)}; "
+                f"nötig sind mindestens {FORECAST_MIN_YEARS}."
             ),
         )
     n, d = current.exact

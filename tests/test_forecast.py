@@ -1,12 +1,17 @@
 """The year-end forecast (docs/attainment.md „Jahresendprognose“): the pure function on
 hand-computed numbers, the json rows and the pages that show it."""
 
+import csv
+import io
+import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from indicators.computations import Outlook, Target, forecast
+from tests.test_attainment import agree, deliver
 
 
 def lzb(**years):
@@ -134,3 +139,61 @@ def test_quota_forecast_uses_the_lagged_stock_of_each_year():
     result = forecast("K2", values, 2020, 6)
     assert result.value == Decimal(9) * Decimal("3.25")
     assert (result.low, result.high) == (Decimal("22.5"), Decimal(36))
+
+
+# --- stored deliveries and manage.py attainment ---------------------------------------------
+
+
+def as_series(values):
+    """{code: {(year, month): value}} as tests.test_attainment.deliver takes them."""
+    series = {}
+    for (code, month), value in values.items():
+        series.setdefault(code, {})[(month.year, month.month)] = value
+    return series
+
+
+@pytest.fixture
+def three_years(heidekreis):
+    agree(heidekreis)  # K3 −1,5 %: the year-end line is 210 × 0,985 = 206,85
+    return deliver({heidekreis: as_series(HISTORY)}, ladestand=date(2020, 7, 17))
+
+
+def attainment_rows(*args):
+    out = io.StringIO()
+    call_command("attainment", "--year", "2020", *args, stdout=out)
+    return out.getvalue() if "csv" in args else json.loads(out.getvalue())
+
+
+@pytest.mark.django_db
+def test_json_rows_carry_the_forecast(three_years):
+    rows = attainment_rows("--month", "6")
+    k3 = next(row for row in rows if row["indicator"] == "K3")
+    assert k3["forecast"] == {
+        "value": 330,
+        "low": 315,
+        "high": 345,
+        "verdict": "unlikely",
+        "target": 206.85,
+        "years": [2019, 2018],
+    }
+    assert k3["forecast_reason"] is None
+    k2 = next(row for row in rows if row["indicator"] == "K2")
+    assert k2["forecast"] is None and "fehlt" in k2["forecast_reason"]
+
+
+@pytest.mark.django_db
+def test_json_rows_have_no_forecast_in_december(heidekreis):
+    agree(heidekreis)
+    deliver({heidekreis: as_series(lzb(y2018=(1, 1), y2019=(1, 1), y2020=(1, 1)))})
+    k3 = next(row for row in attainment_rows("--month", "12") if row["indicator"] == "K3")
+    assert k3["forecast"] is None
+    assert k3["forecast_reason"] == "Im Dezember steht der Jahresendwert fest."
+
+
+@pytest.mark.django_db
+def test_csv_rows_spread_the_forecast_over_columns(three_years):
+    output = attainment_rows("--month", "6", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(output)))
+    k3 = next(row for row in rows if row["indicator"] == "K3")
+    assert (k3["forecast_value"], k3["forecast_low"], k3["forecast_high"]) == ("330", "315", "345")
+    assert k3["forecast_verdict"] == "unlikely" and k3["forecast_reason"] == ""
