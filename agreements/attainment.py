@@ -655,14 +655,20 @@ def _monthly_series(agreement, goal, delivery, year, code):
 def forecasts(attainments):
     """The year-end forecast (`computations.Forecast`) of each attainment, in order: made at
     its reporting month from its own delivery — this year's JFW and the seasonal profile of
-    the previous years, all from that one delivery. The values of every delivery are read in
-    one query (none when no attainment can have a forecast)."""
+    the previous years, all from that one delivery. Cached like the attainment figures; the
+    values of every delivery not in the cache are read in one query."""
     attainments = list(attainments)
+    keys = [
+        _cache_key("forecast", a.delivery, a.goal.agreement.traeger_id, a.month.isoformat(), a.goal)
+        if a.month is not None and _cacheable(a.goal, a.delivery)
+        else None
+        for a in attainments
+    ]
+    cached = cache.get_many([key for key in keys if key is not None])
     wanted = [
         a
-        for a in attainments
-        if a.delivery is not None and a.month is not None and a.month.month < 12
-        if computations.is_computable(a.indicator_code)
+        for a, key in zip(attainments, keys, strict=True)
+        if key is not None and key not in cached and a.month.month < 12
     ]
     values = {}
     if wanted:
@@ -675,15 +681,25 @@ def forecasts(attainments):
             date(first, 12, 1),
             month,
         )
-    return [_forecast(a, values) for a in attainments]
+    results, fresh = [], {}
+    for a, key in zip(attainments, keys, strict=True):
+        if key in cached:
+            results.append(cached[key])
+            continue
+        result = _forecast(a, values)
+        if key is not None:
+            fresh[key] = result
+        results.append(result)
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
+    return results
 
 
 def _forecast(attainment, values):
     code, month = attainment.indicator_code, attainment.month
     if month is None or attainment.delivery is None:
-        return computations.Forecast(
-            code, attainment.goal.agreement.year, 0, reason=attainment.note
-        )
+        year = attainment.goal.agreement.year
+        return computations.Forecast(code, year, 0, reason=attainment.note)
     if not computations.is_computable(code):
         return computations.Forecast(code, month.year, month.month, reason=attainment.note)
     pair = (attainment.goal.agreement.traeger_id, attainment.delivery.pk)

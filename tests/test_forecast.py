@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from indicators.computations import Outlook, Target, forecast
 from tests.test_attainment import agree, deliver
@@ -197,3 +198,47 @@ def test_csv_rows_spread_the_forecast_over_columns(three_years):
     k3 = next(row for row in rows if row["indicator"] == "K3")
     assert (k3["forecast_value"], k3["forecast_low"], k3["forecast_high"]) == ("330", "315", "345")
     assert k3["forecast_verdict"] == "unlikely" and k3["forecast_reason"] == ""
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_overview_shows_the_forecast_and_its_verdict_in_the_goal_cell(
+    three_years, as_user, ministry_user
+):
+    page = as_user(ministry_user).get(reverse("dashboards:overview") + "?year=2020&month=6").text
+    cell = page[page.index("Prognose 330") :][:200]
+    assert "kaum erreichbar" in cell
+
+
+@pytest.mark.django_db
+def test_landkreis_page_shows_forecast_band_in_table_and_chart(
+    three_years, as_user, heidekreis_user
+):
+    url = reverse("dashboards:traeger", args=["03358"]) + "?year=2020&month=6"
+    response = as_user(heidekreis_user).get(url)
+    page = response.text
+    assert "Prognoseband (Saisonverlauf 2018–2019)" in page
+    assert "315 bis 345" in page
+    assert "Prognose Dezember 2020" in page  # the row after the months
+    # The year-end line 206,85 persons, shown as K3 figures are, and the verdict beside it.
+    line = page[page.index("Ziel zum Jahresende") :][:200]
+    assert '"num">207</span>' in line and "kaum erreichbar" in line
+    k3 = next(p for p in response.context["panels"] if p.cell.attainment.indicator_code == "K3")
+    band = {trace["name"]: trace for trace in k3.figure["data"]}
+    assert band["Prognoseband"]["x"][0] == "Jun" and band["Prognoseband"]["y"][-1] == 345
+    # From this year's JFW in June (300) straight to the band's ends in December.
+    assert band["Prognoseband (untere Grenze)"]["y"] == [300, 302.5, 305, 307.5, 310, 312.5, 315]
+    assert band["Prognose Dezember 2020"]["x"] == ["Dez"]
+    assert band["Prognose Dezember 2020"]["y"] == [330]
+
+
+@pytest.mark.django_db
+def test_landkreis_page_says_why_there_is_no_forecast(heidekreis, as_user, heidekreis_user):
+    agree(heidekreis)
+    deliver({heidekreis: as_series(lzb(y2019=(200, 220), y2020=(300,)))})
+    url = reverse("dashboards:traeger", args=["03358"]) + "?year=2020&month=6"
+    page = as_user(heidekreis_user).get(url).text
+    assert "Zu kurzer Verlauf für eine Prognose" in page
+    assert "Prognoseband" not in page
