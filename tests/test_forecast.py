@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from indicators.computations import Outlook, Target, forecast
@@ -242,3 +243,37 @@ def test_landkreis_page_says_why_there_is_no_forecast(heidekreis, as_user, heide
     page = as_user(heidekreis_user).get(url).text
     assert "Zu kurzer Verlauf für eine Prognose" in page
     assert "Prognoseband" not in page
+
+
+# --- manage.py forecast_backtest ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_backtest_compares_each_months_forecast_with_the_actual_year_end(heidekreis, tmp_path):
+    # Four years with the same season (first half 100, second half 130): every year's K3 ratio
+    # at June is 1,15, so each forecast hits exactly. 2019 (from 2018, 2017) and 2020 (from
+    # 2019, 2018) have two complete years before them; 2017 and 2018 do not.
+    agree(heidekreis)
+    values = lzb(y2017=(100, 130), y2018=(100, 130), y2019=(100, 130), y2020=(100, 130))
+    deliver({heidekreis: as_series(values)}, ladestand=date(2021, 1, 17))
+    doc = tmp_path / "forecast.md"
+    doc.write_text("Vorher\n<!-- backtest:start -->\nalt\n<!-- backtest:end -->\nNachher\n")
+    out = io.StringIO()
+    call_command("forecast_backtest", "--year", "2020", "--write", str(doc), stdout=out)
+    k3 = out.getvalue().split("**K3**")[1]
+    # Two forecasts per month, both exact; K3 −1,5 % asks for less than the flat years give:
+    # „kaum erreichbar“, and indeed not met.
+    row = "| Juni | 2 | 0 | 0,00 % | 100 % | 100 % | 100 % | 0 % |".replace(" %", "\xa0%")
+    assert row in k3
+    written = doc.read_text()
+    assert written.startswith("Vorher\n<!-- backtest:start -->\nVereinbarungsjahr 2020")
+    assert "alt" not in written and written.endswith("<!-- backtest:end -->\nNachher\n")
+
+
+@pytest.mark.django_db
+def test_backtest_refuses_a_file_without_markers(heidekreis, tmp_path):
+    agree(heidekreis)
+    doc = tmp_path / "forecast.md"
+    doc.write_text("nichts\n")
+    with pytest.raises(CommandError, match="Marken"):
+        call_command("forecast_backtest", "--year", "2020", "--write", str(doc))

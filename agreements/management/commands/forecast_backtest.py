@@ -104,7 +104,7 @@ def table(code, months):
         mae = formats.number(_mean(figures.errors), PLACES.get(code, 2))
         relative = formats.percent(_mean(figures.relative), 2) if figures.relative else "–"
         lines.append(
-            f"| {formats.month_name(date(2000, month, 1))} | {count} | {mae} | {relative} "
+            f"| {formats.MONTH_NAMES[month - 1]} | {count} | {mae} | {relative} "
             f"| {_share(figures.in_band, count)} | {_share(figures.decided, figures.judged)} "
             f"| {_share(figures.right, figures.decided)} "
             f"| {_share(figures.at_risk, figures.judged)} |"
@@ -159,7 +159,7 @@ class Command(BaseCommand):
             )
         summary = (
             f"Vereinbarungsjahr {year}: {len(goals)} Ziele mit Zielindikator oder Monitoring, "
-            f"Jahre {min(years_seen)}–{max(years_seen)}, Lieferung(en): "
+            f"Dezember {min(years_seen)}–{max(years_seen)} in der Lieferung, Lieferung(en): "
             f"{', '.join(sorted(deliveries))}."
         )
         text = "\n\n".join(
