@@ -13,7 +13,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from indicators.computations import Outlook, Target, forecast
+from tests.dialogs_world import make_agreement, make_dialog
 from tests.test_attainment import agree, deliver
+from tests.test_dialog_pdf import pdf_text
 
 
 def lzb(**years):
@@ -277,3 +279,39 @@ def test_backtest_refuses_a_file_without_markers(heidekreis, tmp_path):
     doc.write_text("nichts\n")
     with pytest.raises(CommandError, match="Marken"):
         call_command("forecast_backtest", "--year", "2020", "--write", str(doc))
+
+
+# --- dialog agenda and Dialogmappe ----------------------------------------------------------------
+
+
+@pytest.fixture
+def dialog_on_three_years(heidekreis, ministry_user):
+    agreement = make_agreement(heidekreis)  # goal 3: K3 −1,5 %
+    delivery = deliver({heidekreis: as_series(HISTORY)}, ladestand=date(2020, 7, 17))
+    return make_dialog(
+        agreement,
+        ministry_user,
+        when=date(2020, 8, 1),
+        reporting_month=date(2020, 6, 1),
+        delivery=delivery,
+    )
+
+
+@pytest.mark.django_db
+def test_dialog_agenda_shows_the_forecast_of_each_goal(
+    dialog_on_three_years, as_user, heidekreis_user
+):
+    page = as_user(heidekreis_user).get(reverse("dialogs:detail", args=[dialog_on_three_years.pk]))
+    text = page.text
+    line = text[text.index("Prognose Dezember 2020") :][:600]
+    assert "330" in line and "315" in line and "345" in line and "kaum erreichbar" in line
+
+
+@pytest.mark.django_db
+def test_dialog_folder_pdf_carries_the_forecast(dialog_on_three_years, as_user, heidekreis_user):
+    response = as_user(heidekreis_user).get(
+        reverse("dialogs:folder", args=[dialog_on_three_years.pk])
+    )
+    text = " ".join(pdf_text(response).split())
+    assert "Prognose Dezember 2020: 330 (Band 315 bis 345" in text
+    assert "kaum erreichbar" in text
