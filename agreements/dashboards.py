@@ -858,6 +858,7 @@ class GoalPanel:
         return (
             f"Diagramm: {code}, Jahresfortschrittswerte {year} und {year - 1} nach Monaten"
             + (" mit Zielpfad" if any(r.target_path is not None for r in self.months) else "")
+            + (" und dem Prognoseband bis Dezember" if self.cell.has_forecast else "")
             + "; dieselben Zahlen stehen in der Tabelle daneben."
         )
 
