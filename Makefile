@@ -14,7 +14,7 @@ FIND_PYTHON = pyenv=$${PYENV_ROOT:-$$HOME/.pyenv}; \
 	if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	"$$p" -c 'import sys; print(sys.executable)'; break; fi; done
 
-.PHONY: run test install lint format migrations-check demo bench-import serve worker bench clean
+.PHONY: run test install lint format migrations-check demo bench-import serve worker bench backtest clean
 
 $(STAMP): pyproject.toml
 	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -83,6 +83,15 @@ worker: install
 
 bench: install
 	$(PY) benchmarks/bench.py
+
+# The year-end forecast against the past (docs/forecast.md): national demo data in a
+# temporary SQLite database, the tables written into docs/forecast.md.
+BACKTEST_DB := $(shell mktemp -u /tmp/zs-backtest-XXXXXX.sqlite3)
+backtest: install
+	DATABASE_URL=sqlite:///$(BACKTEST_DB) $(PY) manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///$(BACKTEST_DB) $(PY) manage.py generate_national_data
+	DATABASE_URL=sqlite:///$(BACKTEST_DB) $(PY) manage.py forecast_backtest --write docs/forecast.md
+	rm -f $(BACKTEST_DB)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

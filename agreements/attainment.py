@@ -629,3 +629,63 @@ def _monthly_series(agreement, goal, delivery, year, code):
             )
         rows.append(row)
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Year-end forecast
+
+
+def forecasts(attainments):
+    """The year-end forecast (`computations.Forecast`) of each attainment, in order: made at
+    its reporting month from its own delivery — this year's JFW and the seasonal profile of
+    the previous years, all from that one delivery. Cached like the attainment figures; the
+    values of every delivery not in the cache are read in one query."""
+    attainments = list(attainments)
+    keys = [
+        _cache_key("forecast", a.delivery, a.goal.agreement.traeger_id, a.month.isoformat(), a.goal)
+        if a.month is not None and _cacheable(a.goal, a.delivery)
+        else None
+        for a in attainments
+    ]
+    cached = cache.get_many([key for key in keys if key is not None])
+    wanted = [
+        a
+        for a, key in zip(attainments, keys, strict=True)
+        if key is not None and key not in cached and a.month.month < 12
+    ]
+    values = {}
+    if wanted:
+        month = max(a.month for a in wanted)
+        first = min(a.month.year for a in wanted) - 1 - computations.FORECAST_YEARS
+        codes = sorted({c for a in wanted for c in computations.FORMULAS[a.indicator_code].codes})
+        values = _load_pairs(
+            {(a.goal.agreement.traeger_id, a.delivery.pk) for a in wanted},
+            codes,
+            date(first, 12, 1),
+            month,
+        )
+    results, fresh = [], {}
+    for a, key in zip(attainments, keys, strict=True):
+        if key in cached:
+            results.append(cached[key])
+            continue
+        result = _forecast(a, values)
+        if key is not None:
+            fresh[key] = result
+        results.append(result)
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
+    return results
+
+
+def _forecast(attainment, values):
+    code, month = attainment.indicator_code, attainment.month
+    if month is None or attainment.delivery is None:
+        year = attainment.goal.agreement.year
+        return computations.Forecast(code, year, 0, reason=attainment.note)
+    if not computations.is_computable(code):
+        return computations.Forecast(code, month.year, month.month, reason=attainment.note)
+    pair = (attainment.goal.agreement.traeger_id, attainment.delivery.pk)
+    return computations.forecast(
+        code, values.get(pair, {}), month.year, month.month, target_of(attainment.goal)
+    )

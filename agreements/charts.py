@@ -16,6 +16,9 @@ CURRENT = "#0b5394"
 PREVIOUS = "#6c757d"
 TARGET = "#b45f06"
 HIGHLIGHT = "#146c43"
+# The year-end forecast: its band is a light fill between two thin lines.
+FORECAST = "#6f42c1"
+FORECAST_FILL = "rgba(111, 66, 193, 0.18)"
 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 # The legend above the plot: below it, it runs into the month labels on a narrow screen.
@@ -92,11 +95,13 @@ def _hover(label, unit):
     return f"%{{customdata}}<br>{label}: %{{y:{number_format}}}{suffix}<extra></extra>"
 
 
-def month_chart(series, *, year, unit, title=""):
-    """JFW month by month of `year` and `year − 1`, with the target path when there is one.
+def month_chart(series, *, year, unit, title="", forecast=None):
+    """JFW month by month of `year` and `year − 1`, with the target path when there is one,
+    and the year-end forecast's band from the reporting month to December when given.
 
     `series` is agreements.attainment.monthly_series(...): twelve rows with `jfw`,
-    `jfw_previous_year` and `target_path` (None where the delivery has no figure)."""
+    `jfw_previous_year` and `target_path` (None where the delivery has no figure);
+    `forecast` a computations.Forecast (drawn only when it has a value)."""
     months = list(MONTH_ABBREVIATIONS)
     full = [f"{name} {year}" for name in MONTH_NAMES]
     full_previous = [f"{name} {year - 1}" for name in MONTH_NAMES]
@@ -136,6 +141,8 @@ def month_chart(series, *, year, unit, title=""):
                 "line": {"color": TARGET, "width": 2, "dash": "dash"},
             }
         )
+    if forecast is not None and forecast.value is not None:
+        data += forecast_band(forecast, series, year=year, unit=unit)
     values = [y for trace in data for y in trace["y"]]
     layout = {
         "font": FONT,
@@ -149,6 +156,56 @@ def month_chart(series, *, year, unit, title=""):
     if title:
         layout["title"] = {"text": title}
     return {"data": data, "layout": layout}
+
+
+def forecast_band(forecast, series, *, year, unit):
+    """Two traces: the band widening from this year's JFW at the forecast's month to the low
+    and high end in December (filled between), and the forecast at December as a marker."""
+    months = list(MONTH_ABBREVIATIONS)
+    start = series[forecast.month - 1]["jfw"]
+    x = months[forecast.month - 1 :]
+    steps = len(x) - 1
+
+    def towards(end):
+        return [_float(start + (end - start) * i / steps) for i in range(steps + 1)]
+
+    customdata = [f"{name} {year}" for name in MONTH_NAMES[forecast.month - 1 :]]
+    label = f"Prognose Dezember {year}"
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "Prognoseband (untere Grenze)",
+            "showlegend": False,
+            "x": x,
+            "y": towards(forecast.low),
+            "customdata": customdata,
+            "hovertemplate": _hover("untere Grenze", unit),
+            "line": {"color": FORECAST, "width": 1},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "Prognoseband",
+            "x": x,
+            "y": towards(forecast.high),
+            "customdata": customdata,
+            "hovertemplate": _hover("obere Grenze", unit),
+            "line": {"color": FORECAST, "width": 1},
+            "fill": "tonexty",
+            "fillcolor": FORECAST_FILL,
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": label,
+            "x": [months[-1]],
+            "y": [_float(forecast.value)],
+            "customdata": [label],
+            "hovertemplate": _hover("Prognose", unit),
+            "marker": {"color": FORECAST, "size": 10, "symbol": "diamond"},
+        },
+    ]
 
 
 def change_chart(series, *, year, target_change=None):

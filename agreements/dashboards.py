@@ -82,6 +82,19 @@ def format_jfw(value, unit):
     return formats.number(value, 0)
 
 
+def forecast_range_text(forecast, unit):
+    """`31,20 % (Band 29,80 % bis 32,50 %)`: the forecast and its band, in the JFW's unit."""
+    value = format_jfw(forecast.value, unit)
+    low, high = format_jfw(forecast.low, unit), format_jfw(forecast.high, unit)
+    return f"{value} (Band {low} bis {high})"
+
+
+def with_forecasts(attainments):
+    """[(attainment, forecast)] of the attainments (one query for the forecasts' values)."""
+    attainments = list(attainments)
+    return list(zip(attainments, attainment.forecasts(attainments), strict=True))
+
+
 def target_places(value):
     """One decimal as in the agreements (`+3,1 %`), two when the target has them."""
     return 1 if value == value.quantize(Decimal("0.1")) else 2
@@ -289,10 +302,55 @@ class Cell:
     # The goal's final assessment once the spring review is approved (year_end.FinalVerdict):
     # it gives the colour; the computed verdict is shown beside it.
     final: object = None
+    # The year-end forecast made at the reporting month (computations.Forecast), if asked for.
+    forecast: object = None
 
     @property
     def goal(self):
         return self.attainment.goal
+
+    @property
+    def has_forecast(self):
+        return self.forecast is not None and self.forecast.value is not None
+
+    @property
+    def forecast_text(self):
+        """`Prognose Dezember: 31,20 % (29,80–32,50 %)`, or empty without a forecast."""
+        if not self.has_forecast:
+            return ""
+        return f"Prognose Dezember: {forecast_range_text(self.forecast, self.unit)}"
+
+    @property
+    def forecast_value_text(self):
+        return format_jfw(self.forecast.value, self.unit) if self.has_forecast else ""
+
+    @property
+    def forecast_band_text(self):
+        if not self.has_forecast:
+            return ""
+        low, high = self.forecast.low, self.forecast.high
+        return f"{format_jfw(low, self.unit)} bis {format_jfw(high, self.unit)}"
+
+    @property
+    def forecast_years_text(self):
+        """`Saisonverlauf 2015–2019`: the previous years the forecast stands on."""
+        years = self.forecast.years if self.has_forecast else ()
+        return f"Saisonverlauf {min(years)}–{max(years)}" if years else ""
+
+    @property
+    def forecast_target_text(self):
+        target = self.forecast.target if self.has_forecast else None
+        return format_jfw(target, self.unit) if target is not None else "–"
+
+    @property
+    def outlook_label(self):
+        outlook = self.forecast.outlook if self.has_forecast else None
+        return outlook.label if outlook else ""
+
+    @property
+    def outlook_class(self):
+        outlook = self.forecast.outlook if self.has_forecast else None
+        return outlook.css_class if outlook else ""
 
     @property
     def unit(self):
@@ -444,13 +502,13 @@ class Overview:
         return sum(1 for row in self.rows if row.late)
 
 
-def _columns_and_cells(agreement, attainments):
+def _columns_and_cells(agreement, attainments, forecasts=None):
     cells, seen = {}, Counter()
     for item in attainments:
         seen[item.indicator_code] += 1
         n = seen[item.indicator_code]
         key = item.indicator_code if n == 1 else f"{item.indicator_code}-{n}"
-        cells[key] = Cell(item)
+        cells[key] = Cell(item, forecast=(forecasts or {}).get(item.goal.pk))
     return cells
 
 
@@ -494,6 +552,7 @@ def build_overview(
     for item in attainments:
         by_agreement.setdefault(item.goal.agreement_id, []).append(item)
     reporting_month = attainments[0].month if attainments else None
+    forecasts = {item.goal.pk: forecast for item, forecast in with_forecasts(attainments)}
 
     newest = newest_months([a.traeger_id for a in agreements], year, delivery=delivery)
     latest_overall = max(newest.values(), default=None)
@@ -501,7 +560,7 @@ def build_overview(
     rows = []
     for agreement in agreements:
         items = by_agreement.get(agreement.pk, [])
-        cells = _columns_and_cells(agreement, items)
+        cells = _columns_and_cells(agreement, items, forecasts)
         for key, cell in cells.items():
             indicator = cell.goal.indicator
             columns.setdefault(
@@ -798,6 +857,7 @@ class GoalPanel:
         return (
             f"Diagramm: {code}, Jahresfortschrittswerte {year} und {year - 1} nach Monaten"
             + (" mit Zielpfad" if any(r.target_path is not None for r in self.months) else "")
+            + (" und dem Prognoseband bis Dezember" if self.cell.has_forecast else "")
             + "; dieselben Zahlen stehen in der Tabelle daneben."
         )
 
@@ -805,7 +865,9 @@ class GoalPanel:
 def goal_panels(agreement, *, month=None, delivery=None):
     """Per measured goal: the figures at the reporting month, the twelve months and a chart."""
     panels = []
-    for item in attainment.goal_attainments(agreement, month=month, delivery=delivery):
+    for item, forecast in with_forecasts(
+        attainment.goal_attainments(agreement, month=month, delivery=delivery)
+    ):
         goal = item.goal
         unit = jfw_unit(item.indicator_code)
         series = attainment.monthly_series(agreement, goal, delivery=item.delivery)
@@ -823,12 +885,17 @@ def goal_panels(agreement, *, month=None, delivery=None):
             )
             for row in series
         ]
-        figure = charts.month_chart(series, year=agreement.year, unit=unit)
+        figure = charts.month_chart(series, year=agreement.year, unit=unit, forecast=forecast)
         change_figure = charts.change_chart(
             series, year=agreement.year, target_change=item.target_change_percent
         )
         panels.append(
-            GoalPanel(cell=Cell(item), months=months, figure=figure, change_figure=change_figure)
+            GoalPanel(
+                cell=Cell(item, forecast=forecast),
+                months=months,
+                figure=figure,
+                change_figure=change_figure,
+            )
         )
     return panels
 

@@ -10,7 +10,7 @@ Every transition checks the dialog's `version` (optimistic locking), so that a s
 an outdated page is refused instead of silently overwriting someone else's work.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
-from agreements.attainment import default_basis, goal_attainments
+from agreements.attainment import default_basis, forecasts, goal_attainments
 from agreements.models import GoalKind
 from agreements.services import close_year
 from dialogs.models import (
@@ -158,6 +158,9 @@ class Figures:
     missing_months: str
     note: str
     frozen: bool
+    # The year-end forecast (indicators.computations.Forecast) while the figures are live;
+    # approved minutes keep what was approved and show none.
+    forecast: object = None
 
     @property
     def verdict_label(self):
@@ -223,8 +226,11 @@ def item_figures(dialog, items):
     if not goal_items:
         return {}
     live = live_attainments(dialog)
+    forecast_of = dict(zip(live, forecasts(live.values()), strict=True))
     return {
-        item.pk: Figures.from_attainment(live[item.goal_id])
+        item.pk: replace(
+            Figures.from_attainment(live[item.goal_id]), forecast=forecast_of[item.goal_id]
+        )
         for item in goal_items
         if item.goal_id in live
     }

@@ -495,6 +495,9 @@ def test_command_json_gives_the_worked_example(worked_example):
         "verdict": "met",
         "met": True,
         "missing_months": [],
+        "forecast": None,
+        "forecast_reason": "Zu kurzer Verlauf für eine Prognose: die Lieferung enthält kein "
+        "vollständiges Vorjahr; nötig sind mindestens 2.",
     }
     assert heidekreis["K1"]["jfw"] == 6740000 and heidekreis["K1"]["met"] is None
     assert heidekreis["K1"]["change_percent"] == -0.59

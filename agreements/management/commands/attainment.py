@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.attainment import attainment_for_year
+from agreements.attainment import attainment_for_year, forecasts
 from agreements.models import Agreement
 from indicators.computations import Verdict
 from indicators.models import DataDelivery
@@ -29,7 +29,11 @@ FIELDS = [
     "verdict",
     "met",
     "missing_months",
+    "forecast",
+    "forecast_reason",
 ]
+# The forecast object spread over CSV columns.
+CSV_FORECAST = ["forecast_value", "forecast_low", "forecast_high", "forecast_verdict"]
 FOUR_PLACES = Decimal("0.0001")
 
 
@@ -43,7 +47,21 @@ def plain_number(value):
     return float(rounded)
 
 
-def row_of(attainment):
+def forecast_of(forecast):
+    """The `forecast` object of a row, or None when there is none (`forecast_reason` says why)."""
+    if forecast is None or forecast.value is None:
+        return None
+    return {
+        "value": plain_number(forecast.value),
+        "low": plain_number(forecast.low),
+        "high": plain_number(forecast.high),
+        "verdict": str(forecast.outlook) if forecast.outlook else None,
+        "target": plain_number(forecast.target),
+        "years": list(forecast.years),
+    }
+
+
+def row_of(attainment, forecast=None):
     delivery = attainment.delivery
     met = {Verdict.MET: True, Verdict.NOT_MET: False}.get(attainment.verdict)
     return {
@@ -61,6 +79,8 @@ def row_of(attainment):
         "verdict": str(attainment.verdict),
         "met": met,
         "missing_months": [f"{month:%Y-%m}" for month in attainment.missing_months],
+        "forecast": forecast_of(forecast),
+        "forecast_reason": (forecast.reason or None) if forecast else None,
     }
 
 
@@ -102,14 +122,23 @@ class Command(BaseCommand):
         deliveries = self._deliveries(ladestand, wartezeit)
         attainments = attainment_for_year(year, month=month, deliveries=deliveries)
         rows = sorted(
-            (row_of(attainment) for attainment in attainments),
+            (
+                row_of(attainment, forecast)
+                for attainment, forecast in zip(attainments, forecasts(attainments), strict=True)
+            ),
             key=lambda row: (row["traeger"], row["goal"]),
         )
         if output_format == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(FIELDS)
+            columns = [name for name in FIELDS if name != "forecast"]
+            writer.writerow(columns[:-1] + CSV_FORECAST + columns[-1:])
             for row in rows:
-                writer.writerow([csv_cell(row[name]) for name in FIELDS])
+                forecast = row["forecast"] or {}
+                cells = [csv_cell(row[name]) for name in columns]
+                spread = [
+                    csv_cell(forecast.get(name.removeprefix("forecast_"))) for name in CSV_FORECAST
+                ]
+                writer.writerow(cells[:-1] + spread + cells[-1:])
         else:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
 
