@@ -99,3 +99,10 @@ def day(value):
     if not isinstance(value, date):
         return str(value)
     return value.strftime("%d.%m.%Y")
+
+
+def person_name(user):
+    """How the product names a user in minutes and explanations: the full name, else the login."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
