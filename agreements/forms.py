@@ -344,8 +344,8 @@ class ExplanationForm(forms.ModelForm):
         label="Ursachen",
         choices=Cause.choices,
         widget=forms.CheckboxSelectMultiple,
+        required=False,  # Explanation.clean asks for one, for the admin too
         error_messages={
-            "required": "Bitte wählen Sie mindestens eine Ursache.",
             "invalid_choice": "„%(value)s“ ist keine der Ursachen; bitte wählen Sie aus der Liste.",
         },
         help_text="Eine oder mehrere; § 4 Abs. 4 und 5 der Zielvereinbarung nennen "
