@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from simple_history.admin import SimpleHistoryAdmin
 
-from agreements.models import Agreement, BudgetLine, Goal, ImplementationStep, Signature
+from agreements.models import (
+    Agreement,
+    BudgetLine,
+    Explanation,
+    Goal,
+    ImplementationStep,
+    Signature,
+)
 from agreements.services import delete_refusal
 
 
@@ -52,3 +59,10 @@ class AgreementAdmin(SimpleHistoryAdmin):
 class ImplementationStepAdmin(SimpleHistoryAdmin):
     list_display = ["goal", "order", "status"]
     list_filter = ["status"]
+
+
+@admin.register(Explanation)
+class ExplanationAdmin(SimpleHistoryAdmin):
+    list_display = ["goal", "month", "author_name", "updated_at"]
+    list_filter = ["month"]
+    search_fields = ["goal__agreement__traeger__name", "text"]

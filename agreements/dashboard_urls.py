@@ -10,4 +10,5 @@ urlpatterns = [
     path("jahresabschluss/", year_end_views.report, name="year_end"),
     path("landkreis/<str:key>/", views.traeger, name="traeger"),
     path("landkreis/<str:key>/revisionen/", views.revisions, name="revisions"),
+    path("ziel/<int:goal>/erlaeuterung/<int:month>/", views.explanation, name="explanation"),
 ]

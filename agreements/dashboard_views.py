@@ -13,17 +13,20 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements import attainment, dashboards, exports, year_end
-from agreements.models import Agreement, Goal
+from agreements import attainment, dashboards, explanations, exports, year_end
+from agreements.forms import ExplanationForm
+from agreements.models import Agreement, Explanation, Goal, GoalKind
 from indicators.models import DataDelivery
 from zielsteuerung import access, formats
 from zielsteuerung.models import Organisation
@@ -298,6 +301,7 @@ def traeger(request, key):
     agreement = visible.select_related("traeger").get(year=selection.year)
     panels = dashboards.goal_panels(agreement, month=selection.month, delivery=selection.delivery)
     year_end.mark_final_panels(agreement, panels)
+    explanations.attach_to_panels(panels)
     response = _download(
         request,
         dashboards.landkreis_table(agreement, panels),
@@ -344,6 +348,9 @@ def traeger(request, key):
             "measures": measures,
             "query": selection.query(),
             "sees_all": access.sees_all(user),
+            "can_explain": Agreement.objects.explanations_editable_by(user)
+            .filter(pk=agreement.pk)
+            .exists(),
             "revisions_query": urlencode(
                 {"year": reporting_month.year, "month": reporting_month.month}
             )
@@ -352,6 +359,78 @@ def traeger(request, key):
         }
     )
     return render(request, "dashboards/traeger.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Explanations of a goal off the target path
+
+
+def _get_goal_for_user(request, pk):
+    """A quantitative goal of an agreement the user sees; 404 otherwise."""
+    return get_object_or_404(
+        Goal.objects.filter(agreement__in=Agreement.objects.visible_to(request.user))
+        .filter(kind=GoalKind.QUANTITATIVE)
+        .select_related("agreement__traeger", "indicator"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def explanation(request, goal, month):
+    """The explanation of `goal` in `month` (1–12 of the agreement's year), written by the
+    Jobcenter of the Landkreis or a ministry; readers see explanations on the pages only."""
+    goal = _get_goal_for_user(request, goal)
+    agreement = goal.agreement
+    if (
+        not Agreement.objects.explanations_editable_by(request.user)
+        .filter(pk=agreement.pk)
+        .exists()
+    ):
+        raise PermissionDenied(
+            "Erläuterungen schreiben das Jobcenter des Landkreises und die Ministerien."
+        )
+    if month not in range(1, 13):
+        raise Http404("Diesen Monat gibt es nicht.")
+    when = date(agreement.year, month, 1)
+    instance = Explanation.objects.filter(goal=goal, month=when).first()
+    instance = instance or Explanation(goal=goal, month=when)
+    form = ExplanationForm(request.POST if request.method == "POST" else None, instance=instance)
+    if form.is_valid():
+        explanation = form.save(commit=False)
+        explanation.author = request.user
+        explanation.author_name = formats.person_name(request.user)
+        explanation.save()
+        messages.success(
+            request,
+            f"Die Erläuterung zu Ziel {goal.number} für {formats.month_name(when)} "
+            "wurde gespeichert.",
+        )
+        url = _traeger_url(agreement.traeger.key, {"year": agreement.year})
+        return redirect(f"{url}#ziel-{goal.number}")
+    figures = next(
+        (
+            row
+            for row in attainment.goal_attainments(agreement, month=month)
+            if row.goal.pk == goal.pk
+        ),
+        None,
+    )
+    return render(
+        request,
+        "dashboards/explanation.html",
+        {
+            "nav": "overview",
+            "goal": goal,
+            "agreement": agreement,
+            "unit": agreement.traeger,
+            "month": when,
+            "form": form,
+            "cell": dashboards.Cell(figures) if figures else None,
+            "is_new": instance.pk is None,
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

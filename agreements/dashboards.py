@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Exists
 
-from agreements import attainment, charts
+from agreements import attainment, charts, explanations
 from agreements.exports import Column, Number, Table
 from agreements.models import (
     Agreement,
@@ -629,6 +629,7 @@ class OffTrack:
     month: date | None
     landkreise: list  # (Organisation, [GoalAttainment off track, …]) by name
     judged: int  # Landkreise with a verdict on some goal
+    unexplained: tuple = ()  # GoalAttainments off track without an explanation for the month
 
     @property
     def label(self):
@@ -652,7 +653,17 @@ def off_track(agreements, year):
         if item.off_track:
             by_traeger.setdefault(traeger, []).append(item)
     landkreise = sorted(by_traeger.items(), key=lambda pair: pair[0].name)
-    return OffTrack(year=year, month=month, landkreise=landkreise, judged=len(judged))
+    missing = sorted(
+        explanations.unexplained(attainments),
+        key=lambda item: (item.goal.agreement.traeger.name, item.goal.number),
+    )
+    return OffTrack(
+        year=year,
+        month=month,
+        landkreise=landkreise,
+        judged=len(judged),
+        unexplained=tuple(missing),
+    )
 
 
 def _has_target(rows, key):

@@ -10,6 +10,8 @@ from agreements.models import (
     Agreement,
     AgreementStatus,
     BudgetKind,
+    Cause,
+    Explanation,
     Goal,
     ImplementationStep,
     Signature,
@@ -333,3 +335,27 @@ class FilterForm(forms.Form):
         self.fields["traeger"].queryset = traeger
         self.fields["traeger"].empty_label = "alle Landkreise"
         self.fields["status"].choices = [("", "alle")] + list(AgreementStatus.choices)
+
+
+class ExplanationForm(forms.ModelForm):
+    """Why a goal is off the target path in one month: the causes and a text."""
+
+    causes = forms.MultipleChoiceField(
+        label="Ursachen",
+        choices=Cause.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,  # Explanation.clean asks for one, for the admin too
+        error_messages={
+            "invalid_choice": "„%(value)s“ ist keine der Ursachen; bitte wählen Sie aus der Liste.",
+        },
+        help_text="Eine oder mehrere; § 4 Abs. 4 und 5 der Zielvereinbarung nennen "
+        "Rechtsänderungen und Abweichungen der Haushaltsmittel.",
+    )
+
+    class Meta:
+        model = Explanation
+        fields = ["causes", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {
+            "text": {"required": "Bitte beschreiben Sie, warum das Ziel vom Zielpfad abweicht."}
+        }

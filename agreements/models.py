@@ -3,6 +3,7 @@
 import calendar
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
@@ -55,6 +56,11 @@ class AgreementQuerySet(models.QuerySet):
     def editable_by(self, user):
         """Only the ministries edit agreements (Jobcenter users update step status only)."""
         return self if is_ministry(user) else self.none()
+
+    def explanations_editable_by(self, user):
+        """Agreements whose goals the user may explain: the ministries and the Jobcenter of
+        the Landkreis, as for the steps' status."""
+        return self.steps_editable_by(user)
 
     def steps_editable_by(self, user):
         """Agreements whose implementation steps the user may report on: the Jobcenter only
@@ -483,3 +489,88 @@ class Signature(models.Model):
         if self.place and date:
             return f"{self.place}, den {date}"
         return self.place or (f"den {date}" if date else "")
+
+
+class Cause(models.TextChoices):
+    """Why a goal is off the target path. § 4 (4) and (5) of the agreement name legal changes
+    and a budget that differs from the plan as grounds to revisit a target."""
+
+    SPECIAL_EFFECT = "sondereffekt", "Sondereffekt"
+    LEGAL_CHANGE = "rechtsaenderung", "Rechtsänderung (§ 4 Abs. 4)"
+    BUDGET = "haushaltsmittel", "Abweichung der Haushaltsmittel (§ 4 Abs. 5)"
+    ECONOMY = "konjunktur", "Konjunktur/Arbeitsmarkt"
+    IMMIGRATION = "zuwanderung", "Zuwanderung"
+    DATA_QUALITY = "datenqualitaet", "Datenqualität"
+    OTHER = "sonstiges", "Sonstiges"
+
+
+class ExplanationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(goal__agreement__in=Agreement.objects.visible_to(user))
+
+    def editable_by(self, user):
+        return self.filter(goal__agreement__in=Agreement.objects.explanations_editable_by(user))
+
+    def for_goals(self, goals):
+        return self.filter(goal__in=goals)
+
+
+class Explanation(models.Model):
+    """The Jobcenter's (or the ministry's) explanation why a goal is off the target path in
+    one month: one or more causes and a text. The dialogs show them on the agenda and keep
+    a copy in approved minutes (docs/dialogs.md)."""
+
+    goal = models.ForeignKey(
+        Goal, verbose_name="Ziel", on_delete=models.CASCADE, related_name="explanations"
+    )
+    month = models.DateField("Monat", help_text="erster Tag des Monats")
+    causes = models.JSONField("Ursachen", default=list)
+    text = models.TextField("Erläuterung")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="zuletzt geschrieben von",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    author_name = models.CharField("Verfasst von", max_length=200, blank=True)
+    created_at = models.DateTimeField("angelegt am", auto_now_add=True)
+    updated_at = models.DateTimeField("geändert am", auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ExplanationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Erläuterung"
+        verbose_name_plural = "Erläuterungen"
+        ordering = ["goal", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "month"],
+                name="one_explanation_per_goal_and_month",
+                violation_error_message="Für dieses Ziel und diesen Monat gibt es schon eine Erläuterung.",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="explanation_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"Erläuterung zu Ziel {self.goal.number}, {self.month:%m/%Y}"
+
+    @property
+    def cause_labels(self):
+        return [Cause(value).label for value in self.causes if value in Cause.values]
+
+    def clean(self):
+        errors = {}
+        unknown = [value for value in self.causes if value not in Cause.values]
+        if not self.causes:
+            errors["causes"] = "Bitte wählen Sie mindestens eine Ursache."
+        elif unknown:
+            errors["causes"] = f"Unbekannte Ursache: {', '.join(map(str, unknown))}."
+        if self.goal_id and self.month and self.month.year != self.goal.agreement.year:
+            errors["month"] = (
+                f"Der Monat liegt nicht im Jahr der Zielvereinbarung ({self.goal.agreement.year})."
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -334,6 +334,10 @@ class AgendaItem(FrozenWithDialog):
     missing_months = models.TextField("fehlende Monate", blank=True)
     note = models.TextField("Hinweis zu den Zahlen", blank=True)
     steps_snapshot = models.JSONField("Stand der Umsetzungsschritte", default=list, blank=True)
+    # The Jobcenter's explanations as discussed (services.ExplanationRow.as_snapshot).
+    explanations_snapshot = models.JSONField(
+        "Erläuterungen (bei Freigabe)", default=list, blank=True
+    )
     figures_frozen_at = models.DateTimeField("Zahlen festgeschrieben am", null=True, blank=True)
 
     history = HistoricalRecords()

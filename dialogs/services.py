@@ -11,7 +11,7 @@ an outdated page is refused instead of silently overwriting someone else's work.
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,7 +19,7 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from agreements.attainment import default_basis, forecasts, goal_attainments
-from agreements.models import GoalKind
+from agreements.models import Explanation, GoalKind
 from agreements.services import close_year
 from dialogs.models import (
     FROZEN_MESSAGE,
@@ -45,6 +45,7 @@ from dialogs.models import (
 from indicators.computations import Verdict
 from zielsteuerung import formats
 from zielsteuerung.access import is_ministry, membership_of, traeger_of
+from zielsteuerung.formats import person_name
 from zielsteuerung.models import OrganisationKind
 
 MISC_TITLE = "Verschiedenes"
@@ -74,12 +75,6 @@ class StaleDialog(WorkflowError):
 
 # ---------------------------------------------------------------------------------------------
 # Who acts
-
-
-def person_name(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def organisation_of(user):
@@ -261,6 +256,108 @@ def item_steps(dialog, items):
     return result
 
 
+@dataclass(frozen=True)
+class ExplanationRow:
+    """An explanation of a goal off the target path as an agenda item shows it: live from
+    agreements.Explanation until the minutes are approved, stored with them afterwards."""
+
+    month: date
+    causes: tuple  # the causes' German labels
+    text: str
+    author: str
+    updated_at: datetime
+
+    @classmethod
+    def from_explanation(cls, explanation):
+        return cls(
+            month=explanation.month,
+            causes=tuple(explanation.cause_labels),
+            text=explanation.text,
+            author=explanation.author_name,
+            updated_at=explanation.updated_at,
+        )
+
+    @classmethod
+    def from_snapshot(cls, data):
+        return cls(
+            month=date.fromisoformat(data["month"]),
+            causes=tuple(data["causes"]),
+            text=data["text"],
+            author=data["author"],
+            updated_at=datetime.fromisoformat(data["updated_at"]),
+        )
+
+    def as_snapshot(self):
+        return {
+            "month": self.month.isoformat(),
+            "causes": list(self.causes),
+            "text": self.text,
+            "author": self.author,
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+    @property
+    def quote(self):
+        """How the spring review's reason cites it."""
+        causes = ", ".join(self.causes)
+        return f"Erläuterung des Jobcenters zu {formats.month_name(self.month)} ({causes}): {self.text}"
+
+
+def previous_dialog(dialog):
+    """The agreement's dialog held before `dialog` (by date, then creation), or None."""
+    earlier = Q(date__lt=dialog.date) | Q(date=dialog.date, pk__lt=dialog.pk)
+    return dialog.agreement.dialogs.filter(earlier).order_by("-date", "-pk").first()
+
+
+def explanations_since_previous(dialog, goal_ids):
+    """{goal id: [ExplanationRow, …]}: the explanations the dialog discusses, those of the
+    months after the previous dialog's reporting month, or written or changed after that
+    dialog was held; never of a month after the dialog's own reporting month."""
+    explanations = Explanation.objects.filter(goal__in=goal_ids)
+    if dialog.reporting_month:
+        explanations = explanations.filter(month__lte=dialog.reporting_month)
+    previous = previous_dialog(dialog)
+    if previous is not None:
+        since = Q(updated_at__date__gt=previous.date)
+        if previous.reporting_month:
+            since |= Q(month__gt=previous.reporting_month)
+        explanations = explanations.filter(since)
+    result = {}
+    for explanation in explanations.order_by("month"):
+        result.setdefault(explanation.goal_id, []).append(
+            ExplanationRow.from_explanation(explanation)
+        )
+    return result
+
+
+def item_explanations(dialog, items):
+    """Explanations per goal item id: stored for approved minutes, else live."""
+    goal_items = [item for item in items if item.is_goal and item.goal_id]
+    if dialog.is_frozen:
+        return {
+            item.pk: [ExplanationRow.from_snapshot(row) for row in item.explanations_snapshot]
+            for item in goal_items
+        }
+    if not goal_items:
+        return {}
+    live = explanations_since_previous(dialog, [item.goal_id for item in goal_items])
+    return {item.pk: live.get(item.goal_id, []) for item in goal_items}
+
+
+def assessment_explanations(dialog, assessment_forms):
+    """Give each final assessment form of a spring review `explanations`: the goal's
+    explanations of the whole year, for its reason to cite."""
+    goal_ids = [form.instance.goal_id for form in assessment_forms if form.instance.goal_id]
+    rows = {}
+    for explanation in Explanation.objects.filter(goal__in=goal_ids).order_by("month"):
+        rows.setdefault(explanation.goal_id, []).append(
+            ExplanationRow.from_explanation(explanation)
+        )
+    for form in assessment_forms:
+        form.explanations = rows.get(form.instance.goal_id, [])
+    return assessment_forms
+
+
 def december_verdicts(dialog):
     """The computed verdict per goal on the December values of the agreement year."""
     agreement = dialog.agreement
@@ -289,7 +386,10 @@ def _quantize(value, places):
 def _freeze_figures(dialog, items):
     now = timezone.now()
     live = live_attainments(dialog) if any(item.is_goal for item in items) else {}
+    explanations = item_explanations(dialog, items)
     for item in items:
+        if item.pk in explanations:
+            item.explanations_snapshot = [row.as_snapshot() for row in explanations[item.pk]]
         if item.is_goal and item.goal_id in live:
             attainment = live[item.goal_id]
             item.indicator_code = attainment.indicator_code
@@ -314,13 +414,15 @@ def _freeze_figures(dialog, items):
 
 
 def annotate_items(dialog, items):
-    """Attach what each agenda item shows: `item.figures` (goal items) and `item.steps`
-    (qualitative items), stored for approved minutes, else live."""
+    """Attach what each agenda item shows: `item.figures` and `item.explanations` (goal
+    items) and `item.steps` (qualitative items), stored for approved minutes, else live."""
     figures = item_figures(dialog, items)
     steps = item_steps(dialog, items)
+    explanations = item_explanations(dialog, items)
     for item in items:
         item.figures = figures.get(item.pk)
         item.steps = steps.get(item.pk, [])
+        item.explanations = explanations.get(item.pk, [])
     return items
 
 

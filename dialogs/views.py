@@ -189,6 +189,7 @@ def _draft_forms(dialog, data=None):
 
 def _edit_context(dialog, forms, **extra):
     services.annotate_items(dialog, [form.instance for form in forms.items if form.instance.pk])
+    services.assessment_explanations(dialog, forms.assessments)
     return {
         "nav": "dialogs",
         "dialog": dialog,

@@ -90,6 +90,7 @@ ARGS = {
     "dialogs:folder": lambda w: [w.draft_dialog.pk],
     "dashboards:traeger": lambda w: [w.agreement.traeger.key],
     "dashboards:revisions": lambda w: [w.agreement.traeger.key],
+    "dashboards:explanation": lambda w: [w.agreement.goals.get(number=2).pk, 2],
     "indicators:upload_status": lambda w: ["A" * 43],  # no such import for anyone
     "indicators:upload_status_json": lambda w: ["A" * 43],
 }
@@ -115,6 +116,7 @@ EXPECTED = {
     "agreements:pdf": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "agreements:status": row((L, 405, 405, 405, 405), (L, 302, 403, 403, 404)),
     "agreements:steps": row((L, 200, 403, 200, 404), (L, 400, 403, 400, 404)),
+    "dashboards:explanation": row((L, 200, 403, 200, 404), (L, 400, 403, 400, 404)),
     "dashboards:comparison": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
     "dashboards:overview": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
     "dashboards:revisions": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),

@@ -105,3 +105,10 @@ def shorten(text, length=80):
     """`text` on one line, cut to `length` characters with „…“ where it was cut."""
     text = " ".join(str(text).split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def person_name(user):
+    """How the product names a user in minutes and explanations: the full name, else the login."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
