@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from indicators.models import DataDelivery, DeliveryDeadline, Values
+from indicators.storage import month_date, month_number
 
 DEFAULT_MONTHS_AFTER = 2
 DEFAULT_DAY = 10
@@ -35,8 +36,7 @@ STATE_LABELS = {
 
 
 def add_months(month, count):
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
+    return month_date(month_number(month) + count)
 
 
 def due_date(month, rules=()):
