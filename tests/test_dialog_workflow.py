@@ -319,19 +319,8 @@ def test_jobcenter_comments_per_item_and_asks_for_changes(
     client.force_login(heidekreis_user)
     url = reverse("dialogs:comment", args=[dialog.pk])
     assert client.get(url).status_code == 200
-    items = list(dialog.items.all())
-    data = {
-        "version": dialog.version,
-        "items-TOTAL_FORMS": len(items),
-        "items-INITIAL_FORMS": len(items),
-        "items-MIN_NUM_FORMS": 0,
-        "items-MAX_NUM_FORMS": 1000,
-    }
-    for index, item in enumerate(items):
-        data[f"items-{index}-id"] = item.pk
-        data[f"items-{index}-dialog"] = dialog.pk
-        data[f"items-{index}-jobcenter_comment"] = ""
-    data["items-1-jobcenter_comment"] = "Die Integrationen im Februar sind noch unvollständig."
+    text = "Die Integrationen im Februar sind noch unvollständig."
+    data = _comment_data(dialog, {1: text}, version=dialog.version)
     assert client.post(url, data).status_code == 302
     assert "unvollständig" in _item(dialog, 2).jobcenter_comment
     # The ministries approved a text without this comment: their approval is lifted.
@@ -356,10 +345,12 @@ def test_jobcenter_comments_per_item_and_asks_for_changes(
     assert "Bitte TOP 3 ergänzen." in page and "Änderungen erbeten" in page
 
 
-def _comment_data(dialog, comments):
+def _comment_data(dialog, comments, *, version=None):
+    """The comment form as the Jobcenter sends it: `comments` {item index: text}, the other
+    items keep theirs; `version` as the page was read (default: the stored one)."""
     items = list(dialog.items.all())
     data = {
-        "version": Dialog.objects.get(pk=dialog.pk).version,
+        "version": Dialog.objects.get(pk=dialog.pk).version if version is None else version,
         "items-TOTAL_FORMS": len(items),
         "items-INITIAL_FORMS": len(items),
         "items-MIN_NUM_FORMS": 0,
@@ -727,18 +718,7 @@ def test_outdated_comment_form_is_refused_and_input_kept(
     seen = dialog.version
     services.withdraw(dialog, ministry_user, dialog.version)
     services.send_to_review(dialog, ministry_user, dialog.version)
-    items = list(dialog.items.all())
-    data = {
-        "version": seen,
-        "items-TOTAL_FORMS": len(items),
-        "items-INITIAL_FORMS": len(items),
-        "items-MIN_NUM_FORMS": 0,
-        "items-MAX_NUM_FORMS": 1000,
-    }
-    for index, item in enumerate(items):
-        data[f"items-{index}-id"] = item.pk
-        data[f"items-{index}-dialog"] = dialog.pk
-        data[f"items-{index}-jobcenter_comment"] = "Unsere Anmerkung" if index == 2 else ""
+    data = _comment_data(dialog, {2: "Unsere Anmerkung"}, version=seen)
     client.force_login(heidekreis_user)
     response = client.post(reverse("dialogs:comment", args=[dialog.pk]), data)
     assert response.status_code == 409
@@ -789,22 +769,6 @@ def test_jobcenter_cannot_add_an_agenda_item_through_the_comment_page(
 # --- typed text survives a change of state meanwhile (issue 14 point 6) ------------------------
 
 
-def comment_post_data(dialog, version, text):
-    items = list(dialog.items.all())
-    data = {
-        "version": version,
-        "items-TOTAL_FORMS": len(items),
-        "items-INITIAL_FORMS": len(items),
-        "items-MIN_NUM_FORMS": 0,
-        "items-MAX_NUM_FORMS": 1000,
-    }
-    for index, item in enumerate(items):
-        data[f"items-{index}-id"] = item.pk
-        data[f"items-{index}-dialog"] = dialog.pk
-        data[f"items-{index}-jobcenter_comment"] = text if index == 2 else ""
-    return data
-
-
 def test_a_draft_edit_saved_after_sending_for_review_is_refused_with_the_text_kept(
     client, ministry_user, dialog
 ):
@@ -823,7 +787,7 @@ def test_a_comment_posted_after_both_approved_is_refused_with_the_text_kept(
 ):
     services.send_to_review(dialog, ministry_user, dialog.version)
     dialog.refresh_from_db()
-    typed = comment_post_data(dialog, dialog.version, "Unsere späte Anmerkung")
+    typed = _comment_data(dialog, {2: "Unsere späte Anmerkung"}, version=dialog.version)
     services.approve(dialog, ministry_user, dialog.version)
     services.approve(dialog, heidekreis_user, dialog.version)
     client.force_login(heidekreis_user)
