@@ -348,9 +348,7 @@ def traeger(request, key):
             "measures": measures,
             "query": selection.query(),
             "sees_all": access.sees_all(user),
-            "can_explain": Agreement.objects.explanations_editable_by(user)
-            .filter(pk=agreement.pk)
-            .exists(),
+            "can_explain": access.can(user, access.REPORT, agreement),
             "revisions_query": urlencode(
                 {"year": reporting_month.year, "month": reporting_month.month}
             )
@@ -382,18 +380,16 @@ def explanation(request, goal, month):
     Jobcenter of the Landkreis or a ministry; readers see explanations on the pages only."""
     goal = _get_goal_for_user(request, goal)
     agreement = goal.agreement
-    if (
-        not Agreement.objects.explanations_editable_by(request.user)
-        .filter(pk=agreement.pk)
-        .exists()
-    ):
-        raise PermissionDenied(
-            "Erläuterungen schreiben das Jobcenter des Landkreises und die Ministerien."
-        )
+    access.require(
+        request.user,
+        access.REPORT,
+        agreement,
+        "Erläuterungen schreiben das Jobcenter des Landkreises und die Ministerien.",
+    )
     if month not in range(1, 13):
         raise Http404("Diesen Monat gibt es nicht.")
     when = date(agreement.year, month, 1)
-    instance = Explanation.objects.filter(goal=goal, month=when).first()
+    instance = Explanation.objects.visible_to(request.user).filter(goal=goal, month=when).first()
     instance = instance or Explanation(goal=goal, month=when)
     form = ExplanationForm(request.POST if request.method == "POST" else None, instance=instance)
     if form.is_valid():

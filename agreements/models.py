@@ -12,7 +12,15 @@ from simple_history.models import HistoricalRecords
 from indicators.computations import Verdict
 from indicators.models import Indicator, IndicatorKind
 from zielsteuerung import formats
-from zielsteuerung.access import is_ministry, sees_all, traeger_of
+from zielsteuerung.access import (
+    EVERYTHING,
+    OWN,
+    REPORT,
+    STANDARD_RULES,
+    VIEW,
+    Role,
+    ScopedQuerySet,
+)
 from zielsteuerung.models import Organisation, OrganisationKind
 
 LEGAL_BASIS = "§ 48b Abs. 1 S. 1 Nr. 4 des Sozialgesetzbuchs Zweites Buch (SGB II)"
@@ -37,40 +45,26 @@ def working_years(years_and_statuses):
     return sorted(settled or {year for year, _ in pairs}, reverse=True)
 
 
-class AgreementQuerySet(models.QuerySet):
+class AgreementQuerySet(ScopedQuerySet):
+    """Only the ministries change agreements (CHANGE). The state of the implementation steps
+    and the explanations of goals off the target path (REPORT) come from the ministries and
+    from the Jobcenter of the Landkreis, once the ministry has sent the agreement (beyond the
+    draft stage)."""
+
+    landkreis = "traeger"
+    rules = STANDARD_RULES | {
+        REPORT: {
+            Role.MINISTRY_EDITOR: EVERYTHING,
+            Role.JOBCENTER_EDITOR: OWN.excluding(status=AgreementStatus.DRAFT),
+        }
+    }
+
     def for_year(self, year):
         return self.filter(year=year)
 
     def working_years(self):
         """`working_years` of these agreements (one query)."""
         return working_years(self.order_by().values_list("year", "status").distinct())
-
-    def visible_to(self, user):
-        if sees_all(user):
-            return self
-        own = traeger_of(user)
-        if own is None:
-            return self.none()
-        return self.filter(traeger=own)
-
-    def editable_by(self, user):
-        """Only the ministries edit agreements (Jobcenter users update step status only)."""
-        return self if is_ministry(user) else self.none()
-
-    def explanations_editable_by(self, user):
-        """Agreements whose goals the user may explain: the ministries and the Jobcenter of
-        the Landkreis, as for the steps' status."""
-        return self.steps_editable_by(user)
-
-    def steps_editable_by(self, user):
-        """Agreements whose implementation steps the user may report on: the Jobcenter only
-        on its own agreements the ministry has sent (beyond the draft stage)."""
-        if is_ministry(user):
-            return self
-        own = traeger_of(user)
-        if own is None:
-            return self.none()
-        return self.filter(traeger=own).exclude(status=AgreementStatus.DRAFT)
 
 
 class Agreement(models.Model):
@@ -504,12 +498,11 @@ class Cause(models.TextChoices):
     OTHER = "sonstiges", "Sonstiges"
 
 
-class ExplanationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(goal__agreement__in=Agreement.objects.visible_to(user))
+class ExplanationQuerySet(ScopedQuerySet):
+    """Who writes an explanation is asked of its agreement (REPORT)."""
 
-    def editable_by(self, user):
-        return self.filter(goal__agreement__in=Agreement.objects.explanations_editable_by(user))
+    landkreis = "goal__agreement__traeger"
+    rules = {VIEW: STANDARD_RULES[VIEW]}
 
     def for_goals(self, goals):
         return self.filter(goal__in=goals)

@@ -1,5 +1,6 @@
 """What changes an agreement: saving the one-page form, copying into the next year, status
-changes. Every change runs in one transaction, claims the agreement's version (optimistic
+changes. Only who may change the agreement changes it (`zielsteuerung.access`, CHANGE),
+whoever calls. Every change runs in one transaction, claims the agreement's version (optimistic
 locking) and leaves a history record with who and why."""
 
 import re
@@ -19,6 +20,7 @@ from agreements.models import (
 )
 from indicators.models import Values
 from zielsteuerung import formats
+from zielsteuerung.access import CHANGE, require
 from zielsteuerung.formats import MONTH_NAMES
 from zielsteuerung.models import Organisation
 
@@ -169,6 +171,7 @@ def save_agreement(form, goals, steps, signatures, user):
     at the version the form was opened with."""
     agreement = form.instance
     creating = agreement.pk is None
+    require(user, CHANGE, Agreement if creating else agreement)
     # The reason goes on the very history record that holds the change.
     reason = form.cleaned_data.get("change_reason") or ("angelegt" if creating else "bearbeitet")
     if creating:
@@ -252,6 +255,7 @@ GOAL_TEXT_FIELDS = ["title", "description", "target_text", "monitoring_text", "s
 def copy_to_next_year(agreement, user):
     """A draft for the next year with the same texts, budget, goals and steps (steps open
     again); signatures are not copied: the new agreement is not signed yet."""
+    require(user, CHANGE, agreement)
     year = agreement.year + 1
     if Agreement.objects.filter(traeger=agreement.traeger, year=year).exists():
         raise AgreementRefused(
@@ -300,9 +304,10 @@ def copy_to_next_year(agreement, user):
 
 
 @transaction.atomic
-def change_status(agreement, status, version, reason=""):
+def change_status(agreement, user, status, version, reason=""):
     from agreements.forms import allowed_transitions
 
+    require(user, CHANGE, agreement)
     if AgreementStatus(status) not in allowed_transitions(agreement.status):
         raise AgreementRefused(
             f"Der Status „{agreement.get_status_display()}“ kann nicht zu "

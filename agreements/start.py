@@ -40,7 +40,7 @@ def agreements_context(request):
         "year": year,
         "years": years,
         "traeger": access.traeger_of(user),
-        "can_edit": access.is_ministry(user),
+        "can_edit": access.can(user, access.CHANGE, Agreement),
     }
     if access.sees_all(user):
         context["rows"] = _all_landkreise(agreements, year)

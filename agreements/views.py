@@ -24,7 +24,7 @@ from agreements.models import (
     ImplementationStep,
 )
 from agreements.start import default_year
-from zielsteuerung import access
+from zielsteuerung.access import CHANGE, REPORT, can, require
 from zielsteuerung.models import Organisation
 from zielsteuerung.pdf import pdf_response, render_pdf
 
@@ -52,8 +52,7 @@ def _visible(request, pk):
 def _editable(request, pk):
     """The agreement if the user may edit it: 404 when it is not visible, 403 when read-only."""
     agreement = _visible(request, pk)
-    if not Agreement.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("Zielvereinbarungen ändern nur die Ministerien.")
+    require(request.user, CHANGE, agreement, "Zielvereinbarungen ändern nur die Ministerien.")
     return agreement
 
 
@@ -62,7 +61,11 @@ def _editable(request, pk):
 def agreement_list(request):
     visible = Agreement.objects.visible_to(request.user)
     years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
-    traeger = Organisation.objects.filter(pk__in=visible.values("traeger")).order_by("name")
+    traeger = (
+        Organisation.objects.visible_to(request.user)
+        .filter(pk__in=visible.values("traeger"))
+        .order_by("name")
+    )
     filters = forms.FilterForm(request.GET or None, years=years, traeger=traeger)
     # The current year first (the newest beyond the draft stage: a copied draft for next year
     # must not push it down), then the others, newest first.
@@ -83,7 +86,7 @@ def agreement_list(request):
         {
             "agreements": agreements,
             "filters": filters,
-            "can_edit": access.is_ministry(request.user),
+            "can_edit": can(request.user, CHANGE, Agreement),
             "nav": "agreements",
         },
     )
@@ -114,21 +117,14 @@ def _document_context(agreement):
 @require_GET
 def agreement_detail(request, pk):
     agreement = _visible(request, pk)
-    user = request.user
     context = _document_context(agreement)
+    changes = can(request.user, CHANGE, agreement)
     context.update(
         {
             "nav": "agreements",
-            "can_edit": access.is_ministry(user) and agreement.status != AgreementStatus.CLOSED,
-            "can_copy": access.is_ministry(user),
-            "can_report_steps": Agreement.objects.steps_editable_by(user).filter(pk=pk).exists()
-            and any(goal.is_qualitative for goal in context["goals"]),
-            "status_form": forms.StatusForm(agreement=agreement)
-            if access.is_ministry(user)
-            else None,
-            "delete_refusal": services.delete_refusal(agreement)
-            if access.is_ministry(user)
-            else None,
+            "has_qualitative_goals": any(goal.is_qualitative for goal in context["goals"]),
+            "status_form": forms.StatusForm(agreement=agreement) if changes else None,
+            "delete_refusal": services.delete_refusal(agreement) if changes else None,
             "final_rows": year_end.final_rows(agreement),
         }
     )
@@ -214,7 +210,7 @@ def _edit(request, agreement):
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_create(request):
-    access.require_ministry(request.user)
+    require(request.user, CHANGE, Agreement)
     return _edit(request, Agreement())
 
 
@@ -317,6 +313,7 @@ def agreement_status(request, pk):
     try:
         services.change_status(
             agreement,
+            request.user,
             form.cleaned_data["status"],
             form.cleaned_data["version"],
             form.change_reason(),
@@ -353,15 +350,19 @@ def agreement_delete(request, pk):
 def step_report(request, pk):
     """Jobcenter staff (and the ministries) report the status of the qualitative steps."""
     agreement = _visible(request, pk)
-    if agreement.status == AgreementStatus.DRAFT and access.traeger_of(request.user):
+    user = request.user
+    if (
+        agreement.status == AgreementStatus.DRAFT
+        and can(user, REPORT, Agreement)
+        and not can(user, REPORT, agreement)
+    ):
         messages.error(
             request,
             "Diese Zielvereinbarung ist noch ein Entwurf des Ministeriums. Den Stand der "
             "Umsetzungsschritte melden Sie, sobald das Ministerium sie zur Abstimmung gesandt hat.",
         )
         return redirect("agreements:detail", pk)
-    if not Agreement.objects.steps_editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("Sie haben nur Lesezugriff.")
+    require(request.user, REPORT, agreement)
     if agreement.status == AgreementStatus.CLOSED:
         raise PermissionDenied("Die Vereinbarung ist abgeschlossen.")
     steps = ImplementationStep.objects.filter(

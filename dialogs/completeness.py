@@ -20,7 +20,7 @@ from dialogs import services
 from indicators import completeness
 from indicators.models import DeliveryDeadline
 from zielsteuerung import formats, history
-from zielsteuerung.access import is_ministry, require_ministry
+from zielsteuerung.access import CHANGE, can, require
 from zielsteuerung.models import Organisation
 
 FIRST_YEAR = 2015
@@ -62,7 +62,7 @@ def board(request):
             "cycle": cycle,
             "due": services.due_before_spring_review(cycle, today),
             "deadline": _current_rule(today),
-            "can_set_deadline": is_ministry(request.user),
+            "can_set_deadline": can(request.user, CHANGE, DeliveryDeadline),
         },
     )
 
@@ -107,13 +107,13 @@ class DeadlineForm(forms.ModelForm):
 @require_http_methods(["GET", "POST"])
 def deadline(request):
     """The ministry sets from which reporting month on data are due on which day."""
-    require_ministry(request.user)
+    require(request.user, CHANGE, DeliveryDeadline)
     if request.method == "POST":
         form = DeadlineForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             with transaction.atomic():
-                DeliveryDeadline.objects.update_or_create(
+                DeliveryDeadline.objects.restrict(request.user, CHANGE).update_or_create(
                     valid_from=data["valid_from"],
                     defaults={"months_after": data["months_after"], "day": data["day"]},
                 )

@@ -19,7 +19,17 @@ from simple_history.models import HistoricalRecords
 from agreements.models import Agreement, Goal
 from indicators.models import DataDelivery
 from zielsteuerung import formats
-from zielsteuerung.access import is_ministry, is_reader, sees_all, traeger_of
+from zielsteuerung.access import (
+    CHANGE,
+    EVERYTHING,
+    OWN,
+    REPORT,
+    REVIEW,
+    STANDARD_RULES,
+    VIEW,
+    Role,
+    ScopedQuerySet,
+)
 from zielsteuerung.models import Organisation
 
 FROZEN_MESSAGE = (
@@ -47,26 +57,17 @@ class DialogStatus(models.TextChoices):
     APPROVED = "freigegeben", "freigegeben"
 
 
-class DialogQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if is_reader(user):
-            # Readers (the Ausschuss) see minutes once both sides approved them, not before.
-            return self.filter(status=DialogStatus.APPROVED)
-        if sees_all(user):
-            return self
-        own = traeger_of(user)
-        if own is None:
-            return self.none()
-        return self.filter(agreement__traeger=own)
+class DialogQuerySet(ScopedQuerySet):
+    """The ministries write minutes and corrections (CHANGE); the Jobcenter of the dialog's
+    Landkreis reviews, comments and approves its side (REVIEW). Readers (the Ausschuss) see
+    minutes once both sides approved them, not before."""
 
-    def editable_by(self, user):
-        """Only the ministries write minutes and corrections."""
-        return self if is_ministry(user) else self.none()
-
-    def reviewable_by(self, user):
-        """The Jobcenter of the dialog's Landkreis reviews, comments and approves its side."""
-        own = traeger_of(user)
-        return self.filter(agreement__traeger=own) if own else self.none()
+    landkreis = "agreement__traeger"
+    rules = {
+        VIEW: STANDARD_RULES[VIEW] | {Role.READER: EVERYTHING.only(status=DialogStatus.APPROVED)},
+        CHANGE: STANDARD_RULES[CHANGE],
+        REVIEW: {Role.JOBCENTER_EDITOR: OWN},
+    }
 
     def for_year(self, year):
         return self.filter(agreement__year=year)
@@ -378,23 +379,16 @@ MEASURE_FROZEN_MESSAGE = (
 )
 
 
-class MeasureQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if is_reader(user):  # a measure is part of the minutes that agreed it
-            return self.filter(dialog__status=DialogStatus.APPROVED)
-        if sees_all(user):
-            return self
-        own = traeger_of(user)
-        if own is None:
-            return self.none()
-        return self.filter(agreement__traeger=own)
+class MeasureQuerySet(ScopedQuerySet):
+    """A measure is part of the minutes that agreed it: readers see it once those are
+    approved. The ministries and the Jobcenter of the Landkreis report its state (REPORT)."""
 
-    def status_editable_by(self, user):
-        """The ministries and the Jobcenter of the Landkreis report the state of a measure."""
-        if is_ministry(user):
-            return self
-        own = traeger_of(user)
-        return self.filter(agreement__traeger=own) if own else self.none()
+    landkreis = "agreement__traeger"
+    rules = {
+        VIEW: STANDARD_RULES[VIEW]
+        | {Role.READER: EVERYTHING.only(dialog__status=DialogStatus.APPROVED)},
+        REPORT: {Role.MINISTRY_EDITOR: EVERYTHING, Role.JOBCENTER_EDITOR: OWN},
+    }
 
     def still_open(self):
         return self.filter(status__in=OPEN_MEASURE_STATUSES)

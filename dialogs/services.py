@@ -6,7 +6,8 @@
 - carrying measures that are not done into the following dialogs,
 - the status board of a year and what is due before the spring review.
 
-Every transition checks the dialog's `version` (optimistic locking), so that a step taken on
+Every write asks `zielsteuerung.access` first and refuses (403) what its caller may not do,
+whoever calls it. Every transition checks the dialog's `version` (optimistic locking), so that a step taken on
 an outdated page is refused instead of silently overwriting someone else's work.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
@@ -44,7 +46,7 @@ from dialogs.models import (
 )
 from indicators.computations import Verdict
 from zielsteuerung import formats
-from zielsteuerung.access import is_ministry, membership_of, traeger_of
+from zielsteuerung.access import CHANGE, REPORT, REVIEW, can, membership_of, require
 from zielsteuerung.formats import person_name
 from zielsteuerung.models import OrganisationKind
 
@@ -109,28 +111,34 @@ class Actions:
     delete: bool = False
 
 
+def approving_side(dialog, user):
+    """The side the user approves for: the ministries' if they write the minutes, the
+    Landkreis' if its Jobcenter reviews them, else "" (nobody else approves)."""
+    if can(user, CHANGE, dialog):
+        return Side.MINISTRY
+    if can(user, REVIEW, dialog):
+        return Side.LANDKREIS
+    return ""
+
+
 def allowed_actions(dialog, user, approvals=None):
-    """The user must already see the dialog (fetched through `visible_to`)."""
+    """What the user may do with the dialog now: the right (`zielsteuerung.access`) and the
+    state of the minutes together."""
     sides = {a.side for a in (approvals if approvals is not None else dialog.approvals.all())}
-    if is_ministry(user):
-        return Actions(
-            edit=dialog.is_draft,
-            send=dialog.is_draft,
-            withdraw=dialog.in_review,
-            approve=dialog.in_review and Side.MINISTRY not in sides,
-            approve_side=Side.MINISTRY,
-            correct=dialog.is_frozen,
-            delete=dialog.is_draft,
-        )
-    own = traeger_of(user)
-    if own is not None and own.pk == dialog.agreement.traeger_id:
-        return Actions(
-            comment=dialog.in_review,
-            request_changes=dialog.in_review,
-            approve=dialog.in_review and Side.LANDKREIS not in sides,
-            approve_side=Side.LANDKREIS,
-        )
-    return Actions()
+    side = approving_side(dialog, user)
+    writes = side == Side.MINISTRY
+    reviews = side == Side.LANDKREIS
+    return Actions(
+        edit=writes and dialog.is_draft,
+        send=writes and dialog.is_draft,
+        withdraw=writes and dialog.in_review,
+        comment=reviews and dialog.in_review,
+        request_changes=reviews and dialog.in_review,
+        approve=bool(side) and dialog.in_review and side not in sides,
+        approve_side=side,
+        correct=writes and dialog.is_frozen,
+        delete=writes and dialog.is_draft,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,6 +497,7 @@ def suggested_basis(agreement, kind):
 
 @transaction.atomic
 def create_dialog(agreement, user, *, kind, date, place="", delivery=None, reporting_month=None):
+    require(user, CHANGE, Dialog)
     dialog = Dialog.objects.create(
         agreement=agreement,
         kind=kind,
@@ -643,6 +652,7 @@ def _measure_row(dialog, measure, review, on, carried):
 
 
 def report_measure_status(measure, user, status, note):
+    require(user, REPORT, measure, "Den Stand melden das Jobcenter und die Ministerien.")
     measure.status = status
     measure.status_note = note
     measure.status_updated_at = timezone.now()
@@ -736,6 +746,7 @@ def readiness_problems(dialog):
 
 @transaction.atomic
 def send_to_review(dialog, user, version, comment=""):
+    require(user, CHANGE, dialog)
     problems = readiness_problems(dialog)
     if problems:
         raise WorkflowError("Das Protokoll kann noch nicht versandt werden: " + " ".join(problems))
@@ -748,6 +759,7 @@ def send_to_review(dialog, user, version, comment=""):
 
 @transaction.atomic
 def withdraw(dialog, user, version, comment=""):
+    require(user, CHANGE, dialog)
     claim(dialog, version, DialogStatus.REVIEW)
     _back_to_draft(dialog)
     log(dialog, user, EventAction.WITHDRAWN, comment)
@@ -755,6 +767,7 @@ def withdraw(dialog, user, version, comment=""):
 
 @transaction.atomic
 def request_changes(dialog, user, version, comment):
+    require(user, REVIEW, dialog)
     if not comment.strip():
         raise WorkflowError("Bitte beschreiben Sie, welche Änderungen Sie wünschen.")
     claim(dialog, version, DialogStatus.REVIEW)
@@ -773,6 +786,7 @@ def _back_to_draft(dialog):
 @transaction.atomic
 def save_draft(dialog, forms, user):
     """Save every form of the draft page, if nobody saved the draft in the meantime."""
+    require(user, CHANGE, dialog)
     stored_kind = Dialog.objects.filter(pk=dialog.pk).values_list("kind", flat=True).get()
     claim(dialog, forms.header.cleaned_data["version"], DialogStatus.DRAFT)
     dialog = forms.header.save(commit=False)
@@ -813,6 +827,7 @@ def save_draft(dialog, forms, user):
 @transaction.atomic
 def save_comments(dialog, user, version, items_formset):
     """Save the Jobcenter's comments; returns the approvals this withdrew (see below)."""
+    require(user, REVIEW, dialog)
     claim(dialog, version, DialogStatus.REVIEW)
     withdrawn = []
     if items_formset.has_changed():
@@ -840,7 +855,9 @@ def withdrawal_text(approvals):
 @transaction.atomic
 def approve(dialog, user, version):
     """Record one side's approval; when both sides have approved, freeze the minutes."""
-    side = Side.MINISTRY if is_ministry(user) else Side.LANDKREIS
+    side = approving_side(dialog, user)
+    if not side:
+        raise PermissionDenied("Freigeben können nur die Ministerien und der Landkreis.")
     claim(dialog, version, DialogStatus.REVIEW)
     if dialog.approvals.filter(side=side).exists():
         raise WorkflowError("Diese Seite hat das Protokoll bereits freigegeben.")
@@ -908,6 +925,7 @@ def freeze(dialog, user):
 
 @transaction.atomic
 def add_correction(dialog, user, *, text, reason, item=None):
+    require(user, CHANGE, dialog)
     if not dialog.is_frozen:
         raise WorkflowError(
             "Korrekturen gibt es nur für freigegebene Protokolle; ein Entwurf wird direkt geändert."
@@ -927,7 +945,8 @@ def add_correction(dialog, user, *, text, reason, item=None):
 
 
 @transaction.atomic
-def delete_draft(dialog):
+def delete_draft(dialog, user):
+    require(user, CHANGE, dialog)
     if dialog.is_frozen:
         raise WorkflowError(FROZEN_MESSAGE)
     if not dialog.is_draft:

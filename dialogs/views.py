@@ -2,7 +2,7 @@
 the Landkreis' review, approval, corrections, PDFs and the measures of an agreement.
 
 Every object is fetched through `visible_to(user)` first (another Landkreis gets 404); what a
-role may never do answers 403; what the state of the minutes does not allow now is refused
+role may never do answers 403 (`zielsteuerung.access.can`, asked again by the services); what the state of the minutes does not allow now is refused
 with a message and nothing is written."""
 
 import re
@@ -31,7 +31,7 @@ from dialogs.forms import (
 from dialogs.history import dialog_history
 from dialogs.models import FROZEN_MESSAGE, Dialog, DialogKind, EventAction, Measure
 from dialogs.pdf import dialog_folder_pdf, minutes_pdf
-from zielsteuerung.access import is_ministry, require_ministry, traeger_of
+from zielsteuerung.access import CHANGE, REPORT, REVIEW, can, require
 from zielsteuerung.pdf import pdf_response
 
 
@@ -51,13 +51,6 @@ def _get_agreement_for_user(request, pk):
 def _get_measure_for_user(request, pk):
     queryset = Measure.objects.visible_to(request.user).select_related("dialog", "agreement")
     return get_object_or_404(queryset, pk=pk)
-
-
-def _require_own_landkreis(request, dialog):
-    """Jobcenter steps: only the Jobcenter of the dialog's Landkreis (others never see it)."""
-    own = traeger_of(request.user)
-    if own is None or own.pk != dialog.agreement.traeger_id:
-        raise PermissionDenied("Diesen Schritt geht nur das Jobcenter des Landkreises.")
 
 
 def _refusal_for_state(dialog):
@@ -106,7 +99,7 @@ def dialog_list(request):
             "rows": rows,
             "due": due,
             "today": today,
-            "can_create": is_ministry(request.user),
+            "can_create": can(request.user, CHANGE, Dialog),
         },
     )
 
@@ -115,7 +108,7 @@ def dialog_list(request):
 @require_http_methods(["GET", "POST"])
 def dialog_create(request, agreement_pk):
     agreement = _get_agreement_for_user(request, agreement_pk)
-    require_ministry(request.user)
+    require(request.user, CHANGE, Dialog)
     if request.method == "POST":
         form = DialogForm(request.POST, agreement=agreement)
         if form.is_valid():
@@ -203,7 +196,7 @@ def _edit_context(dialog, forms, **extra):
 @require_http_methods(["GET", "POST"])
 def dialog_edit(request, pk):
     dialog = _get_dialog_for_user(request, pk)
-    require_ministry(request.user)
+    require(request.user, CHANGE, dialog)
     if not dialog.is_draft:
         if request.method == "POST":  # the state changed while the user typed
             return _edit_refused(request, dialog, _refusal_for_state(dialog))
@@ -237,9 +230,7 @@ def _back_to_section(dialog, section):
 def _edit_conflict(request, stale):
     """Someone saved the draft since this user opened it: keep what the user typed, show the
     newer version, and let them save again on purpose (with the new version number)."""
-    current = Dialog.objects.select_related("agreement__traeger", "delivery").get(
-        pk=stale.dialog.pk
-    )
+    current = _get_dialog_for_user(request, stale.dialog.pk)
     data = request.POST.copy()
     data["dialog-version"] = str(current.version)
     forms = _draft_forms(current, data)
@@ -273,13 +264,16 @@ def _message_of(error):
     return str(error)
 
 
-def _step(request, pk, action, *, ministry=False, landkreis=False, form_class=StepForm):
-    """Run one workflow step from a POSTed button; refusals come back as messages."""
+def _step(request, pk, action, *, right, form_class=StepForm):
+    """Run one workflow step from a POSTed button; refusals come back as messages. `right`:
+    the access action the step needs, or a function of (dialog, user) that says whether the
+    user may take it."""
     dialog = _get_dialog_for_user(request, pk)
-    if ministry:
-        require_ministry(request.user)
-    if landkreis:
-        _require_own_landkreis(request, dialog)
+    if callable(right):
+        if not right(dialog, request.user):
+            raise PermissionDenied("Freigeben können nur die Ministerien und der Landkreis.")
+    else:
+        require(request.user, right, dialog)
     form = form_class(request.POST, prefix="changes" if form_class is ChangeRequestForm else None)
     if not form.is_valid():
         errors = [e for field_errors in form.errors.values() for e in field_errors]
@@ -306,7 +300,7 @@ def dialog_send(request, pk):
         services.send_to_review(dialog, request.user, data["version"], data["comment"])
         return "Das Protokoll ist an den Landkreis zur Prüfung gesandt."
 
-    return _step(request, pk, send, ministry=True)
+    return _step(request, pk, send, right=CHANGE)
 
 
 @login_required
@@ -316,7 +310,7 @@ def dialog_withdraw(request, pk):
         services.withdraw(dialog, request.user, data["version"], data["comment"])
         return "Das Protokoll ist wieder im Entwurf; bisherige Freigaben sind aufgehoben."
 
-    return _step(request, pk, withdraw, ministry=True)
+    return _step(request, pk, withdraw, right=CHANGE)
 
 
 @login_required
@@ -326,16 +320,12 @@ def dialog_request_changes(request, pk):
         services.request_changes(dialog, request.user, data["version"], data["comment"])
         return "Ihre Änderungswünsche sind an das Ministerium gesandt; das Protokoll ist wieder im Entwurf."
 
-    return _step(request, pk, request_changes, landkreis=True, form_class=ChangeRequestForm)
+    return _step(request, pk, request_changes, right=REVIEW, form_class=ChangeRequestForm)
 
 
 @login_required
 @require_POST
 def dialog_approve(request, pk):
-    dialog = _get_dialog_for_user(request, pk)
-    if not is_ministry(request.user):
-        _require_own_landkreis(request, dialog)
-
     def approve(dialog, data):
         services.approve(dialog, request.user, data["version"])
         if dialog.is_frozen:
@@ -344,14 +334,14 @@ def dialog_approve(request, pk):
             )
         return "Ihre Freigabe ist vermerkt; die Freigabe der anderen Seite steht noch aus."
 
-    return _step(request, pk, approve)
+    return _step(request, pk, approve, right=services.approving_side)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def dialog_comment(request, pk):
     dialog = _get_dialog_for_user(request, pk)
-    _require_own_landkreis(request, dialog)
+    require(request.user, REVIEW, dialog)
     refused = not dialog.in_review and request.method == "POST"
     if not dialog.in_review and not refused:
         messages.error(request, _refusal_for_state(dialog))
@@ -381,7 +371,7 @@ def dialog_comment(request, pk):
                     "die aktuelle Fassung und speichern Sie erneut.",
                 )
                 data = request.POST.copy()
-                data["version"] = str(Dialog.objects.get(pk=dialog.pk).version)
+                data["version"] = str(_get_dialog_for_user(request, dialog.pk).version)
                 version_form = VersionForm(data)
                 status = 409
             except services.WorkflowError as refusal:
@@ -418,7 +408,7 @@ def dialog_comment(request, pk):
 @require_http_methods(["GET", "POST"])
 def dialog_correct(request, pk):
     dialog = _get_dialog_for_user(request, pk)
-    require_ministry(request.user)
+    require(request.user, CHANGE, dialog)
     if not dialog.is_frozen:
         messages.error(
             request,
@@ -452,10 +442,10 @@ def dialog_correct(request, pk):
 @require_POST
 def dialog_delete(request, pk):
     dialog = _get_dialog_for_user(request, pk)
-    require_ministry(request.user)
+    require(request.user, CHANGE, dialog)
     agreement_year = dialog.agreement.year
     try:
-        services.delete_draft(dialog)
+        services.delete_draft(dialog, request.user)
     except (services.WorkflowError, ValidationError) as refusal:
         messages.error(request, _message_of(refusal))
         return redirect("dialogs:detail", dialog.pk)
@@ -514,7 +504,7 @@ def agreement_measures(request, agreement_pk):
         .order_by("dialog__date", "pk")
     )
     editable = set(
-        Measure.objects.status_editable_by(request.user)
+        Measure.objects.restrict(request.user, REPORT)
         .filter(agreement=agreement)
         .values_list("pk", flat=True)
     )
@@ -540,7 +530,7 @@ def agreement_measures(request, agreement_pk):
             "agreement": agreement,
             "rows": rows,
             "dialogs": dialogs,
-            "can_create": is_ministry(request.user),
+            "can_create": can(request.user, CHANGE, Dialog),
             "spring_kind": DialogKind.SPRING,
         },
     )
@@ -550,8 +540,7 @@ def agreement_measures(request, agreement_pk):
 @require_POST
 def measure_status(request, pk):
     measure = _get_measure_for_user(request, pk)
-    if not Measure.objects.status_editable_by(request.user).filter(pk=measure.pk).exists():
-        raise PermissionDenied("Sie haben nur Lesezugriff.")
+    require(request.user, REPORT, measure)
     form = MeasureStatusForm(request.POST, instance=measure, prefix=f"m{measure.pk}")
     if form.is_valid():
         services.report_measure_status(

@@ -13,7 +13,16 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from indicators.computations import BASE_CODES
-from zielsteuerung.access import sees_all, traeger_of
+from zielsteuerung.access import (
+    CHANGE,
+    EVERYTHING,
+    OWN,
+    STANDARD_RULES,
+    UPLOAD,
+    VIEW,
+    Role,
+    ScopedQuerySet,
+)
 from zielsteuerung.models import Organisation
 
 
@@ -80,17 +89,20 @@ class ImmutableQuerySet(models.QuerySet):
         raise ValidationError(self.refusal)
 
 
-class DataDeliveryQuerySet(ImmutableQuerySet):
+class DataDeliveryQuerySet(ScopedQuerySet, ImmutableQuerySet):
     refusal = "Eine gespeicherte Datenlieferung kann nicht geändert oder gelöscht werden."
 
-    def visible_to(self, user):
-        """Ministries and readers see every delivery; a Jobcenter sees those with its values."""
-        if sees_all(user):
-            return self
-        own = traeger_of(user)
-        if own is None:
-            return self.none()
-        return self.filter(models.Q(organisation=own) | self._holding(own))
+    # Nobody changes a stored delivery (an administrator withdraws one, manage.py); the
+    # ministries upload for every unit, a Jobcenter for its own Landkreis.
+    landkreis = "organisation"
+    rules = {
+        VIEW: STANDARD_RULES[VIEW],
+        UPLOAD: {Role.MINISTRY_EDITOR: EVERYTHING, Role.JOBCENTER_EDITOR: OWN},
+    }
+
+    def of_landkreis(self, unit):
+        """A Landkreis' deliveries: those it delivered and those holding its values."""
+        return models.Q(organisation=unit) | self._holding(unit)
 
     def holding_values_of(self, unit):
         """The deliveries that hold values of `unit`."""
@@ -272,20 +284,13 @@ def _number_month(number):
 Cell = namedtuple("Cell", "unit_id delivery_id code sex month value")
 
 
-class ValuesQuerySet(ImmutableQuerySet):
+class ValuesQuerySet(ScopedQuerySet, ImmutableQuerySet):
     """The one way to read delivered values, in the words of the field. Every app asks through
     these methods; none touches the fields of `Values` itself (tests/test_architecture.py)."""
 
     refusal = "Gelieferte Werte können nicht geändert oder gelöscht werden."
-
-    def visible_to(self, user):
-        """Ministries and readers see every value; a Jobcenter only its own Landkreis'."""
-        if sees_all(user):
-            return self
-        own = traeger_of(user)
-        if own is None:
-            return self.none()
-        return self.filter(unit=own)
+    landkreis = "unit"
+    rules = {VIEW: STANDARD_RULES[VIEW]}  # values are written by storage.py alone
 
     def of_delivery(self, delivery):
         return self.filter(delivery=delivery)
@@ -498,7 +503,13 @@ class Values(models.Model):
         }
 
 
-class DeliveryDeadlineQuerySet(models.QuerySet):
+class DeliveryDeadlineQuerySet(ScopedQuerySet):
+    # The same for every Landkreis: everyone sees the deadlines, the ministries set them.
+    rules = {
+        VIEW: {role: EVERYTHING for role in Role},
+        CHANGE: STANDARD_RULES[CHANGE],
+    }
+
     def in_force(self):
         """The rules oldest first, as `completeness.due_date` reads them."""
         return self.order_by("valid_from")

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from zielsteuerung.access import Role, ScopedQuerySet
+
 
 class OrganisationKind(models.TextChoices):
     MINISTRY = "ministerium", "Ministerium"
@@ -13,7 +15,9 @@ class OrganisationKind(models.TextChoices):
     OTHER = "sonstige", "Sonstige Stelle"
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(ScopedQuerySet):
+    landkreis = "pk"
+
     def ministries(self):
         return self.filter(kind=OrganisationKind.MINISTRY)
 
@@ -24,16 +28,9 @@ class OrganisationQuerySet(models.QuerySet):
         """Units that indicator values can belong to: zkT and declared comparison units."""
         return self.filter(kind__in=[OrganisationKind.TRAEGER, OrganisationKind.COMPARISON])
 
-    def visible_to(self, user):
-        from zielsteuerung.access import sees_all, traeger_of
-
-        if sees_all(user):
-            return self
-        own = traeger_of(user)
-        if own is None:
-            return self.none()
+    def of_landkreis(self, unit):
         # A Jobcenter user sees the ministries (its partners) and its own Landkreis.
-        return self.filter(Q(kind=OrganisationKind.MINISTRY) | Q(pk=own.pk))
+        return Q(kind=OrganisationKind.MINISTRY) | Q(pk=unit.pk)
 
 
 class Organisation(models.Model):
@@ -110,12 +107,6 @@ class OrganisationName(models.Model):
 
     def __str__(self):
         return f"{self.name} (ab {self.valid_from_year})"
-
-
-class Role(models.TextChoices):
-    MINISTRY_EDITOR = "ministerium", "Ministerium (Bearbeitung)"
-    JOBCENTER_EDITOR = "jobcenter", "Jobcenter (Bearbeitung)"
-    READER = "leser", "Lesezugriff"
 
 
 class Membership(models.Model):

@@ -140,7 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "zielsteuerung.context_processors.membership",
             ],
-            "builtins": ["zielsteuerung.templatetags.zs"],
+            "builtins": ["zielsteuerung.templatetags.zs", "zielsteuerung.templatetags.access"],
         },
     }
 ]
