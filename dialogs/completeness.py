@@ -113,7 +113,7 @@ def deadline(request):
         if form.is_valid():
             data = form.cleaned_data
             with transaction.atomic():
-                DeliveryDeadline.objects.restrict(request.user, CHANGE).update_or_create(
+                DeliveryDeadline.objects.update_or_create(
                     valid_from=data["valid_from"],
                     defaults={"months_after": data["months_after"], "day": data["day"]},
                 )

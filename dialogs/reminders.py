@@ -80,7 +80,7 @@ def reminders_for(user, today):
     if own is not None:
         found += _upload(own, today)
         found += _goals(user, today)
-        found += _ba_data(own)
+        found += _ba_data(user, own)
     return found
 
 
@@ -199,9 +199,10 @@ def _goals(user, today):
     return found
 
 
-def _ba_data(own):
+def _ba_data(user, own):
     delivery = (
-        DataDelivery.objects.filter(source=DeliverySource.BA)
+        DataDelivery.objects.visible_to(user)
+        .filter(source=DeliverySource.BA)
         .holding_values_of(own)
         .order_by("-created_at", "-pk")
         .first()

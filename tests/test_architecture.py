@@ -3,7 +3,9 @@ Every import in the apps' code counts, including those inside functions.
 
 Values are read one way (issue 16): outside the indicators app, code asks `Values.objects`
 and a delivery's, unit's or indicator's `.values` only with the words of `ValuesQuerySet`,
-and never names the storage model's fields in a lookup through a relation (`values__…`)."""
+and never names the storage model's fields in a lookup through a relation (`values__…`).
+
+Views fetch Landkreis data only through a scoped queryset (issue 18), see below."""
 
 import ast
 from pathlib import Path
@@ -11,13 +13,23 @@ from pathlib import Path
 import pytest
 
 from indicators.models import ValuesQuerySet
+from zielsteuerung.access import ScopedQuerySet
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ["zielsteuerung", "indicators", "agreements", "dialogs"]
 # Outside the indicators app, the words `Values` may be asked with: those of its queryset, and
 # `exists`, which reads no field.
-VOCABULARY = {name for name in vars(ValuesQuerySet) if not name.startswith("_")} | {"exists"}
-VALUE_WORDS = VOCABULARY - {"refusal", "visible_to", "deliveries", "units", "summary", "total"}
+OWN_WORDS = {name for name in vars(ValuesQuerySet) if not name.startswith("_")}
+VOCABULARY = OWN_WORDS | {"exists", "visible_to", "restrict"}
+VALUE_WORDS = OWN_WORDS - {
+    "refusal",
+    "landkreis",
+    "rules",
+    "deliveries",
+    "units",
+    "summary",
+    "total",
+}
 VALUE_WORDS |= {"base_series"}  # agreements.attainment: the base quantities, as `Values`
 # The root URL configuration wires every app into the site; it is the one exception.
 WIRING = {ROOT / "zielsteuerung" / "urls.py"}
@@ -140,4 +152,95 @@ def test_the_check_finds_a_read_past_the_vocabulary(tmp_path):
         (6, "d.values.filter"),
         (7, "values__year"),
         (8, "attainment.base_series.holding.order_by"),
+    ]
+
+
+# Every view's object comes from a scoped queryset (issue 18): in the modules with views, a
+# model holding Landkreis data (a `ScopedQuerySet` with a path to its Landkreis) is asked only
+# in a chain through `visible_to(user)` or `restrict(user, action)`, never with
+# `get_object_or_404(Model, …)` or `Model.objects.get(…)`, which would reach every Landkreis.
+FETCHES_OF_A_MODEL = {"get_object_or_404", "get_list_or_404"}
+SCOPES = {"visible_to", "restrict"}
+# Read no object: a version stamp over all deliveries for the ministries' cached overview.
+STAMPS = {"figures_version"}
+
+
+def scoped_models():
+    from django.apps import apps
+
+    return {
+        model.__name__
+        for model in apps.get_models()
+        if isinstance(model._default_manager.all(), ScopedQuerySet)
+        and model._default_manager.all().landkreis
+    }
+
+
+def has_views(path):
+    return "login_required" in path.read_text(encoding="utf-8")
+
+
+def unscoped_fetches(path, models):
+    """(line, what) for each way `path` reaches objects of `models` past their scope."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    inner = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    inner |= {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    found = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in FETCHES_OF_A_MODEL
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in models
+        ):
+            found.add((node.lineno, f"{node.func.id}({node.args[0].id})"))
+        if not isinstance(node, ast.Attribute | ast.Call) or id(node) in inner:
+            continue
+        chain = _chain(node)
+        names = [name for name, _ in chain]
+        if names[:1] and names[0] in models and names[1:2] == ["objects"]:
+            called = {name for name, is_call in chain[2:] if is_call}
+            if not called & (SCOPES | STAMPS):
+                found.add((node.lineno, ".".join(names[:3])))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("app", LAYERS)
+def test_views_fetch_landkreis_data_only_through_a_scoped_queryset(app):
+    models = scoped_models()
+    assert {"Agreement", "Dialog", "Measure", "DataDelivery", "Organisation"} <= models
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} holt Daten ohne Zugriffsbereich: {what}"
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations" not in path.parts and has_views(path)
+        for line, what in unscoped_fetches(path, models)
+    ]
+    assert wrong == []
+
+
+def test_the_check_finds_a_fetch_past_the_scope(tmp_path):
+    module = tmp_path / "example.py"
+    module.write_text(
+        "@login_required\n"
+        "def view(request, pk):\n"
+        "    get_object_or_404(Dialog, pk=pk)\n"
+        "    get_object_or_404(Dialog.objects.visible_to(request.user), pk=pk)\n"
+        "    Agreement.objects.get(pk=pk)\n"
+        "    Measure.objects.restrict(request.user, 'report').filter(pk=pk)\n"
+        "    Measure.objects.filter(pk=pk).visible_to(request.user).get()\n"
+        "    Indicator.objects.get(code='K2')\n"
+        "    get_object_or_404(Indicator, code='K2')\n"
+        "    Dialog.DoesNotExist\n"
+        "    queryset = Dialog.objects\n"
+        "    Measure.objects.filter(visible_to=1).first()\n",
+        encoding="utf-8",
+    )
+    assert has_views(module)
+    assert unscoped_fetches(module, {"Dialog", "Agreement", "Measure"}) == [
+        (3, "get_object_or_404(Dialog)"),
+        (5, "Agreement.objects.get"),
+        (11, "Dialog.objects"),
+        (12, "Measure.objects.filter"),
     ]
