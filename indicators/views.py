@@ -30,7 +30,7 @@ from indicators import imports, tasks
 from indicators.forms import ConfirmForm, UploadForm
 from indicators.models import DataDelivery, DeliverySource, Values
 from zielsteuerung import access, formats
-from zielsteuerung.access import require_editor
+from zielsteuerung.access import UPLOAD, require
 
 PENDING = "indicator_upload"  # session key of the upload waiting for confirmation
 PENDING_MAX_AGE = 24 * 60 * 60  # seconds; older waiting files are removed
@@ -58,7 +58,7 @@ def _get_delivery_for_user(request, pk):
 @csrf_exempt  # checked by csrf_protect below, once the size is known to be acceptable
 def upload(request):
     """Choose a file → preview. An oversized request is refused before its body is read."""
-    require_editor(request.user)
+    require(request.user, UPLOAD, DataDelivery)
     if request.method == "POST":
         length = request.META.get("CONTENT_LENGTH") or "0"
         if length.isdigit() and int(length) > settings.UPLOAD_MAX_BYTES + 1024 * 1024:
@@ -101,7 +101,7 @@ def _upload(request):
 @require_POST
 def upload_confirm(request):
     """Store the previewed file, checked once more."""
-    require_editor(request.user)
+    require(request.user, UPLOAD, DataDelivery)
     pending = request.session.get(PENDING)
     form = ConfirmForm(request.POST)
     if (
@@ -170,7 +170,7 @@ UPLOAD_DETAILS = ("file_name", "ladestand", "waiting_months", "source", "create_
 
 def _job_status_for_user(request, token):
     """The status of the user's own background import; 404 for any other token."""
-    require_editor(request.user)
+    require(request.user, UPLOAD, DataDelivery)
     status = tasks.read_status(token) if TOKEN.fullmatch(token) else None
     if status is None or status.get("user") != request.user.pk:
         raise Http404("Kein solcher Import.")
@@ -438,7 +438,7 @@ def _remove_stale_pending():
 @require_GET
 def upload_template(request):
     """The template workbook: sheets "Lang", "Breit" and "Erläuterung"."""
-    require_editor(request.user)
+    require(request.user, UPLOAD, DataDelivery)
     response = HttpResponse(
         imports.template_workbook(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
