@@ -111,6 +111,9 @@ class Actions:
     delete: bool = False
 
 
+NOT_A_SIDE = "Freigeben können nur die Ministerien und der Landkreis."
+
+
 def approving_side(dialog, user):
     """The side the user approves for: the ministries' if they write the minutes, the
     Landkreis' if its Jobcenter reviews them, else "" (nobody else approves)."""
@@ -857,7 +860,7 @@ def approve(dialog, user, version):
     """Record one side's approval; when both sides have approved, freeze the minutes."""
     side = approving_side(dialog, user)
     if not side:
-        raise PermissionDenied("Freigeben können nur die Ministerien und der Landkreis.")
+        raise PermissionDenied(NOT_A_SIDE)
     claim(dialog, version, DialogStatus.REVIEW)
     if dialog.approvals.filter(side=side).exists():
         raise WorkflowError("Diese Seite hat das Protokoll bereits freigegeben.")

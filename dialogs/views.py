@@ -271,7 +271,7 @@ def _step(request, pk, action, *, right, form_class=StepForm):
     dialog = _get_dialog_for_user(request, pk)
     if callable(right):
         if not right(dialog, request.user):
-            raise PermissionDenied("Freigeben können nur die Ministerien und der Landkreis.")
+            raise PermissionDenied(services.NOT_A_SIDE)
     else:
         require(request.user, right, dialog)
     form = form_class(request.POST, prefix="changes" if form_class is ChangeRequestForm else None)

@@ -76,13 +76,9 @@ def traeger_of(user):
     return membership_of(user).organisation
 
 
-def can_edit_anything(user):
-    return role_of(user) in {Role.MINISTRY_EDITOR, Role.JOBCENTER_EDITOR}
-
-
 def require_editor(user):
-    """Raise 403 for readers and users without a role."""
-    if not can_edit_anything(user):
+    """Raise 403 for readers and users without a role (for a user's own settings)."""
+    if role_of(user) not in {Role.MINISTRY_EDITOR, Role.JOBCENTER_EDITOR}:
         raise PermissionDenied("Sie haben nur Lesezugriff.")
 
 
