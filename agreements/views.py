@@ -362,7 +362,7 @@ def step_report(request, pk):
             "Umsetzungsschritte melden Sie, sobald das Ministerium sie zur Abstimmung gesandt hat.",
         )
         return redirect("agreements:detail", pk)
-    require(request.user, REPORT, agreement)
+    require(user, REPORT, agreement)
     if agreement.status == AgreementStatus.CLOSED:
         raise PermissionDenied("Die Vereinbarung ist abgeschlossen.")
     steps = ImplementationStep.objects.filter(

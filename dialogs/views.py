@@ -2,8 +2,8 @@
 the Landkreis' review, approval, corrections, PDFs and the measures of an agreement.
 
 Every object is fetched through `visible_to(user)` first (another Landkreis gets 404); what a
-role may never do answers 403 (`zielsteuerung.access.can`, asked again by the services); what the state of the minutes does not allow now is refused
-with a message and nothing is written."""
+role may never do answers 403 (`zielsteuerung.access`, asked again by the services); what the
+state of the minutes does not allow now is refused with a message and nothing is written."""
 
 import re
 
