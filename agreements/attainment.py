@@ -101,11 +101,6 @@ def latest_base_month(year, *, units=None, deliveries=None):
     return base_series(year, units=units, deliveries=deliveries).latest_month(date(year, 12, 1))
 
 
-def _newest(delivery):
-    """Sort key matching DataDeliveryQuerySet.newest_first()."""
-    return (delivery.ladestand, delivery.waiting_months, delivery.created_at, delivery.pk)
-
-
 def default_basis(year, *, traeger=None, deliveries=None):
     """The reporting month and the delivery the dashboards use for `traeger` by default.
 
@@ -198,7 +193,7 @@ def choose_basis(year, codes, *, units=None, month=None, deliveries=None):
     for unit_id, delivery_id in in_year:
         candidates.setdefault(unit_id, []).append(by_pk[delivery_id])
     for unit_deliveries in candidates.values():
-        unit_deliveries.sort(key=_newest, reverse=True)
+        unit_deliveries.sort(key=lambda d: d.newness, reverse=True)
 
     def codes_of(unit_id):
         return codes.get(unit_id, ()) if isinstance(codes, dict) else codes
@@ -233,7 +228,7 @@ def choose_basis(year, codes, *, units=None, month=None, deliveries=None):
         newer = [
             Incomplete(d, lacking(unit_id, d, month))
             for d in unit_deliveries
-            if _newest(d) > _newest(delivery)
+            if d.newness > delivery.newness
         ]
         chosen[unit_id] = Choice(delivery, tuple(newer))
     return month, chosen

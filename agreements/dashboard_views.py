@@ -24,7 +24,32 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements import attainment, dashboards, explanations, exports, year_end
+from agreements import attainment, explanations, exports, year_end
+from agreements.dashboards.basis import (
+    basis_text,
+    comparable_indicators,
+    default_year,
+    deliveries_for_year,
+    delivery_text,
+    demo_label,
+    incomplete_notes,
+)
+from agreements.dashboards.comparison import (
+    RANK_CHOICES,
+    RANK_LEVEL,
+    build_comparison,
+    comparison_table,
+)
+from agreements.dashboards.figures import Cell
+from agreements.dashboards.landkreis import (
+    budget_lines,
+    complete_delivery,
+    goal_panels,
+    landkreis_table,
+    qualitative_goals,
+)
+from agreements.dashboards.overview import build_overview, overview_table
+from agreements.dashboards.revisions import build_revisions, revisions_table
 from agreements.forms import ExplanationForm
 from agreements.models import Agreement, Explanation, Goal, GoalKind
 from indicators.models import DataDelivery
@@ -46,7 +71,7 @@ class BasisForm(forms.Form):
         self.fields["year"].choices = [(str(year), str(year)) for year in years]
         self.fields["month"].choices = [("", latest_label), *MONTH_CHOICES]
         self.fields["delivery"].choices = [("", newest_label)] + [
-            (str(d.pk), dashboards.delivery_text(d)) for d in deliveries
+            (str(d.pk), delivery_text(d)) for d in deliveries
         ]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
@@ -159,8 +184,8 @@ def overview(request):
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(visible),
-        deliveries_for=lambda year: dashboards.deliveries_for_year(
+        default_year=lambda: default_year(visible),
+        deliveries_for=lambda year: deliveries_for_year(
             DataDelivery.objects.visible_to(user), year
         ),
         newest_label="je Landkreis der neueste",
@@ -175,7 +200,7 @@ def overview(request):
         agreements = (
             visible.for_year(selection.year).select_related("traeger").defer(*AGREEMENT_TEXTS)
         )
-        overview = dashboards.build_overview(
+        overview = build_overview(
             agreements,
             selection.year,
             month=selection.month,
@@ -184,9 +209,7 @@ def overview(request):
             off_track_only=bool(only),
         )
         has_final = year_end.mark_final(overview)
-        response = _download(
-            request, dashboards.overview_table(overview), f"uebersicht-{selection.year}"
-        )
+        response = _download(request, overview_table(overview), f"uebersicht-{selection.year}")
         if response:
             return response
         links = _sort_links(selection, overview, only)
@@ -292,19 +315,19 @@ def traeger(request, key):
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(visible, units=[unit]),
-        deliveries_for=lambda year: dashboards.deliveries_for_year(
+        default_year=lambda: default_year(visible, units=[unit]),
+        deliveries_for=lambda year: deliveries_for_year(
             DataDelivery.objects.visible_to(user), year, unit=unit
         ),
         newest_label="der neueste mit Daten",
     )
     agreement = visible.select_related("traeger").get(year=selection.year)
-    panels = dashboards.goal_panels(agreement, month=selection.month, delivery=selection.delivery)
+    panels = goal_panels(agreement, month=selection.month, delivery=selection.delivery)
     year_end.mark_final_panels(agreement, panels)
     explanations.attach_to_panels(panels)
     response = _download(
         request,
-        dashboards.landkreis_table(agreement, panels),
+        landkreis_table(agreement, panels),
         f"landkreis-{unit.key}-{agreement.year}",
     )
     if response:
@@ -313,8 +336,8 @@ def traeger(request, key):
         (p.cell.attainment.month for p in panels if p.cell.attainment.month), None
     )
     deliveries = [p.cell.attainment.delivery for p in panels]
-    complete = dashboards.complete_delivery(panels, selection.deliveries)
-    lines, total = dashboards.budget_lines(agreement)
+    complete = complete_delivery(panels, selection.deliveries)
+    lines, total = budget_lines(agreement)
     dialogs, measures = _dialogs_and_measures(user, agreement)
     context.update(
         {
@@ -323,14 +346,12 @@ def traeger(request, key):
             "agreement": agreement,
             "panels": panels,
             "reporting_month": reporting_month,
-            "basis_text": dashboards.basis_text(
-                reporting_month, deliveries[:1], year=agreement.year
-            )
+            "basis_text": basis_text(reporting_month, deliveries[:1], year=agreement.year)
             if deliveries
-            else dashboards.basis_text(None, [], year=agreement.year),
-            "demo_label": dashboards.demo_label(deliveries),
+            else basis_text(None, [], year=agreement.year),
+            "demo_label": demo_label(deliveries),
             "complete_delivery": complete,
-            "incomplete_notes": dashboards.incomplete_notes([p.cell.attainment for p in panels]),
+            "incomplete_notes": incomplete_notes([p.cell.attainment for p in panels]),
             "complete_query": urlencode(
                 {
                     "year": agreement.year,
@@ -340,7 +361,7 @@ def traeger(request, key):
             )
             if complete
             else "",
-            "qualitative_goals": dashboards.qualitative_goals(agreement),
+            "qualitative_goals": qualitative_goals(agreement),
             "final_rows": year_end.final_rows(agreement),
             "budget_lines": lines,
             "budget_total": total,
@@ -426,7 +447,7 @@ def explanation(request, goal, month):
             "unit": agreement.traeger,
             "month": when,
             "form": form,
-            "cell": dashboards.Cell(figures) if figures else None,
+            "cell": Cell(figures) if figures else None,
             "is_new": instance.pk is None,
         },
         status=400 if form.is_bound else 200,
@@ -452,11 +473,11 @@ def comparison(request):
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(visible),
-        deliveries_for=lambda year: dashboards.deliveries_for_year(deliveries_visible, year),
+        default_year=lambda: default_year(visible),
+        deliveries_for=lambda year: deliveries_for_year(deliveries_visible, year),
         newest_label="je Träger der neueste",
     )
-    indicators = dashboards.comparable_indicators(selection.year)
+    indicators = comparable_indicators(selection.year)
     code = request.GET.get("indicator", "K2")
     indicator = next((i for i in indicators if i.code == code), None) or next(
         (i for i in indicators if i.code == "K2"), indicators[0] if indicators else None
@@ -464,16 +485,16 @@ def comparison(request):
     context.update({"indicators": indicators, "indicator": indicator})
     if indicator is None:
         return render(request, "dashboards/comparison.html", context)
-    result = dashboards.build_comparison(
+    result = build_comparison(
         indicator,
         selection.year,
         month=selection.month,
         delivery=selection.delivery,
-        rank_by=request.GET.get("rang", dashboards.RANK_LEVEL),
+        rank_by=request.GET.get("rang", RANK_LEVEL),
     )
     response = _download(
         request,
-        dashboards.comparison_table(result),
+        comparison_table(result),
         f"vergleich-{indicator.code}-{selection.year}",
     )
     if response:
@@ -483,7 +504,7 @@ def comparison(request):
             "selection": selection,
             "form": selection.form,
             "comparison": result,
-            "rank_choices": dashboards.RANK_CHOICES,
+            "rank_choices": RANK_CHOICES,
             "download_query": selection.query(indicator=indicator.code, rang=result.rank_by),
         }
     )
@@ -511,10 +532,8 @@ def revisions(request, key):
     if number not in range(1, 13):
         number = span["last"].month if year == span["last"].year else 12
     month = date(year, number, 1)
-    result = dashboards.build_revisions(unit, month, deliveries)
-    response = _download(
-        request, dashboards.revisions_table(result), f"revisionen-{unit.key}-{month:%Y-%m}"
-    )
+    result = build_revisions(unit, month, deliveries)
+    response = _download(request, revisions_table(result), f"revisionen-{unit.key}-{month:%Y-%m}")
     if response:
         return response
     context.update(

@@ -15,7 +15,8 @@ from django.apps import apps
 from django.db.models import Max, Prefetch
 from django.urls import reverse
 
-from agreements import attainment, dashboards
+from agreements import attainment
+from agreements.dashboards import figures
 from agreements.exports import Column, Table
 from agreements.models import Agreement, Goal, GoalKind
 from indicators.computations import Verdict
@@ -156,13 +157,13 @@ class ReportRow:
     def target_text(self):
         if self.goal.is_qualitative:
             return "qualitatives Ziel"
-        return dashboards.target_text(self.goal)
+        return figures.target_text(self.goal)
 
     @property
     def year_end_text(self):
         if self.goal.is_qualitative:
             return "–"
-        return dashboards.format_jfw(self.year_end_value, self.unit)
+        return figures.format_jfw(self.year_end_value, self.unit)
 
     @property
     def computed_label(self):
@@ -245,7 +246,7 @@ def build_report(agreements, year):
                     agreement=agreement,
                     goal=goal,
                     year_end_value=value,
-                    unit=dashboards.jfw_unit(code) if code else "",
+                    unit=figures.jfw_unit(code) if code else "",
                     computed=computed,
                     final=final,
                 )
@@ -288,10 +289,10 @@ def report_table(report):
                 goal.number,
                 goal.title,
                 goal.indicator.code if goal.indicator_id else "",
-                "qualitatives Ziel" if goal.is_qualitative else dashboards.target_kind(goal),
-                dashboards.target_cell(goal),
-                dashboards.jfw_cell(row.year_end_value, row.unit),
-                dashboards.UNIT_LABELS.get(row.unit, ""),
+                "qualitatives Ziel" if goal.is_qualitative else figures.target_kind(goal),
+                figures.target_cell(goal),
+                figures.jfw_cell(row.year_end_value, row.unit),
+                figures.UNIT_LABELS.get(row.unit, ""),
                 row.computed_label,
                 row.final_label,
                 final.reason if final else "",

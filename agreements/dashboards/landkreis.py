@@ -1,0 +1,262 @@
+"""The Landkreis page: one agreement's goals month by month."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from agreements import attainment, charts
+from agreements.dashboards.figures import (
+    UNIT_LABELS,
+    Cell,
+    change_cell,
+    format_jfw,
+    jfw_cell,
+    jfw_unit,
+    target_cell,
+    target_kind,
+    with_forecasts,
+)
+from agreements.exports import Column, Number, Table
+from agreements.models import (
+    BudgetKind,
+    Goal,
+    GoalKind,
+)
+from indicators.computations import Verdict
+from indicators.models import (
+    DataDelivery,
+)
+from zielsteuerung import formats
+
+# ---------------------------------------------------------------------------------------------
+# Landkreis page
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date
+    jfw: Decimal | None
+    jfw_previous_year: Decimal | None
+    change_percent: Decimal | None
+    target_path: Decimal | None
+    verdict: Verdict
+    numerator: Decimal | None
+    denominator: Decimal | None
+    unit: str
+
+    @property
+    def jfw_text(self):
+        return format_jfw(self.jfw, self.unit)
+
+    @property
+    def previous_text(self):
+        return format_jfw(self.jfw_previous_year, self.unit)
+
+    @property
+    def change_text(self):
+        return formats.percent(self.change_percent, 1, sign=True)
+
+    @property
+    def target_path_text(self):
+        return format_jfw(self.target_path, self.unit)
+
+    @property
+    def verdict_label(self):
+        return self.verdict.label_for(self.month)
+
+    @property
+    def css_class(self):
+        return self.verdict.css_class
+
+    @property
+    def is_empty(self):
+        return self.jfw is None and self.jfw_previous_year is None and self.target_path is None
+
+
+@dataclass
+class GoalPanel:
+    cell: Cell
+    months: list
+    figure: dict
+    change_figure: dict | None = None  # the change against the previous year, month by month
+
+    @property
+    def goal(self):
+        return self.cell.goal
+
+    @property
+    def chart_id(self):
+        return f"chart-ziel-{self.goal.number}"
+
+    @property
+    def is_quota(self):
+        return any(row.numerator is not None for row in self.months)
+
+    @property
+    def shown_months(self):
+        """Months with any figure (the later months of a running year show the target path)."""
+        return [row for row in self.months if not row.is_empty]
+
+    @property
+    def change_chart_id(self):
+        return f"chart-veraenderung-{self.goal.number}"
+
+    @property
+    def has_changes(self):
+        return any(row.change_percent is not None for row in self.months)
+
+    @property
+    def change_chart_label(self):
+        code = self.cell.attainment.indicator_code
+        target = self.cell.attainment.target_change_percent
+        return (
+            f"Diagramm: {code}, Veränderung zum Vorjahr nach Monaten"
+            + (" mit der vereinbarten Veränderung" if target is not None else "")
+            + "; dieselben Zahlen stehen in der Tabelle darunter."
+        )
+
+    @property
+    def chart_label(self):
+        code = self.cell.attainment.indicator_code
+        year = self.goal.agreement.year
+        return (
+            f"Diagramm: {code}, Jahresfortschrittswerte {year} und {year - 1} nach Monaten"
+            + (" mit Zielpfad" if any(r.target_path is not None for r in self.months) else "")
+            + (" und dem Prognoseband bis Dezember" if self.cell.has_forecast else "")
+            + "; dieselben Zahlen stehen in der Tabelle daneben."
+        )
+
+
+def goal_panels(agreement, *, month=None, delivery=None):
+    """Per measured goal: the figures at the reporting month, the twelve months and a chart."""
+    panels = []
+    for item, forecast in with_forecasts(
+        attainment.goal_attainments(agreement, month=month, delivery=delivery)
+    ):
+        goal = item.goal
+        unit = jfw_unit(item.indicator_code)
+        series = attainment.monthly_series(agreement, goal, delivery=item.delivery)
+        months = [
+            MonthRow(
+                month=row["month"],
+                jfw=row["jfw"],
+                jfw_previous_year=row["jfw_previous_year"],
+                change_percent=row["change_percent"],
+                target_path=row["target_path"],
+                verdict=row["verdict"],
+                numerator=row["numerator"],
+                denominator=row["denominator"],
+                unit=unit,
+            )
+            for row in series
+        ]
+        figure = charts.month_chart(series, year=agreement.year, unit=unit, forecast=forecast)
+        change_figure = charts.change_chart(
+            series, year=agreement.year, target_change=item.target_change_percent
+        )
+        panels.append(
+            GoalPanel(
+                cell=Cell(item, forecast=forecast),
+                months=months,
+                figure=figure,
+                change_figure=change_figure,
+            )
+        )
+    return panels
+
+
+@dataclass(frozen=True)
+class CompleteDelivery:
+    """An older delivery that holds the months the shown one lacks (see `complete_delivery`)."""
+
+    shown: DataDelivery
+    delivery: DataDelivery
+    month: date
+
+
+def complete_delivery(panels, deliveries):
+    """When goals of the page lack months in the shown delivery: the newest of `deliveries`
+    older than it on which all those goals are comparable at the same reporting month.
+
+    The default basis stays the newest delivery (attainment.md, „One delivery, never mixed“);
+    this only points the user to a complete one. `deliveries`: those the user may see. One
+    query at most, whatever the number of deliveries and months."""
+    lacking = [panel.cell.attainment for panel in panels if panel.cell.attainment.missing_months]
+    if not lacking or lacking[0].delivery is None:
+        return None
+    shown, month = lacking[0].delivery, lacking[0].month
+    older = sorted(
+        (d for d in deliveries if d.newness < shown.newness),
+        key=lambda d: d.newness,
+        reverse=True,
+    )
+    figures = attainment.attainments_per_delivery([a.goal for a in lacking], month, older)
+    for delivery in older:
+        if all(a.comparable for a in figures[delivery]):
+            return CompleteDelivery(shown=shown, delivery=delivery, month=month)
+    return None
+
+
+def budget_lines(agreement):
+    """The budget lines in the agreement's order (Verwaltungskosten, Eingliederung) and total."""
+    lines = {line.kind: line for line in agreement.budget_lines.all()}
+    ordered = [lines[kind] for kind in BudgetKind.values if kind in lines]
+    return ordered, sum((line.amount for line in ordered), Decimal(0))
+
+
+def qualitative_goals(agreement):
+    return list(
+        Goal.objects.filter(agreement=agreement, kind=GoalKind.QUALITATIVE)
+        .prefetch_related("steps")
+        .order_by("number")
+    )
+
+
+def landkreis_table(agreement, panels):
+    year = agreement.year
+    table = Table(
+        title=f"{agreement.traeger.key} {year}",
+        columns=[
+            Column("Ziel Nr.", 0),
+            Column("Kennzahl"),
+            Column("Monat"),
+            Column(f"JFW {year}"),
+            Column(f"JFW {year - 1}"),
+            Column("Veränderung (%)", 1),
+            Column("Ziel (%)"),
+            Column("Zielart"),
+            Column("Zielpfad"),
+            Column("Bewertung"),
+            Column("Zähler (absolut)"),
+            Column("Nenner (absolut)"),
+            Column("Einheit"),
+            Column("Ladestand"),
+            Column("Wartezeit (Monate)", 0),
+            Column("Status der Vereinbarung"),
+        ],
+    )
+    for panel in panels:
+        unit = panel.cell.unit
+        delivery = panel.cell.attainment.delivery
+        for row in panel.shown_months:
+            table.rows.append(
+                [
+                    panel.goal.number,
+                    panel.cell.attainment.indicator_code,
+                    formats.month_name(row.month),
+                    jfw_cell(row.jfw, unit),
+                    jfw_cell(row.jfw_previous_year, unit),
+                    change_cell(row.change_percent),
+                    target_cell(panel.goal),
+                    target_kind(panel.goal),
+                    jfw_cell(row.target_path, unit),
+                    row.verdict_label,
+                    Number(row.numerator, 0) if row.numerator is not None else None,
+                    Number(row.denominator, 1) if row.denominator is not None else None,
+                    UNIT_LABELS.get(panel.cell.unit, ""),
+                    delivery.ladestand if delivery else None,
+                    delivery.waiting_months if delivery else None,
+                    agreement.get_status_display(),
+                ]
+            )
+    return table
