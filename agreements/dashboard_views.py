@@ -158,17 +158,6 @@ OFF_TRACK = "abseits"  # ?nur=abseits: only the Landkreise with a goal off the t
 # The rendered overview table is cached under what it depends on (see _overview_key).
 OVERVIEW_CACHE_SECONDS = 10 * 60
 
-AGREEMENT_TEXTS = [
-    "preamble",
-    "principles",
-    "framework",
-    "obligations",
-    "budget_intro",
-    "goals_intro",
-    "indicator_reference",
-    "target_followup",
-]
-
 
 @login_required
 @require_GET
@@ -196,10 +185,7 @@ def overview(request):
     key = None if file_format else _overview_key(selection, sort, years, only)
     main = cache.get(key) if key else None
     if main is None:
-        # The overview needs no agreement texts; 104 agreements' texts are about a megabyte.
-        agreements = (
-            visible.for_year(selection.year).select_related("traeger").defer(*AGREEMENT_TEXTS)
-        )
+        agreements = visible.for_year(selection.year).select_related("traeger").without_texts()
         overview = build_overview(
             agreements,
             selection.year,

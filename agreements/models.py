@@ -57,6 +57,16 @@ class AgreementQuerySet(models.QuerySet):
         """Only the ministries edit agreements (Jobcenter users update step status only)."""
         return self if is_ministry(user) else self.none()
 
+    def without_texts(self):
+        """The agreements without their long texts (a page of figures needs none of them;
+        104 agreements' texts are about a megabyte)."""
+        long_texts = [
+            name
+            for name in self.model.TEXT_FIELDS
+            if isinstance(self.model._meta.get_field(name), models.TextField)
+        ]
+        return self.defer(*long_texts)
+
     def explanations_editable_by(self, user):
         """Agreements whose goals the user may explain: the ministries and the Jobcenter of
         the Landkreis, as for the steps' status."""
@@ -74,6 +84,22 @@ class AgreementQuerySet(models.QuerySet):
 
 
 class Agreement(models.Model):
+    # The text sections of the agreement document, in its order: what the editor shows, the
+    # copy to the next year carries over and the JSON export holds.
+    TEXT_FIELDS = (
+        "title",
+        "legal_basis",
+        "preamble",
+        "principles",
+        "framework",
+        "obligations",
+        "budget_intro",
+        "goals_intro",
+        "indicator_reference",
+        "target_followup_title",
+        "target_followup",
+    )
+
     year = models.PositiveSmallIntegerField("Jahr")
     traeger = models.ForeignKey(
         Organisation,

@@ -19,6 +19,7 @@ from agreements import attainment
 from agreements.dashboards import figures
 from agreements.exports import Column, Table
 from agreements.models import Agreement, Goal, GoalKind
+from indicators import catalogue
 from indicators.computations import Verdict
 from zielsteuerung import formats
 
@@ -246,7 +247,7 @@ def build_report(agreements, year):
                     agreement=agreement,
                     goal=goal,
                     year_end_value=value,
-                    unit=figures.jfw_unit(code) if code else "",
+                    unit=catalogue.jfw_unit(code) if code else "",
                     computed=computed,
                     final=final,
                 )

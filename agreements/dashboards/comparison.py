@@ -13,14 +13,13 @@ from agreements.dashboards.figures import (
     is_draft,
     jfw_cell,
     jfw_places,
-    jfw_unit,
 )
 from agreements.exports import Column, Table
 from agreements.models import (
     Goal,
     GoalKind,
 )
-from indicators import computations
+from indicators import catalogue, computations
 from indicators.computations import Verdict
 from indicators.models import (
     Better,
@@ -81,7 +80,7 @@ class Comparison:
     @property
     def ranks_quota(self):
         """A quota (K2) is compared by its JFW; the changes (K1, K3) by the change."""
-        return jfw_unit(self.indicator.code) == Unit.PERCENT
+        return catalogue.jfw_unit(self.indicator.code) == Unit.PERCENT
 
     @property
     def ranks_jfw(self):
@@ -236,7 +235,7 @@ def build_comparison(
 def comparison_table(comparison):
     code = comparison.indicator.code
     year = comparison.year
-    jfw_kind = jfw_unit(code)
+    jfw_kind = catalogue.jfw_unit(code)
     unit = UNIT_LABELS.get(jfw_kind, "")
     places = jfw_places(jfw_kind)
     if comparison.ranks_quota:

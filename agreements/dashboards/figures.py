@@ -11,7 +11,7 @@ from agreements.models import (
     GoalKind,
     TargetType,
 )
-from indicators import computations
+from indicators import catalogue
 from indicators.models import (
     Unit,
 )
@@ -19,47 +19,24 @@ from zielsteuerung import formats
 
 UNIT_LABELS = {Unit.PERCENT: "%", Unit.EUR: "Euro", Unit.PERSONS: "Personen", Unit.COUNT: "Anzahl"}
 
-# What the absolute figures beside a quota count (numerator / denominator of the JFW).
-BASIS_LABELS = {
-    "K2": ("Integrationen (Summe)", "erwerbsfähige Leistungsberechtigte (Durchschnitt)"),
-    "K2E4": (
-        "Integrationen von Alleinerziehenden (Summe)",
-        "erwerbsfähige Alleinerziehende (Durchschnitt)",
-    ),
-    "K3E1": (
-        "Integrationen von Langzeitleistungsbeziehenden (Summe)",
-        "Langzeitleistungsbeziehende (Durchschnitt)",
-    ),
-}
-
 
 # ---------------------------------------------------------------------------------------------
 # Formats
-
-
-# The JFW of a sum of money is in Euro, of a mean stock in persons; a RATE is a quota (%).
-MONEY_FLOWS = {"LLU", "LUH"}
-
-
-def jfw_unit(code):
-    """The unit of an indicator's JFW (the catalogue's unit is that of the change, `prozent`)."""
-    formula = computations.FORMULAS.get(code)
-    if formula is None or formula.kind == computations.RATE:
-        return Unit.PERCENT
-    return Unit.EUR if formula.flow in MONEY_FLOWS else Unit.PERSONS
 
 
 def jfw_places(unit):
     return 2 if unit == Unit.PERCENT else 0
 
 
-def format_jfw(value, unit):
-    """A JFW in its indicator's unit: `5,57 %`, `6.740.000 Euro`, `3.910`."""
+def format_jfw(value, unit, places=None):
+    """A JFW in its unit (catalogue.jfw_unit): `5,57 %`, `6.740.000 Euro`, `3.910`; `places`
+    other than the unit's own for the ticks of a chart axis."""
+    places = jfw_places(unit) if places is None else places
     if unit == Unit.PERCENT:
-        return formats.percent(value, 2)
+        return formats.percent(value, places)
     if unit == Unit.EUR:
-        return formats.euro(value)
-    return formats.number(value, 0)
+        return formats.euro(value, places)
+    return formats.number(value, places)
 
 
 def forecast_range_text(forecast, unit):
@@ -89,10 +66,6 @@ def target_text(goal):
         return f"Quote {formats.percent(goal.target_value, places)}"
     text = formats.percent(goal.target_value, places, sign=True)
     return f"höchstens {text}" if goal.target_type == TargetType.CEILING else text
-
-
-def basis_labels(code):
-    return BASIS_LABELS.get(code, ("Zähler", "Nenner"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +185,7 @@ class Cell:
 
     @property
     def unit(self):
-        return jfw_unit(self.attainment.indicator_code)
+        return catalogue.jfw_unit(self.attainment.indicator_code)
 
     @property
     def jfw_text(self):
@@ -266,4 +239,4 @@ class Cell:
 
     @property
     def basis_labels(self):
-        return basis_labels(self.attainment.indicator_code)
+        return catalogue.basis_labels(self.attainment.indicator_code)

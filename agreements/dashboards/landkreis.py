@@ -11,7 +11,6 @@ from agreements.dashboards.figures import (
     change_cell,
     format_jfw,
     jfw_cell,
-    jfw_unit,
     target_cell,
     target_kind,
     with_forecasts,
@@ -22,6 +21,7 @@ from agreements.models import (
     Goal,
     GoalKind,
 )
+from indicators import catalogue
 from indicators.computations import Verdict
 from indicators.models import (
     DataDelivery,
@@ -134,7 +134,7 @@ def goal_panels(agreement, *, month=None, delivery=None):
         attainment.goal_attainments(agreement, month=month, delivery=delivery)
     ):
         goal = item.goal
-        unit = jfw_unit(item.indicator_code)
+        unit = catalogue.jfw_unit(item.indicator_code)
         series = attainment.monthly_series(agreement, goal, delivery=item.delivery)
         months = [
             MonthRow(

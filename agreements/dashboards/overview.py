@@ -16,7 +16,6 @@ from agreements.dashboards.figures import (
     change_cell,
     jfw_cell,
     jfw_places,
-    jfw_unit,
     target_cell,
     with_forecasts,
 )
@@ -24,6 +23,7 @@ from agreements.exports import Column, Table
 from agreements.models import (
     Agreement,
 )
+from indicators import catalogue
 from indicators.computations import Verdict
 from indicators.models import (
     DataDelivery,
@@ -183,7 +183,8 @@ def build_overview(
         for key, cell in cells.items():
             indicator = cell.goal.indicator
             columns.setdefault(
-                key, GoalColumn(key, indicator.code, indicator.name, jfw_unit(indicator.code))
+                key,
+                GoalColumn(key, indicator.code, indicator.name, catalogue.jfw_unit(indicator.code)),
             )
         newest_month = newest.get(agreement.traeger_id)
         rows.append(

@@ -10,10 +10,9 @@ from agreements.dashboards.figures import (
     format_jfw,
     jfw_cell,
     jfw_places,
-    jfw_unit,
 )
 from agreements.exports import Column, Number, Table
-from indicators import computations
+from indicators import catalogue, computations
 from indicators.models import (
     DataDelivery,
     Indicator,
@@ -138,7 +137,7 @@ def build_revisions(unit, month, deliveries):
         for d in ordered
     }
     base_places = [2 if i.unit == Unit.EUR else 0 for i in base]
-    jfw_units = [jfw_unit(i.code) for i in jfw_indicators]
+    jfw_units = [catalogue.jfw_unit(i.code) for i in jfw_indicators]
     return Revisions(
         unit=unit,
         month=month,
@@ -159,7 +158,8 @@ def revisions_table(revisions):
     columns = [Column("Ladestand"), Column("Wartezeit (Monate)", 0), Column("Quelle")]
     columns += [Column(f"{i.code} {i.name}") for i in revisions.base_indicators]
     columns += [
-        Column(f"{i.code} JFW ({UNIT_LABELS[jfw_unit(i.code)]})") for i in revisions.jfw_indicators
+        Column(f"{i.code} JFW ({UNIT_LABELS[catalogue.jfw_unit(i.code)]})")
+        for i in revisions.jfw_indicators
     ]
     table = Table(title=f"Revisionen {revisions.unit.key} {revisions.month:%m-%Y}", columns=columns)
     for base_row, jfw_row in zip(revisions.base_rows, revisions.jfw_rows, strict=True):
