@@ -125,8 +125,40 @@ def target_kind(goal):
 # One goal's figures at one month
 
 
+class FigureTexts:
+    """The texts of `self.figures` (an attainment.Figures) in the unit of its JFW."""
+
+    @property
+    def unit(self):
+        return catalogue.jfw_unit(self.figures.indicator_code)
+
+    @property
+    def jfw_text(self):
+        return format_jfw(self.figures.jfw, self.unit)
+
+    @property
+    def previous_text(self):
+        return format_jfw(self.figures.jfw_previous_year, self.unit)
+
+    @property
+    def change_text(self):
+        return formats.percent(self.figures.change_percent, 1, sign=True)
+
+    @property
+    def target_path_text(self):
+        return format_jfw(self.figures.target_path, self.unit)
+
+    @property
+    def verdict_label(self):
+        return self.figures.verdict_label
+
+    @property
+    def basis_labels(self):
+        return catalogue.basis_labels(self.figures.indicator_code)
+
+
 @dataclass(frozen=True)
-class Cell:
+class Cell(FigureTexts):
     """A GoalAttainment with the texts a page shows for it."""
 
     attainment: attainment.GoalAttainment
@@ -135,6 +167,10 @@ class Cell:
     final: object = None
     # The year-end forecast made at the reporting month (computations.Forecast), if asked for.
     forecast: object = None
+
+    @property
+    def figures(self):
+        return self.attainment
 
     @property
     def goal(self):
@@ -184,28 +220,8 @@ class Cell:
         return outlook.css_class if outlook else ""
 
     @property
-    def unit(self):
-        return catalogue.jfw_unit(self.attainment.indicator_code)
-
-    @property
-    def jfw_text(self):
-        return format_jfw(self.attainment.jfw, self.unit)
-
-    @property
-    def previous_text(self):
-        return format_jfw(self.attainment.jfw_previous_year, self.unit)
-
-    @property
-    def change_text(self):
-        return formats.percent(self.attainment.change_percent, 1, sign=True)
-
-    @property
     def target_text(self):
         return target_text(self.goal)
-
-    @property
-    def target_path_text(self):
-        return format_jfw(self.attainment.target_path, self.unit)
 
     @property
     def is_draft(self):
@@ -230,13 +246,5 @@ class Cell:
         return self.attainment.verdict
 
     @property
-    def verdict_label(self):
-        return self.verdict.label_for(self.attainment.month)
-
-    @property
     def css_class(self):
         return self.final.css_class if self.final else self.verdict.css_class
-
-    @property
-    def basis_labels(self):
-        return catalogue.basis_labels(self.attainment.indicator_code)

@@ -8,8 +8,8 @@ from agreements import attainment, charts
 from agreements.dashboards.figures import (
     UNIT_LABELS,
     Cell,
+    FigureTexts,
     change_cell,
-    format_jfw,
     jfw_cell,
     target_cell,
     target_kind,
@@ -22,7 +22,6 @@ from agreements.models import (
     GoalKind,
 )
 from indicators import catalogue
-from indicators.computations import Verdict
 from indicators.models import (
     DataDelivery,
 )
@@ -33,44 +32,14 @@ from zielsteuerung import formats
 
 
 @dataclass(frozen=True)
-class MonthRow:
-    month: date
-    jfw: Decimal | None
-    jfw_previous_year: Decimal | None
-    change_percent: Decimal | None
-    target_path: Decimal | None
-    verdict: Verdict
-    numerator: Decimal | None
-    denominator: Decimal | None
-    unit: str
+class MonthRow(FigureTexts):
+    """One month of a goal panel: the goal's figures at that month, from the panel's delivery."""
 
-    @property
-    def jfw_text(self):
-        return format_jfw(self.jfw, self.unit)
-
-    @property
-    def previous_text(self):
-        return format_jfw(self.jfw_previous_year, self.unit)
-
-    @property
-    def change_text(self):
-        return formats.percent(self.change_percent, 1, sign=True)
-
-    @property
-    def target_path_text(self):
-        return format_jfw(self.target_path, self.unit)
-
-    @property
-    def verdict_label(self):
-        return self.verdict.label_for(self.month)
+    figures: attainment.Figures
 
     @property
     def css_class(self):
-        return self.verdict.css_class
-
-    @property
-    def is_empty(self):
-        return self.jfw is None and self.jfw_previous_year is None and self.target_path is None
+        return self.figures.verdict.css_class
 
 
 @dataclass
@@ -90,12 +59,12 @@ class GoalPanel:
 
     @property
     def is_quota(self):
-        return any(row.numerator is not None for row in self.months)
+        return any(row.figures.numerator is not None for row in self.months)
 
     @property
     def shown_months(self):
         """Months with any figure (the later months of a running year show the target path)."""
-        return [row for row in self.months if not row.is_empty]
+        return [row for row in self.months if not row.figures.is_empty]
 
     @property
     def change_chart_id(self):
@@ -103,7 +72,7 @@ class GoalPanel:
 
     @property
     def has_changes(self):
-        return any(row.change_percent is not None for row in self.months)
+        return any(row.figures.change_percent is not None for row in self.months)
 
     @property
     def change_chart_label(self):
@@ -121,7 +90,11 @@ class GoalPanel:
         year = self.goal.agreement.year
         return (
             f"Diagramm: {code}, Jahresfortschrittswerte {year} und {year - 1} nach Monaten"
-            + (" mit Zielpfad" if any(r.target_path is not None for r in self.months) else "")
+            + (
+                " mit Zielpfad"
+                if any(r.figures.target_path is not None for r in self.months)
+                else ""
+            )
             + (" und dem Prognoseband bis Dezember" if self.cell.has_forecast else "")
             + "; dieselben Zahlen stehen in der Tabelle daneben."
         )
@@ -136,20 +109,7 @@ def goal_panels(agreement, *, month=None, delivery=None):
         goal = item.goal
         unit = catalogue.jfw_unit(item.indicator_code)
         series = attainment.monthly_series(agreement, goal, delivery=item.delivery)
-        months = [
-            MonthRow(
-                month=row["month"],
-                jfw=row["jfw"],
-                jfw_previous_year=row["jfw_previous_year"],
-                change_percent=row["change_percent"],
-                target_path=row["target_path"],
-                verdict=row["verdict"],
-                numerator=row["numerator"],
-                denominator=row["denominator"],
-                unit=unit,
-            )
-            for row in series
-        ]
+        months = [MonthRow(row) for row in series]
         figure = charts.month_chart(series, year=agreement.year, unit=unit, forecast=forecast)
         change_figure = charts.change_chart(
             series, year=agreement.year, target_change=item.target_change_percent
@@ -238,7 +198,7 @@ def landkreis_table(agreement, panels):
     for panel in panels:
         unit = panel.cell.unit
         delivery = panel.cell.attainment.delivery
-        for row in panel.shown_months:
+        for row in (month.figures for month in panel.shown_months):
             table.rows.append(
                 [
                     panel.goal.number,
