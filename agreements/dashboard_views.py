@@ -12,7 +12,6 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -24,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements import attainment, explanations, exports, year_end
+from agreements import attainment, explanations, exports, minutes, year_end
 from agreements.dashboards.basis import (
     basis_text,
     comparable_indicators,
@@ -268,26 +267,6 @@ def _visible_traeger(request, key):
     return get_object_or_404(Organisation.objects.visible_to(request.user).traeger(), key=key)
 
 
-def _dialogs_and_measures(user, agreement):
-    """The agreement's dialogs and its open measures (the dialogs app is optional here)."""
-    try:
-        dialog_model = apps.get_model("dialogs", "Dialog")
-        measure_model = apps.get_model("dialogs", "Measure")
-    except LookupError:
-        return None, None
-    dialogs = list(
-        dialog_model.objects.visible_to(user).filter(agreement=agreement).order_by("date", "pk")
-    )
-    measures = list(
-        measure_model.objects.visible_to(user)
-        .filter(agreement=agreement)
-        .still_open()
-        .select_related("dialog", "responsible_organisation")
-        .order_by("due_date", "pk")
-    )
-    return dialogs, measures
-
-
 @login_required
 @require_GET
 def traeger(request, key):
@@ -324,7 +303,7 @@ def traeger(request, key):
     deliveries = [p.cell.attainment.delivery for p in panels]
     complete = complete_delivery(panels, selection.deliveries)
     lines, total = budget_lines(agreement)
-    dialogs, measures = _dialogs_and_measures(user, agreement)
+    dialogs, measures = minutes.given().dialogs_and_measures(user, agreement)
     context.update(
         {
             "selection": selection,
