@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,15 +23,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements import attainment, explanations, exports, minutes, year_end
+from agreements import attainment, exports, minutes, year_end
+from agreements.dashboards import landkreis
 from agreements.dashboards.basis import (
-    basis_text,
     comparable_indicators,
     default_year,
     deliveries_for_year,
     delivery_text,
-    demo_label,
-    incomplete_notes,
 )
 from agreements.dashboards.comparison import (
     RANK_CHOICES,
@@ -40,13 +38,6 @@ from agreements.dashboards.comparison import (
     comparison_table,
 )
 from agreements.dashboards.figures import Cell
-from agreements.dashboards.landkreis import (
-    budget_lines,
-    complete_delivery,
-    goal_panels,
-    landkreis_table,
-    qualitative_goals,
-)
 from agreements.dashboards.overview import build_overview, overview_table
 from agreements.dashboards.revisions import build_revisions, revisions_table
 from agreements.forms import ExplanationForm
@@ -58,20 +49,49 @@ from zielsteuerung.models import Organisation
 MONTH_CHOICES = [(str(number), name) for number, name in enumerate(formats.MONTH_NAMES, 1)]
 
 
+def _checked(field, value):
+    """`value` (from the query string) as `field` cleans it, or None if the field refuses it."""
+    try:
+        return field.clean(value)
+    except ValidationError:
+        return None
+
+
 class BasisForm(forms.Form):
-    """The selectors above a dashboard (a GET form; values arrive already checked)."""
+    """The selectors above a dashboard, a GET form that reads the query string with its own
+    fields: a year, month or delivery it does not offer falls back to the default (the
+    latest year with data, the latest month with data, the newest delivery), and the form
+    shows the selection the page uses."""
 
-    year = forms.ChoiceField(label="Jahr")
-    month = forms.ChoiceField(label="Berichtsmonat", required=False)
-    delivery = forms.ChoiceField(label="Ladestand", required=False)
+    year = forms.TypedChoiceField(label="Jahr", coerce=int)
+    month = forms.TypedChoiceField(
+        label="Berichtsmonat",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "neuester mit Daten"), *MONTH_CHOICES],
+    )
+    delivery = forms.TypedChoiceField(
+        label="Ladestand", coerce=int, required=False, empty_value=None
+    )
 
-    def __init__(self, *, years, deliveries, newest_label, latest_label, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, query, *, years, default_year, deliveries_for, newest_label):
+        """`default_year()`: the year without a valid one asked for; `deliveries_for(year)`:
+        the deliveries the form offers for the year."""
+        super().__init__()
         self.fields["year"].choices = [(str(year), str(year)) for year in years]
-        self.fields["month"].choices = [("", latest_label), *MONTH_CHOICES]
+        year = _checked(self.fields["year"], query.get("year")) or default_year()
+        deliveries = list(deliveries_for(year)) if year else []
         self.fields["delivery"].choices = [("", newest_label)] + [
             (str(d.pk), delivery_text(d)) for d in deliveries
         ]
+        month = _checked(self.fields["month"], query.get("month"))
+        wanted = _checked(self.fields["delivery"], query.get("delivery"))
+        delivery = next((d for d in deliveries if d.pk == wanted), None)
+        self.initial = {"year": year, "month": month or "", "delivery": wanted or ""}
+        self.selection = Selection(
+            year=year, month=month, delivery=delivery, form=self, deliveries=deliveries
+        )
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
@@ -95,33 +115,9 @@ class Selection:
         return urlencode(params)
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _select(request, years, *, default_year, deliveries_for, newest_label):
-    """Year, month and delivery from the query string; anything unknown falls back to the
-    default (latest year with data, latest month with data, newest delivery)."""
-    year = _int(request.GET.get("year"))
-    if year not in years:
-        year = default_year()
-    deliveries = list(deliveries_for(year)) if year else []
-    month = _int(request.GET.get("month"))
-    if month not in range(1, 13):
-        month = None
-    wanted = _int(request.GET.get("delivery"))
-    delivery = next((d for d in deliveries if d.pk == wanted), None)
-    form = BasisForm(
-        years=years,
-        deliveries=deliveries,
-        newest_label=newest_label,
-        latest_label="neuester mit Daten",
-        initial={"year": year, "month": month or "", "delivery": delivery.pk if delivery else ""},
-    )
-    return Selection(year=year, month=month, delivery=delivery, form=form, deliveries=deliveries)
+def _select(request, years, **basis):
+    """The Selection the query string asks for (BasisForm)."""
+    return BasisForm(request.GET, years=years, **basis).selection
 
 
 def _download(request, table, filename):
@@ -287,49 +283,25 @@ def traeger(request, key):
         newest_label="der neueste mit Daten",
     )
     agreement = visible.select_related("traeger").get(year=selection.year)
-    panels = goal_panels(agreement, month=selection.month, delivery=selection.delivery)
-    year_end.mark_final_panels(agreement, panels)
-    explanations.attach_to_panels(panels)
+    shown = landkreis.page(
+        agreement,
+        month=selection.month,
+        delivery=selection.delivery,
+        deliveries=selection.deliveries,
+    )
     response = _download(
         request,
-        landkreis_table(agreement, panels),
+        landkreis.landkreis_table(agreement, shown["panels"]),
         f"landkreis-{unit.key}-{agreement.year}",
     )
     if response:
         return response
-    reporting_month = next(
-        (p.cell.attainment.month for p in panels if p.cell.attainment.month), None
-    )
-    deliveries = [p.cell.attainment.delivery for p in panels]
-    complete = complete_delivery(panels, selection.deliveries)
-    lines, total = budget_lines(agreement)
     dialogs, measures = minutes.given().dialogs_and_measures(user, agreement)
+    context.update(shown)
     context.update(
         {
             "selection": selection,
             "form": selection.form,
-            "agreement": agreement,
-            "panels": panels,
-            "reporting_month": reporting_month,
-            "basis_text": basis_text(reporting_month, deliveries[:1], year=agreement.year)
-            if deliveries
-            else basis_text(None, [], year=agreement.year),
-            "demo_label": demo_label(deliveries),
-            "complete_delivery": complete,
-            "incomplete_notes": incomplete_notes([p.cell.attainment for p in panels]),
-            "complete_query": urlencode(
-                {
-                    "year": agreement.year,
-                    "month": complete.month.month,
-                    "delivery": complete.delivery.pk,
-                }
-            )
-            if complete
-            else "",
-            "qualitative_goals": qualitative_goals(agreement),
-            "final_rows": year_end.final_rows(agreement),
-            "budget_lines": lines,
-            "budget_total": total,
             "dialogs": dialogs,
             "measures": measures,
             "query": selection.query(),
@@ -337,11 +309,6 @@ def traeger(request, key):
             "can_explain": Agreement.objects.explanations_editable_by(user)
             .filter(pk=agreement.pk)
             .exists(),
-            "revisions_query": urlencode(
-                {"year": reporting_month.year, "month": reporting_month.month}
-            )
-            if reporting_month
-            else "",
         }
     )
     return render(request, "dashboards/traeger.html", context)
@@ -490,11 +457,10 @@ def revisions(request, key):
     if span["last"] is None:
         return render(request, "dashboards/revisions.html", context)
     years = list(range(span["last"].year, span["first"].year - 1, -1))
-    year = _int(request.GET.get("year"))
-    if year not in years:
-        year = span["last"].year
-    number = _int(request.GET.get("month"))
-    if number not in range(1, 13):
+    year_field = forms.TypedChoiceField(choices=[(str(y), str(y)) for y in years], coerce=int)
+    year = _checked(year_field, request.GET.get("year")) or span["last"].year
+    number = _checked(BasisForm.base_fields["month"], request.GET.get("month"))
+    if number is None:
         number = span["last"].month if year == span["last"].year else 12
     month = date(year, number, 1)
     result = build_revisions(unit, month, deliveries)

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from agreements import attainment, charts
+from agreements import attainment, charts, explanations, year_end
+from agreements.dashboards.basis import basis_text, demo_label, incomplete_notes
 from agreements.dashboards.figures import (
     UNIT_LABELS,
     Cell,
@@ -170,6 +172,46 @@ def qualitative_goals(agreement):
         .prefetch_related("steps")
         .order_by("number")
     )
+
+
+def page(agreement, *, month=None, delivery=None, deliveries=()):
+    """What the Landkreis page shows of `agreement` at the chosen basis (`month`, `delivery`;
+    `deliveries`: those the user may see with data of the year): the goal panels with final
+    assessments and explanations, the data basis in words, an older complete delivery to
+    point to, the qualitative goals, the budget and the year's final assessment."""
+    panels = goal_panels(agreement, month=month, delivery=delivery)
+    year_end.mark_final_panels(agreement, panels)
+    explanations.attach_to_panels(panels)
+    attainments = [panel.cell.attainment for panel in panels]
+    reporting_month = next((a.month for a in attainments if a.month), None)
+    shown = [a.delivery for a in attainments]
+    complete = complete_delivery(panels, deliveries)
+    lines, total = budget_lines(agreement)
+    return {
+        "agreement": agreement,
+        "panels": panels,
+        "reporting_month": reporting_month,
+        "basis_text": basis_text(reporting_month, shown[:1], year=agreement.year),
+        "demo_label": demo_label(shown),
+        "complete_delivery": complete,
+        "incomplete_notes": incomplete_notes(attainments),
+        "complete_query": urlencode(
+            {
+                "year": agreement.year,
+                "month": complete.month.month,
+                "delivery": complete.delivery.pk,
+            }
+        )
+        if complete
+        else "",
+        "revisions_query": urlencode({"year": reporting_month.year, "month": reporting_month.month})
+        if reporting_month
+        else "",
+        "qualitative_goals": qualitative_goals(agreement),
+        "final_rows": year_end.final_rows(agreement),
+        "budget_lines": lines,
+        "budget_total": total,
+    }
 
 
 def landkreis_table(agreement, panels):
