@@ -16,7 +16,7 @@ edited target is computed afresh. See `_cache_key`.
 """
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 
@@ -30,32 +30,88 @@ from indicators.models import DataDelivery, Values
 from zielsteuerung import formats
 
 
-@dataclass(frozen=True)
-class GoalAttainment:
-    goal: Goal  # quantitative or monitoring, with an indicator
+@dataclass(frozen=True, kw_only=True)
+class Figures:
+    """A goal's figures at one reporting month, as the JFW engine computes them: the one record
+    of them that the pages, downloads, the minutes (stored at approval through
+    dialogs.AgendaItem.store_figures) and the PDFs show."""
+
     indicator_code: str
     month: date | None  # reporting month, first day
-    delivery: DataDelivery | None
-    jfw: Decimal | None  # K2/K2E4/K3E1 in percent (5.5696…), K1 in EUR, K3 in persons
-    jfw_previous_year: Decimal | None
-    change_percent: Decimal | None  # relative change in percent, e.g. Decimal("8.6974…")
-    target_change_percent: Decimal | None  # None for monitoring goals and quota targets
-    target_path: Decimal | None  # the JFW the target asks for at this month
-    verdict: Verdict
-    missing_months: tuple[date, ...]
-    numerator: Decimal | None  # Σ integrations beside a quota; None for K1/K3
-    denominator: Decimal | None  # mean stock beside a quota
+    jfw: Decimal | None = None  # K2/K2E4/K3E1 in percent (5.5696…), K1 in EUR, K3 in persons
+    jfw_previous_year: Decimal | None = None
+    change_percent: Decimal | None = None  # relative change in percent, e.g. Decimal("8.6974…")
+    target_change_percent: Decimal | None = None  # None for monitoring goals and quota targets
+    target_path: Decimal | None = None  # the JFW the target asks for at this month
+    verdict: Verdict = Verdict.NO_DATA
+    missing_months: tuple[date, ...] = ()
+    numerator: Decimal | None = None  # Σ integrations beside a quota; None for K1/K3
+    denominator: Decimal | None = None  # mean stock beside a quota
     note: str = ""  # why there is no comparison, in German; empty when there is one
-    # Newer deliveries of the Landkreis passed over because they lack months (Incomplete).
-    newer_incomplete: tuple = ()
+
+    @classmethod
+    def of_evaluation(cls, code, month, evaluation, note=""):
+        """The figures of an engine evaluation (computations.evaluate) at `month`."""
+        comparison = evaluation.comparison
+        return cls(
+            indicator_code=code,
+            month=month,
+            jfw=comparison.current.value,
+            jfw_previous_year=comparison.previous.value,
+            change_percent=comparison.change_percent,
+            target_change_percent=evaluation.target_change_percent,
+            target_path=evaluation.target_path,
+            verdict=evaluation.verdict,
+            missing_months=comparison.missing_months,
+            numerator=comparison.current.numerator,
+            denominator=comparison.current.denominator,
+            note=note,
+        )
 
     @property
-    def agreement(self):
-        return self.goal.agreement
+    def figures(self):
+        """The figures alone (of a GoalAttainment: without goal and delivery)."""
+        return Figures(**{f.name: getattr(self, f.name) for f in fields(Figures)})
 
     @property
     def comparable(self):
         return self.jfw is not None and self.jfw_previous_year is not None
+
+    @property
+    def is_empty(self):
+        return self.jfw is None and self.jfw_previous_year is None and self.target_path is None
+
+    @property
+    def off_track(self):
+        return self.verdict == Verdict.NOT_MET
+
+    @property
+    def verdict_label(self):
+        """„auf Zielkurs“ during the year, „erreicht“ on the December values."""
+        return self.verdict.label_for(self.month)
+
+    @property
+    def missing_months_text(self):
+        """`Januar 2020, Februar 2020`: as the minutes name the missing months."""
+        return ", ".join(formats.month_name(month) for month in self.missing_months)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GoalAttainment(Figures):
+    """Where one goal stands: its figures at the reporting month, computed on one delivery."""
+
+    goal: Goal  # quantitative or monitoring, with an indicator
+    delivery: DataDelivery | None
+    # Newer deliveries of the Landkreis passed over because they lack months (Incomplete).
+    newer_incomplete: tuple = ()
+
+    @classmethod
+    def of(cls, goal, delivery, figures):
+        return cls(goal=goal, delivery=delivery, **vars(figures.figures))
+
+    @property
+    def agreement(self):
+        return self.goal.agreement
 
     @property
     def distance_percent(self):
@@ -64,10 +120,6 @@ class GoalAttainment:
         „niedriger“ indicator or a ceiling a JFW below the path is ahead). None without a
         target path or figure."""
         return distance_percent(self.jfw, self.target_path, target_of(self.goal))
-
-    @property
-    def off_track(self):
-        return self.verdict == Verdict.NOT_MET
 
 
 def distance_percent(jfw, path, target):
@@ -99,11 +151,6 @@ def base_series(year=None, *, units=None, deliveries=None):
 def latest_base_month(year, *, units=None, deliveries=None):
     """The latest month of `year` with base values (of `units`, in `deliveries`), or None."""
     return base_series(year, units=units, deliveries=deliveries).latest_month(date(year, 12, 1))
-
-
-def _newest(delivery):
-    """Sort key matching DataDeliveryQuerySet.newest_first()."""
-    return (delivery.ladestand, delivery.waiting_months, delivery.created_at, delivery.pk)
 
 
 def default_basis(year, *, traeger=None, deliveries=None):
@@ -198,7 +245,7 @@ def choose_basis(year, codes, *, units=None, month=None, deliveries=None):
     for unit_id, delivery_id in in_year:
         candidates.setdefault(unit_id, []).append(by_pk[delivery_id])
     for unit_deliveries in candidates.values():
-        unit_deliveries.sort(key=_newest, reverse=True)
+        unit_deliveries.sort(key=lambda d: d.newness, reverse=True)
 
     def codes_of(unit_id):
         return codes.get(unit_id, ()) if isinstance(codes, dict) else codes
@@ -233,7 +280,7 @@ def choose_basis(year, codes, *, units=None, month=None, deliveries=None):
         newer = [
             Incomplete(d, lacking(unit_id, d, month))
             for d in unit_deliveries
-            if _newest(d) > _newest(delivery)
+            if d.newness > delivery.newness
         ]
         chosen[unit_id] = Choice(delivery, tuple(newer))
     return month, chosen
@@ -337,75 +384,45 @@ def _note(code, evaluation, delivery):
     return ""
 
 
-def _without_figures(goal, month, delivery, verdict, note):
+def _without_figures(goal, month, verdict, note):
     target = target_of(goal)
-    return GoalAttainment(
-        goal=goal,
+    return Figures(
         indicator_code=goal.indicator.code,
         month=month,
-        delivery=delivery,
-        jfw=None,
-        jfw_previous_year=None,
-        change_percent=None,
         target_change_percent=target.value if target and target.is_change else None,
-        target_path=None,
         verdict=verdict,
-        missing_months=(),
-        numerator=None,
-        denominator=None,
         note=note,
     )
 
 
-def _attainment(goal, month, delivery, values):
+def _figures(goal, month, delivery, values):
+    """The goal's Figures at `month` from `values` (those of `delivery`)."""
     code = goal.indicator.code
     if not computations.is_computable(code):
         note = f"{code} wird nicht aus gelieferten Basisgrößen berechnet; kein Vergleich möglich."
-        return _without_figures(goal, month, delivery, Verdict.NO_DATA, note)
+        return _without_figures(goal, month, Verdict.NO_DATA, note)
     target = target_of(goal)
     if month is None:
         verdict = Verdict.MONITORING if target is None else Verdict.NO_DATA
         note = f"Für {goal.agreement.year} liegen keine Daten vor."
-        return _without_figures(goal, None, None, verdict, note)
+        return _without_figures(goal, None, verdict, note)
     evaluation = computations.evaluate(
         code, values, month.year, month.month, target, monitoring=target is None
     )
-    comparison = evaluation.comparison
-    return GoalAttainment(
-        goal=goal,
-        indicator_code=code,
-        month=month,
-        delivery=delivery,
-        jfw=comparison.current.value,
-        jfw_previous_year=comparison.previous.value,
-        change_percent=comparison.change_percent,
-        target_change_percent=evaluation.target_change_percent,
-        target_path=evaluation.target_path,
-        verdict=evaluation.verdict,
-        missing_months=comparison.missing_months,
-        numerator=comparison.current.numerator,
-        denominator=comparison.current.denominator,
-        note=_note(code, evaluation, delivery),
-    )
+    return Figures.of_evaluation(code, month, evaluation, _note(code, evaluation, delivery))
+
+
+def _attainment(goal, month, delivery, values):
+    figures = _figures(goal, month, delivery, values)
+    return GoalAttainment.of(goal, delivery if figures.month is not None else None, figures)
 
 
 # ---------------------------------------------------------------------------------------------
 # Cache of computed figures
 
-CACHE_PREFIX = "zs-attainment-v1"
+# v2: the figures are cached as a Figures record (v1: a tuple of its fields).
+CACHE_PREFIX = "zs-attainment-v2"
 CACHE_SECONDS = 7 * 24 * 60 * 60
-FIGURES = (
-    "jfw",
-    "jfw_previous_year",
-    "change_percent",
-    "target_change_percent",
-    "target_path",
-    "verdict",
-    "missing_months",
-    "numerator",
-    "denominator",
-    "note",
-)
 
 
 def _cache_key(kind, delivery, traeger_id, when, goal):
@@ -434,20 +451,6 @@ def _cache_key(kind, delivery, traeger_id, when, goal):
 
 def _cacheable(goal, delivery):
     return delivery is not None and computations.is_computable(goal.indicator.code)
-
-
-def _from_cache(goal, month, delivery, figures):
-    return GoalAttainment(
-        goal=goal,
-        indicator_code=goal.indicator.code,
-        month=month,
-        delivery=delivery,
-        **dict(zip(FIGURES, figures, strict=True)),
-    )
-
-
-def _figures(result):
-    return tuple(getattr(result, name) for name in FIGURES)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -554,21 +557,22 @@ def _attainments(pairs, month):
     results, fresh = [], {}
     for (goal, delivery), key in zip(pairs, keys, strict=True):
         if key in cached:
-            result = _from_cache(goal, month, delivery, cached[key])
+            figures = cached[key]
         else:
             pair = (goal.agreement.traeger_id, delivery.pk if delivery else None)
-            result = _attainment(goal, month, delivery, values.get(pair, {}))
+            figures = _figures(goal, month, delivery, values.get(pair, {}))
             if key is not None:
-                fresh[key] = _figures(result)
-        results.append(result)
+                fresh[key] = figures
+        results.append(GoalAttainment.of(goal, delivery, figures))
     if fresh:
         cache.set_many(fresh, CACHE_SECONDS)
     return results
 
 
 def monthly_series(agreement, goal, *, delivery, year=None):
-    """Month by month (January to December of `year`, default the agreement's year): the JFW
-    of this and the previous year, change, target path and verdict, all from `delivery`.
+    """Month by month (January to December of `year`, default the agreement's year): the
+    Figures (JFW of this and the previous year, change, target path, verdict), all from
+    `delivery`.
 
     Months the delivery lacks give None (and their missing months); the previous year and the
     target path usually reach further than the current year, which a chart shows as it is.
@@ -580,11 +584,11 @@ def monthly_series(agreement, goal, *, delivery, year=None):
         key = _cache_key("series", delivery, agreement.traeger_id, year, goal)
         rows = cache.get(key)
         if rows is not None:
-            return [dict(row) for row in rows]
+            return rows
     rows = _monthly_series(agreement, goal, delivery, year, code)
     if key is not None:
         cache.set(key, rows, CACHE_SECONDS)
-    return [dict(row) for row in rows]
+    return rows
 
 
 def _monthly_series(agreement, goal, delivery, year, code):
@@ -601,33 +605,13 @@ def _monthly_series(agreement, goal, delivery, year, code):
     rows = []
     for number in range(1, 13):
         month = date(year, number, 1)
-        row = {
-            "month": month,
-            "jfw": None,
-            "jfw_previous_year": None,
-            "change_percent": None,
-            "target_path": None,
-            "verdict": Verdict.NO_DATA,
-            "missing_months": (),
-            "numerator": None,
-            "denominator": None,
-        }
-        if computable:
-            evaluation = computations.evaluate(
-                code, values, year, number, target, monitoring=monitoring or target is None
-            )
-            comparison = evaluation.comparison
-            row.update(
-                jfw=comparison.current.value,
-                jfw_previous_year=comparison.previous.value,
-                change_percent=comparison.change_percent,
-                target_path=evaluation.target_path,
-                verdict=evaluation.verdict,
-                missing_months=comparison.missing_months,
-                numerator=comparison.current.numerator,
-                denominator=comparison.current.denominator,
-            )
-        rows.append(row)
+        if not computable:
+            rows.append(Figures(indicator_code=code, month=month))
+            continue
+        evaluation = computations.evaluate(
+            code, values, year, number, target, monitoring=monitoring or target is None
+        )
+        rows.append(Figures.of_evaluation(code, month, evaluation))
     return rows
 
 

@@ -112,7 +112,7 @@ def month_chart(series, *, year, unit, title="", forecast=None):
             "mode": "lines+markers",
             "name": f"JFW {year}",
             "x": months,
-            "y": [_float(row["jfw"]) for row in series],
+            "y": [_float(row.jfw) for row in series],
             "customdata": full,
             "hovertemplate": _hover(f"JFW {year}", unit),
             "line": {"color": CURRENT, "width": 3},
@@ -122,20 +122,20 @@ def month_chart(series, *, year, unit, title="", forecast=None):
             "mode": "lines+markers",
             "name": f"JFW {year - 1}",
             "x": months,
-            "y": [_float(row["jfw_previous_year"]) for row in series],
+            "y": [_float(row.jfw_previous_year) for row in series],
             "customdata": full_previous,
             "hovertemplate": _hover(f"JFW {year - 1}", unit),
             "line": {"color": PREVIOUS, "width": 2},
         },
     ]
-    if any(row["target_path"] is not None for row in series):
+    if any(row.target_path is not None for row in series):
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
                 "name": "Zielpfad",
                 "x": months,
-                "y": [_float(row["target_path"]) for row in series],
+                "y": [_float(row.target_path) for row in series],
                 "customdata": full,
                 "hovertemplate": _hover("Zielpfad", unit),
                 "line": {"color": TARGET, "width": 2, "dash": "dash"},
@@ -162,7 +162,7 @@ def forecast_band(forecast, series, *, year, unit):
     """Two traces: the band widening from this year's JFW at the forecast's month to the low
     and high end in December (filled between), and the forecast at December as a marker."""
     months = list(MONTH_ABBREVIATIONS)
-    start = series[forecast.month - 1]["jfw"]
+    start = series[forecast.month - 1].jfw
     x = months[forecast.month - 1 :]
     steps = len(x) - 1
 
@@ -219,7 +219,7 @@ def change_chart(series, *, year, target_change=None):
     months = list(MONTH_ABBREVIATIONS)
     full = [f"{name} {year}" for name in MONTH_NAMES]
     hover = "%{customdata}<br>%{fullData.name}: %{y:+,.1f} %<extra></extra>"
-    changes = [_float(row["change_percent"]) for row in series]
+    changes = [_float(row.change_percent) for row in series]
     data = [
         {
             "type": "bar",

@@ -12,11 +12,10 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,23 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements import attainment, dashboards, explanations, exports, year_end
+from agreements import attainment, exports, minutes, year_end
+from agreements.dashboards import landkreis
+from agreements.dashboards.basis import (
+    comparable_indicators,
+    default_year,
+    deliveries_for_year,
+    delivery_text,
+)
+from agreements.dashboards.comparison import (
+    RANK_CHOICES,
+    RANK_LEVEL,
+    build_comparison,
+    comparison_table,
+)
+from agreements.dashboards.figures import Cell
+from agreements.dashboards.overview import build_overview, overview_table
+from agreements.dashboards.revisions import build_revisions, revisions_table
 from agreements.forms import ExplanationForm
 from agreements.models import Agreement, Explanation, Goal, GoalKind
 from indicators.models import DataDelivery
@@ -34,20 +49,49 @@ from zielsteuerung.models import Organisation
 MONTH_CHOICES = [(str(number), name) for number, name in enumerate(formats.MONTH_NAMES, 1)]
 
 
+def _checked(field, value):
+    """`value` (from the query string) as `field` cleans it, or None if the field refuses it."""
+    try:
+        return field.clean(value)
+    except ValidationError:
+        return None
+
+
 class BasisForm(forms.Form):
-    """The selectors above a dashboard (a GET form; values arrive already checked)."""
+    """The selectors above a dashboard, a GET form that reads the query string with its own
+    fields: a year, month or delivery it does not offer falls back to the default (the
+    latest year with data, the latest month with data, the newest delivery), and the form
+    shows the selection the page uses."""
 
-    year = forms.ChoiceField(label="Jahr")
-    month = forms.ChoiceField(label="Berichtsmonat", required=False)
-    delivery = forms.ChoiceField(label="Ladestand", required=False)
+    year = forms.TypedChoiceField(label="Jahr", coerce=int)
+    month = forms.TypedChoiceField(
+        label="Berichtsmonat",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "neuester mit Daten"), *MONTH_CHOICES],
+    )
+    delivery = forms.TypedChoiceField(
+        label="Ladestand", coerce=int, required=False, empty_value=None
+    )
 
-    def __init__(self, *, years, deliveries, newest_label, latest_label, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, query, *, years, default_year, deliveries_for, newest_label):
+        """`default_year()`: the year without a valid one asked for; `deliveries_for(year)`:
+        the deliveries the form offers for the year."""
+        super().__init__()
         self.fields["year"].choices = [(str(year), str(year)) for year in years]
-        self.fields["month"].choices = [("", latest_label), *MONTH_CHOICES]
+        year = _checked(self.fields["year"], query.get("year")) or default_year()
+        deliveries = list(deliveries_for(year)) if year else []
         self.fields["delivery"].choices = [("", newest_label)] + [
-            (str(d.pk), dashboards.delivery_text(d)) for d in deliveries
+            (str(d.pk), delivery_text(d)) for d in deliveries
         ]
+        month = _checked(self.fields["month"], query.get("month"))
+        wanted = _checked(self.fields["delivery"], query.get("delivery"))
+        delivery = next((d for d in deliveries if d.pk == wanted), None)
+        self.initial = {"year": year, "month": month or "", "delivery": wanted or ""}
+        self.selection = Selection(
+            year=year, month=month, delivery=delivery, form=self, deliveries=deliveries
+        )
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
@@ -71,33 +115,9 @@ class Selection:
         return urlencode(params)
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _select(request, years, *, default_year, deliveries_for, newest_label):
-    """Year, month and delivery from the query string; anything unknown falls back to the
-    default (latest year with data, latest month with data, newest delivery)."""
-    year = _int(request.GET.get("year"))
-    if year not in years:
-        year = default_year()
-    deliveries = list(deliveries_for(year)) if year else []
-    month = _int(request.GET.get("month"))
-    if month not in range(1, 13):
-        month = None
-    wanted = _int(request.GET.get("delivery"))
-    delivery = next((d for d in deliveries if d.pk == wanted), None)
-    form = BasisForm(
-        years=years,
-        deliveries=deliveries,
-        newest_label=newest_label,
-        latest_label="neuester mit Daten",
-        initial={"year": year, "month": month or "", "delivery": delivery.pk if delivery else ""},
-    )
-    return Selection(year=year, month=month, delivery=delivery, form=form, deliveries=deliveries)
+def _select(request, years, **basis):
+    """The Selection the query string asks for (BasisForm)."""
+    return BasisForm(request.GET, years=years, **basis).selection
 
 
 def _download(request, table, filename):
@@ -133,17 +153,6 @@ OFF_TRACK = "abseits"  # ?nur=abseits: only the Landkreise with a goal off the t
 # The rendered overview table is cached under what it depends on (see _overview_key).
 OVERVIEW_CACHE_SECONDS = 10 * 60
 
-AGREEMENT_TEXTS = [
-    "preamble",
-    "principles",
-    "framework",
-    "obligations",
-    "budget_intro",
-    "goals_intro",
-    "indicator_reference",
-    "target_followup",
-]
-
 
 @login_required
 @require_GET
@@ -159,8 +168,8 @@ def overview(request):
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(visible),
-        deliveries_for=lambda year: dashboards.deliveries_for_year(
+        default_year=lambda: default_year(visible),
+        deliveries_for=lambda year: deliveries_for_year(
             DataDelivery.objects.visible_to(user), year
         ),
         newest_label="je Landkreis der neueste",
@@ -171,11 +180,8 @@ def overview(request):
     key = None if file_format else _overview_key(selection, sort, years, only)
     main = cache.get(key) if key else None
     if main is None:
-        # The overview needs no agreement texts; 104 agreements' texts are about a megabyte.
-        agreements = (
-            visible.for_year(selection.year).select_related("traeger").defer(*AGREEMENT_TEXTS)
-        )
-        overview = dashboards.build_overview(
+        agreements = visible.for_year(selection.year).select_related("traeger").without_texts()
+        overview = build_overview(
             agreements,
             selection.year,
             month=selection.month,
@@ -184,9 +190,7 @@ def overview(request):
             off_track_only=bool(only),
         )
         has_final = year_end.mark_final(overview)
-        response = _download(
-            request, dashboards.overview_table(overview), f"uebersicht-{selection.year}"
-        )
+        response = _download(request, overview_table(overview), f"uebersicht-{selection.year}")
         if response:
             return response
         links = _sort_links(selection, overview, only)
@@ -259,26 +263,6 @@ def _visible_traeger(request, key):
     return get_object_or_404(Organisation.objects.visible_to(request.user).traeger(), key=key)
 
 
-def _dialogs_and_measures(user, agreement):
-    """The agreement's dialogs and its open measures (the dialogs app is optional here)."""
-    try:
-        dialog_model = apps.get_model("dialogs", "Dialog")
-        measure_model = apps.get_model("dialogs", "Measure")
-    except LookupError:
-        return None, None
-    dialogs = list(
-        dialog_model.objects.visible_to(user).filter(agreement=agreement).order_by("date", "pk")
-    )
-    measures = list(
-        measure_model.objects.visible_to(user)
-        .filter(agreement=agreement)
-        .still_open()
-        .select_related("dialog", "responsible_organisation")
-        .order_by("due_date", "pk")
-    )
-    return dialogs, measures
-
-
 @login_required
 @require_GET
 def traeger(request, key):
@@ -292,68 +276,37 @@ def traeger(request, key):
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(visible, units=[unit]),
-        deliveries_for=lambda year: dashboards.deliveries_for_year(
+        default_year=lambda: default_year(visible, units=[unit]),
+        deliveries_for=lambda year: deliveries_for_year(
             DataDelivery.objects.visible_to(user), year, unit=unit
         ),
         newest_label="der neueste mit Daten",
     )
     agreement = visible.select_related("traeger").get(year=selection.year)
-    panels = dashboards.goal_panels(agreement, month=selection.month, delivery=selection.delivery)
-    year_end.mark_final_panels(agreement, panels)
-    explanations.attach_to_panels(panels)
+    shown = landkreis.page(
+        agreement,
+        month=selection.month,
+        delivery=selection.delivery,
+        deliveries=selection.deliveries,
+    )
     response = _download(
         request,
-        dashboards.landkreis_table(agreement, panels),
+        landkreis.landkreis_table(agreement, shown["panels"]),
         f"landkreis-{unit.key}-{agreement.year}",
     )
     if response:
         return response
-    reporting_month = next(
-        (p.cell.attainment.month for p in panels if p.cell.attainment.month), None
-    )
-    deliveries = [p.cell.attainment.delivery for p in panels]
-    complete = dashboards.complete_delivery(panels, selection.deliveries)
-    lines, total = dashboards.budget_lines(agreement)
-    dialogs, measures = _dialogs_and_measures(user, agreement)
+    dialogs, measures = minutes.given().dialogs_and_measures(user, agreement)
+    context.update(shown)
     context.update(
         {
             "selection": selection,
             "form": selection.form,
-            "agreement": agreement,
-            "panels": panels,
-            "reporting_month": reporting_month,
-            "basis_text": dashboards.basis_text(
-                reporting_month, deliveries[:1], year=agreement.year
-            )
-            if deliveries
-            else dashboards.basis_text(None, [], year=agreement.year),
-            "demo_label": dashboards.demo_label(deliveries),
-            "complete_delivery": complete,
-            "incomplete_notes": dashboards.incomplete_notes([p.cell.attainment for p in panels]),
-            "complete_query": urlencode(
-                {
-                    "year": agreement.year,
-                    "month": complete.month.month,
-                    "delivery": complete.delivery.pk,
-                }
-            )
-            if complete
-            else "",
-            "qualitative_goals": dashboards.qualitative_goals(agreement),
-            "final_rows": year_end.final_rows(agreement),
-            "budget_lines": lines,
-            "budget_total": total,
             "dialogs": dialogs,
             "measures": measures,
             "query": selection.query(),
             "sees_all": access.sees_all(user),
             "can_explain": access.can(user, access.REPORT, agreement),
-            "revisions_query": urlencode(
-                {"year": reporting_month.year, "month": reporting_month.month}
-            )
-            if reporting_month
-            else "",
         }
     )
     return render(request, "dashboards/traeger.html", context)
@@ -422,7 +375,7 @@ def explanation(request, goal, month):
             "unit": agreement.traeger,
             "month": when,
             "form": form,
-            "cell": dashboards.Cell(figures) if figures else None,
+            "cell": Cell(figures) if figures else None,
             "is_new": instance.pk is None,
         },
         status=400 if form.is_bound else 200,
@@ -448,11 +401,11 @@ def comparison(request):
     selection = _select(
         request,
         years,
-        default_year=lambda: dashboards.default_year(visible),
-        deliveries_for=lambda year: dashboards.deliveries_for_year(deliveries_visible, year),
+        default_year=lambda: default_year(visible),
+        deliveries_for=lambda year: deliveries_for_year(deliveries_visible, year),
         newest_label="je Träger der neueste",
     )
-    indicators = dashboards.comparable_indicators(selection.year)
+    indicators = comparable_indicators(selection.year)
     code = request.GET.get("indicator", "K2")
     indicator = next((i for i in indicators if i.code == code), None) or next(
         (i for i in indicators if i.code == "K2"), indicators[0] if indicators else None
@@ -460,16 +413,16 @@ def comparison(request):
     context.update({"indicators": indicators, "indicator": indicator})
     if indicator is None:
         return render(request, "dashboards/comparison.html", context)
-    result = dashboards.build_comparison(
+    result = build_comparison(
         indicator,
         selection.year,
         month=selection.month,
         delivery=selection.delivery,
-        rank_by=request.GET.get("rang", dashboards.RANK_LEVEL),
+        rank_by=request.GET.get("rang", RANK_LEVEL),
     )
     response = _download(
         request,
-        dashboards.comparison_table(result),
+        comparison_table(result),
         f"vergleich-{indicator.code}-{selection.year}",
     )
     if response:
@@ -479,7 +432,7 @@ def comparison(request):
             "selection": selection,
             "form": selection.form,
             "comparison": result,
-            "rank_choices": dashboards.RANK_CHOICES,
+            "rank_choices": RANK_CHOICES,
             "download_query": selection.query(indicator=indicator.code, rang=result.rank_by),
         }
     )
@@ -500,17 +453,14 @@ def revisions(request, key):
     if span["last"] is None:
         return render(request, "dashboards/revisions.html", context)
     years = list(range(span["last"].year, span["first"].year - 1, -1))
-    year = _int(request.GET.get("year"))
-    if year not in years:
-        year = span["last"].year
-    number = _int(request.GET.get("month"))
-    if number not in range(1, 13):
+    year_field = forms.TypedChoiceField(choices=[(str(y), str(y)) for y in years], coerce=int)
+    year = _checked(year_field, request.GET.get("year")) or span["last"].year
+    number = _checked(BasisForm.base_fields["month"], request.GET.get("month"))
+    if number is None:
         number = span["last"].month if year == span["last"].year else 12
     month = date(year, number, 1)
-    result = dashboards.build_revisions(unit, month, deliveries)
-    response = _download(
-        request, dashboards.revisions_table(result), f"revisionen-{unit.key}-{month:%Y-%m}"
-    )
+    result = build_revisions(unit, month, deliveries)
+    response = _download(request, revisions_table(result), f"revisionen-{unit.key}-{month:%Y-%m}")
     if response:
         return response
     context.update(

@@ -2,7 +2,6 @@
 shows beside each goal, and which goals off the path still lack one (the start page)."""
 
 from agreements.models import Explanation
-from indicators.computations import Verdict
 
 
 def by_goal(goals):
@@ -23,9 +22,9 @@ def attach_to_panels(panels):
         panel.explanations = explanations.get(panel.goal.pk, [])
         of_month = {explanation.month: explanation for explanation in panel.explanations}
         panel.to_explain = [
-            (row.month, of_month.get(row.month))
+            (row.figures.month, of_month.get(row.figures.month))
             for row in panel.months
-            if row.verdict == Verdict.NOT_MET
+            if row.figures.off_track
         ]
         panel.unexplained = attainment.off_track and not any(
             explanation.month == attainment.month for explanation in panel.explanations

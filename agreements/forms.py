@@ -80,21 +80,7 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = Agreement
-        fields = [
-            "year",
-            "traeger",
-            "title",
-            "legal_basis",
-            "preamble",
-            "principles",
-            "framework",
-            "obligations",
-            "budget_intro",
-            "goals_intro",
-            "indicator_reference",
-            "target_followup_title",
-            "target_followup",
-        ]
+        fields = ["year", "traeger", *Agreement.TEXT_FIELDS]
         widgets = {
             field: forms.Textarea(attrs={"rows": 6})
             for field in ("preamble", "principles", "framework", "target_followup")

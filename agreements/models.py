@@ -66,8 +66,34 @@ class AgreementQuerySet(ScopedQuerySet):
         """`working_years` of these agreements (one query)."""
         return working_years(self.order_by().values_list("year", "status").distinct())
 
+    def without_texts(self):
+        """The agreements without their long texts (a page of figures needs none of them;
+        104 agreements' texts are about a megabyte)."""
+        long_texts = [
+            name
+            for name in self.model.TEXT_FIELDS
+            if isinstance(self.model._meta.get_field(name), models.TextField)
+        ]
+        return self.defer(*long_texts)
+
 
 class Agreement(models.Model):
+    # The text sections of the agreement document, in its order: what the editor shows, the
+    # copy to the next year carries over and the JSON export holds.
+    TEXT_FIELDS = (
+        "title",
+        "legal_basis",
+        "preamble",
+        "principles",
+        "framework",
+        "obligations",
+        "budget_intro",
+        "goals_intro",
+        "indicator_reference",
+        "target_followup_title",
+        "target_followup",
+    )
+
     year = models.PositiveSmallIntegerField("Jahr")
     traeger = models.ForeignKey(
         Organisation,

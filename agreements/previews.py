@@ -12,7 +12,8 @@ number of Landkreise."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from agreements import attainment, dashboards
+from agreements import attainment
+from agreements.dashboards import basis, figures
 from agreements.models import Agreement
 from indicators import computations
 from zielsteuerung import formats
@@ -50,8 +51,8 @@ class ValueChange:
 
 @dataclass(frozen=True)
 class GoalEffect:
-    now: dashboards.Cell  # on the dashboards' current basis
-    after: dashboards.Cell | None  # computed from the file alone; None if it cannot be
+    now: figures.Cell  # on the dashboards' current basis
+    after: figures.Cell | None  # computed from the file alone; None if it cannot be
 
 
 @dataclass
@@ -74,7 +75,7 @@ class UnitEffect:
 
     @property
     def missing_text(self):
-        return dashboards.month_ranges(self.missing_months)
+        return basis.month_ranges(self.missing_months)
 
 
 def _file_values(check):
@@ -132,8 +133,8 @@ def upload_effects(check):
         for item in current:
             after = None
             if not missing:
-                after = dashboards.Cell(attainment._attainment(item.goal, month, None, values))
-            effect.goals.append(GoalEffect(now=dashboards.Cell(item), after=after))
+                after = figures.Cell(attainment._attainment(item.goal, month, None, values))
+            effect.goals.append(GoalEffect(now=figures.Cell(item), after=after))
         effects.append(effect)
     _add_changes(effects, by_key)
     return sorted(effects, key=lambda effect: effect.traeger.name)

@@ -44,20 +44,8 @@ from zielsteuerung.models import Organisation, OrganisationKind
 
 FORMAT = "zielsteuerung.agreements/1"
 
-# Text sections of the agreement: JSON key = model field; (max length or None).
-TEXT_FIELDS = {
-    "title": 300,
-    "legal_basis": 300,
-    "preamble": None,
-    "principles": None,
-    "framework": None,
-    "obligations": None,
-    "budget_intro": None,
-    "goals_intro": None,
-    "indicator_reference": None,
-    "target_followup_title": 200,
-    "target_followup": None,
-}
+# Text sections of the agreement: JSON key = model field, with its maximum length (or None).
+TEXT_FIELDS = {name: Agreement._meta.get_field(name).max_length for name in Agreement.TEXT_FIELDS}
 GOAL_TEXT_FIELDS = ["description", "target_text", "monitoring_text", "steps_intro", "criterion"]
 BUDGET_KEYS = [BudgetKind.ADMINISTRATION.value, BudgetKind.INTEGRATION.value]
 

@@ -235,19 +235,6 @@ def _next_year_text(text, year):
     return pattern.sub(shift, text)
 
 
-TEXT_FIELDS = [
-    "title",
-    "legal_basis",
-    "preamble",
-    "principles",
-    "framework",
-    "obligations",
-    "budget_intro",
-    "goals_intro",
-    "indicator_reference",
-    "target_followup_title",
-    "target_followup",
-]
 GOAL_TEXT_FIELDS = ["title", "description", "target_text", "monitoring_text", "steps_intro"]
 
 
@@ -268,7 +255,7 @@ def copy_to_next_year(agreement, user):
         is_demo=agreement.is_demo,
         **{
             field: _next_year_text(getattr(agreement, field), agreement.year)
-            for field in TEXT_FIELDS
+            for field in Agreement.TEXT_FIELDS
         },
     )
     copy._change_reason = f"kopiert aus {agreement.year}"

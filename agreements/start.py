@@ -4,7 +4,7 @@ agreement year, with or without an agreement; a Jobcenter sees its own agreement
 
 from django.utils import timezone
 
-from agreements import dashboards
+from agreements.dashboards import overview
 from agreements.models import Agreement, working_years
 from zielsteuerung import access
 from zielsteuerung.models import Organisation, OrganisationKind
@@ -47,7 +47,7 @@ def agreements_context(request):
         context["missing"] = sum(row["agreement"] is None for row in context["rows"])
         of_year = [a.pk for a in agreements if a.year == year]
         if of_year:
-            context["off_track"] = dashboards.off_track(
+            context["off_track"] = overview.off_track(
                 Agreement.objects.filter(pk__in=of_year).select_related("traeger"), year
             )
     else:

@@ -3,21 +3,22 @@
 verdict, and the year-end report (Jahresabschlussbericht) across all Landkreise for the
 Ausschuss für Zielvereinbarungen.
 
-The assessments are written and frozen by the dialogs app, which sits above this one; they
-are read through the app registry, as the Landkreis page reads the dialogs (no import upward).
+The assessments are written and frozen by the dialogs app, which sits above this one; it
+passes them in (agreements/minutes.py), as it passes in the dialogs of the Landkreis page.
 """
 
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.apps import apps
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 
-from agreements import attainment, dashboards
+from agreements import attainment, minutes
+from agreements.dashboards import figures
 from agreements.exports import Column, Table
 from agreements.models import Agreement, Goal, GoalKind
+from indicators import catalogue
 from indicators.computations import Verdict
 from zielsteuerung import formats
 
@@ -52,65 +53,21 @@ class FinalVerdict:
         return reverse("dialogs:detail", args=[self.dialog_pk])
 
 
-def _dialog_model(name):
-    try:
-        return apps.get_model("dialogs", name)
-    except LookupError:  # a site without the dialogs app has no final assessments
-        return None
-
-
 def final_assessments(agreements):
     """{goal id: FinalVerdict} for the goals of `agreements` (already visible to the user)
     that an approved spring review assessed; of two approved reviews the later one counts."""
-    approved = _approved_assessments()
     ids = [agreement.pk for agreement in agreements]
-    if approved is None or not ids:
-        return {}
-    assessments = list(
-        approved.filter(dialog__agreement_id__in=ids, goal__isnull=False)
-        .select_related("dialog")
-        .order_by("dialog__date", "dialog_id", "pk")
-    )
-    figures = {
-        (item["dialog_id"], item["goal_id"]): item
-        for item in _dialog_model("AgendaItem")
-        .objects.filter(dialog_id__in={a.dialog_id for a in assessments}, goal__isnull=False)
-        .values("dialog_id", "goal_id", "jfw", "indicator_code")
-    }
-    finals = {}
-    for assessment in assessments:
-        item = figures.get((assessment.dialog_id, assessment.goal_id), {})
-        finals[assessment.goal_id] = FinalVerdict(
-            label=assessment.get_assessment_display(),
-            met=assessment.counts_as_met,
-            computed=Verdict(assessment.computed_verdict or Verdict.NO_DATA),
-            reason=assessment.reason,
-            dialog_pk=assessment.dialog_id,
-            dialog_date=assessment.dialog.date,
-            jfw=item.get("jfw"),
-            indicator_code=item.get("indicator_code", ""),
-        )
-    return finals
-
-
-def _approved_assessments():
-    model = _dialog_model("FinalAssessment")
-    return None if model is None else model.objects.of_approved_minutes()
+    return minutes.given().final_assessments(ids) if ids else {}
 
 
 def stamp():
     """When the newest spring review was approved: part of what cached pages depend on."""
-    approved = _approved_assessments()
-    return None if approved is None else approved.aggregate(at=Max("dialog__frozen_at"))["at"]
+    return minutes.given().approved_at()
 
 
 def newest_assessed_year(agreements):
     """The newest year of `agreements` (a queryset) with an approved final assessment."""
-    approved = _approved_assessments()
-    if approved is None:
-        return None
-    approved = approved.filter(dialog__agreement__in=agreements)
-    return approved.aggregate(year=Max("dialog__agreement__year"))["year"]
+    return minutes.given().newest_assessed_year(agreements)
 
 
 def mark_final(overview):
@@ -156,13 +113,13 @@ class ReportRow:
     def target_text(self):
         if self.goal.is_qualitative:
             return "qualitatives Ziel"
-        return dashboards.target_text(self.goal)
+        return figures.target_text(self.goal)
 
     @property
     def year_end_text(self):
         if self.goal.is_qualitative:
             return "–"
-        return dashboards.format_jfw(self.year_end_value, self.unit)
+        return figures.format_jfw(self.year_end_value, self.unit)
 
     @property
     def computed_label(self):
@@ -245,7 +202,7 @@ def build_report(agreements, year):
                     agreement=agreement,
                     goal=goal,
                     year_end_value=value,
-                    unit=dashboards.jfw_unit(code) if code else "",
+                    unit=catalogue.jfw_unit(code) if code else "",
                     computed=computed,
                     final=final,
                 )
@@ -288,10 +245,10 @@ def report_table(report):
                 goal.number,
                 goal.title,
                 goal.indicator.code if goal.indicator_id else "",
-                "qualitatives Ziel" if goal.is_qualitative else dashboards.target_kind(goal),
-                dashboards.target_cell(goal),
-                dashboards.jfw_cell(row.year_end_value, row.unit),
-                dashboards.UNIT_LABELS.get(row.unit, ""),
+                "qualitatives Ziel" if goal.is_qualitative else figures.target_kind(goal),
+                figures.target_cell(goal),
+                figures.jfw_cell(row.year_end_value, row.unit),
+                figures.UNIT_LABELS.get(row.unit, ""),
                 row.computed_label,
                 row.final_label,
                 final.reason if final else "",

@@ -6,7 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from agreements import dashboards, exports, year_end
+from agreements import exports, year_end
+from agreements.dashboards import basis
 from agreements.models import Agreement
 from zielsteuerung import access
 from zielsteuerung.pdf import pdf_response, render_pdf
@@ -36,7 +37,7 @@ def report(request):
         year = None
     if year not in years:
         # The year the committee looks back on; before any, the dashboards' default year.
-        year = year_end.newest_assessed_year(visible) or dashboards.default_year(visible)
+        year = year_end.newest_assessed_year(visible) or basis.default_year(visible)
     report = year_end.build_report(visible.for_year(year), year)
     scope = "" if access.sees_all(user) else f"-{access.traeger_of(user).key}"
     filename = f"jahresabschluss-{year}{scope}"

@@ -6,6 +6,8 @@ the models refuse to save or delete any part of them, whatever the caller (page,
 A later change is a `Correction`, added beside the approved text.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,7 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from agreements.attainment import Figures
 from agreements.models import Agreement, Goal
+from indicators.computations import Verdict
 from indicators.models import DataDelivery
 from zielsteuerung import formats
 from zielsteuerung.access import (
@@ -350,6 +354,50 @@ class AgendaItem(FrozenWithDialog):
 
     def __str__(self):
         return self.title
+
+    # The figures are stored in the item's own columns (readable in the admin and in SQL), by
+    # the two methods below only: `store_figures` at approval, `stored_figures` to read them.
+    FIGURE_NUMBERS = (
+        "jfw",
+        "jfw_previous_year",
+        "change_percent",
+        "target_change_percent",
+        "target_path",
+        "numerator",
+        "denominator",
+    )
+
+    def store_figures(self, figures, delivery):
+        """Write `figures` (an attainment.Figures) and the delivery they come from into the
+        columns, each number rounded to the places its column keeps; the missing months are
+        kept as the minutes name them (`Januar 2020, Februar 2020`)."""
+        self.indicator_code = figures.indicator_code
+        self.month = figures.month
+        self.delivery = delivery
+        for name in self.FIGURE_NUMBERS:
+            value = getattr(figures, name)
+            places = self._meta.get_field(name).decimal_places
+            setattr(
+                self,
+                name,
+                None if value is None else Decimal(value).quantize(Decimal(1).scaleb(-places)),
+            )
+        self.verdict = str(Verdict(figures.verdict))
+        self.missing_months = figures.missing_months_text
+        self.note = figures.note
+
+    @property
+    def stored_figures(self):
+        """The figures as `store_figures` wrote them (an attainment.Figures)."""
+        months = [part for part in self.missing_months.split(", ") if part.strip()]
+        return Figures(
+            indicator_code=self.indicator_code,
+            month=self.month,
+            verdict=Verdict(self.verdict or Verdict.NO_DATA),
+            missing_months=tuple(formats.month_from_name(part) for part in months),
+            note=self.note,
+            **{name: getattr(self, name) for name in self.FIGURE_NUMBERS},
+        )
 
     @property
     def is_goal(self):

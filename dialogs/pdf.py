@@ -1,7 +1,5 @@
 """The two PDFs of a dialog: its minutes, and the Dialogmappe that prepares it."""
 
-from datetime import date
-
 from django.contrib.staticfiles import finders
 from django.db.models import Q
 
@@ -36,12 +34,10 @@ def dialog_folder_pdf(dialog, request=None):
 
 
 def _series_values(rows, key):
-    """Twelve values (January..December) of one key of `monthly_series` rows."""
+    """Twelve values (January..December) of one figure of `monthly_series` rows."""
     values = [None] * 12
     for row in rows:
-        month = row.get("month")
-        if isinstance(month, date):
-            values[month.month - 1] = row.get(key)
+        values[row.month.month - 1] = getattr(row, key)
     return values
 
 

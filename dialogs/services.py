@@ -11,16 +11,15 @@ whoever calls it. Every transition checks the dialog's `version` (optimistic loc
 an outdated page is refused instead of silently overwriting someone else's work.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
-from agreements.attainment import default_basis, forecasts, goal_attainments
+from agreements.attainment import Figures, default_basis, forecasts, goal_attainments
 from agreements.models import Explanation, GoalKind
 from agreements.services import close_year
 from dialogs.models import (
@@ -51,8 +50,6 @@ from zielsteuerung.formats import person_name
 from zielsteuerung.models import OrganisationKind
 
 MISC_TITLE = "Verschiedenes"
-SIX_PLACES = Decimal("0.000001")
-FOUR_PLACES = Decimal("0.0001")
 
 
 class WorkflowError(Exception):
@@ -148,72 +145,29 @@ def allowed_actions(dialog, user, approvals=None):
 # Figures: live from the engine until approval, stored with the minutes afterwards
 
 
-@dataclass(frozen=True)
-class Figures:
-    indicator_code: str
-    month: date | None
+@dataclass(frozen=True, kw_only=True)
+class ItemFigures(Figures):
+    """An agenda item's figures with where they come from: live from the engine until the
+    minutes are approved, as stored with them afterwards."""
+
     delivery: object
-    jfw: Decimal | None
-    jfw_previous_year: Decimal | None
-    change_percent: Decimal | None
-    target_change_percent: Decimal | None
-    target_path: Decimal | None
-    numerator: Decimal | None
-    denominator: Decimal | None
-    verdict: Verdict
-    missing_months: str
-    note: str
     frozen: bool
     # The year-end forecast (indicators.computations.Forecast) while the figures are live;
     # approved minutes keep what was approved and show none.
     forecast: object = None
 
-    @property
-    def verdict_label(self):
-        """„auf Zielkurs“ during the year, „erreicht“ on the December values."""
-        return self.verdict.label_for(self.month)
-
     @classmethod
-    def from_attainment(cls, attainment):
+    def live(cls, attainment, forecast=None):
         return cls(
-            indicator_code=attainment.indicator_code,
-            month=attainment.month,
             delivery=attainment.delivery,
-            jfw=attainment.jfw,
-            jfw_previous_year=attainment.jfw_previous_year,
-            change_percent=attainment.change_percent,
-            target_change_percent=attainment.target_change_percent,
-            target_path=attainment.target_path,
-            numerator=attainment.numerator,
-            denominator=attainment.denominator,
-            verdict=Verdict(attainment.verdict),
-            missing_months=months_text(attainment.missing_months),
-            note=attainment.note,
             frozen=False,
+            forecast=forecast,
+            **vars(attainment.figures),
         )
 
     @classmethod
-    def from_item(cls, item):
-        return cls(
-            indicator_code=item.indicator_code,
-            month=item.month,
-            delivery=item.delivery,
-            jfw=item.jfw,
-            jfw_previous_year=item.jfw_previous_year,
-            change_percent=item.change_percent,
-            target_change_percent=item.target_change_percent,
-            target_path=item.target_path,
-            numerator=item.numerator,
-            denominator=item.denominator,
-            verdict=Verdict(item.verdict or Verdict.NO_DATA),
-            missing_months=item.missing_months,
-            note=item.note,
-            frozen=True,
-        )
-
-
-def months_text(months):
-    return ", ".join(formats.month_name(month) for month in months)
+    def stored(cls, item):
+        return cls(delivery=item.delivery, frozen=True, **vars(item.stored_figures))
 
 
 def live_attainments(dialog):
@@ -228,15 +182,13 @@ def item_figures(dialog, items):
     """Figures per agenda item id: stored ones for approved minutes, else live."""
     goal_items = [item for item in items if item.is_goal]
     if dialog.is_frozen:
-        return {item.pk: Figures.from_item(item) for item in goal_items}
+        return {item.pk: ItemFigures.stored(item) for item in goal_items}
     if not goal_items:
         return {}
     live = live_attainments(dialog)
     forecast_of = dict(zip(live, forecasts(live.values()), strict=True))
     return {
-        item.pk: replace(
-            Figures.from_attainment(live[item.goal_id]), forecast=forecast_of[item.goal_id]
-        )
+        item.pk: ItemFigures.live(live[item.goal_id], forecast_of[item.goal_id])
         for item in goal_items
         if item.goal_id in live
     }
@@ -390,10 +342,6 @@ def assessment_verdicts(dialog, assessments):
     return {a.pk: live.get(a.goal_id, Verdict.NO_DATA) for a in assessments}
 
 
-def _quantize(value, places):
-    return None if value is None else Decimal(value).quantize(places)
-
-
 def _freeze_figures(dialog, items):
     now = timezone.now()
     live = live_attainments(dialog) if any(item.is_goal for item in items) else {}
@@ -403,19 +351,7 @@ def _freeze_figures(dialog, items):
             item.explanations_snapshot = [row.as_snapshot() for row in explanations[item.pk]]
         if item.is_goal and item.goal_id in live:
             attainment = live[item.goal_id]
-            item.indicator_code = attainment.indicator_code
-            item.month = attainment.month
-            item.delivery = attainment.delivery
-            item.jfw = _quantize(attainment.jfw, SIX_PLACES)
-            item.jfw_previous_year = _quantize(attainment.jfw_previous_year, SIX_PLACES)
-            item.change_percent = _quantize(attainment.change_percent, SIX_PLACES)
-            item.target_change_percent = _quantize(attainment.target_change_percent, SIX_PLACES)
-            item.target_path = _quantize(attainment.target_path, SIX_PLACES)
-            item.numerator = _quantize(attainment.numerator, FOUR_PLACES)
-            item.denominator = _quantize(attainment.denominator, FOUR_PLACES)
-            item.verdict = str(Verdict(attainment.verdict))
-            item.missing_months = months_text(attainment.missing_months)
-            item.note = attainment.note
+            item.store_figures(attainment, attainment.delivery)
         elif item.is_goal:
             item.verdict = str(Verdict.NO_DATA)
         elif item.is_qualitative and item.goal is not None:

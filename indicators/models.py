@@ -89,6 +89,12 @@ class ImmutableQuerySet(models.QuerySet):
         raise ValidationError(self.refusal)
 
 
+# Which of two deliveries is newer: the later Ladestand, then the longer waiting time, then the
+# one stored later (and the higher id of two stored at once). The one rule behind
+# `newest_first()` and `DataDelivery.newness`.
+NEWNESS = ("ladestand", "waiting_months", "created_at", "pk")
+
+
 class DataDeliveryQuerySet(ScopedQuerySet, ImmutableQuerySet):
     refusal = "Eine gespeicherte Datenlieferung kann nicht geändert oder gelöscht werden."
 
@@ -113,7 +119,7 @@ class DataDeliveryQuerySet(ScopedQuerySet, ImmutableQuerySet):
         return Exists(Values.objects.of_each_delivery().for_unit(unit))
 
     def newest_first(self):
-        return self.order_by("-ladestand", "-waiting_months", "-created_at", "-pk")
+        return self.order_by(*(f"-{name}" for name in NEWNESS))
 
     def figures_version(self):
         """What cached figures depend on besides the agreements: the newest delivery and the
@@ -172,7 +178,7 @@ class DataDelivery(models.Model):
     class Meta:
         verbose_name = "Datenlieferung"
         verbose_name_plural = "Datenlieferungen"
-        ordering = ["-ladestand", "-waiting_months", "-created_at"]
+        ordering = [f"-{name}" for name in NEWNESS[:3]]
 
     def __str__(self):
         return f"Ladestand {self.ladestand:%d.%m.%Y} ({self.waiting_label})"
@@ -184,6 +190,11 @@ class DataDelivery(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Eine gespeicherte Datenlieferung kann nicht gelöscht werden.")
+
+    @property
+    def newness(self):
+        """A sort key: of two deliveries the newer has the greater (NEWNESS, as newest_first)."""
+        return tuple(getattr(self, name) for name in NEWNESS)
 
     def withdraw(self, user, reason):
         """Take a wrong delivery out of every figure: its values are removed, its record stays

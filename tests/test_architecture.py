@@ -69,6 +69,64 @@ def test_the_check_finds_an_upward_import(tmp_path):
     assert list(imported_apps(module)) == [("dialogs", 2)]
 
 
+# The app registry's lookups by name (`apps.get_model("dialogs", "Dialog")`): a dependency as
+# real as an import, which the import check alone does not see.
+REGISTRY_LOOKUPS = {"get_model", "get_app_config", "get_registered_model", "is_installed"}
+
+
+def looked_up_apps(path):
+    """(app, line) for each lookup of an app's models or config through the app registry."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in REGISTRY_LOOKUPS
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            continue
+        label = node.args[0].value.split(".")[0]
+        if label in LAYERS:
+            yield label, node.lineno
+
+
+@pytest.mark.parametrize("app", LAYERS)
+def test_no_app_looks_up_another_apps_models_by_name(app):
+    """Another app's models come by import (downwards) or are passed in (upwards, as the
+    dialogs app gives the agreements its minutes: agreements/minutes.py). Migrations work on
+    their historical models and are left out."""
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} schlägt {other} in der App-Registry nach"
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations" not in path.parts
+        for other, line in looked_up_apps(path)
+        if other != app
+    ]
+    assert wrong == []
+
+
+def test_the_check_finds_a_lookup_in_the_app_registry(tmp_path):
+    module = tmp_path / "example.py"
+    module.write_text(
+        "from django.apps import apps\n"
+        "def f():\n"
+        "    apps.get_model('dialogs', 'Dialog')\n"
+        "    django.apps.apps.get_model('dialogs.Measure')\n"
+        "    apps.is_installed('agreements')\n"
+        "    registry.get_app_config('indicators')\n"
+        "    {}.get('dialogs')\n",
+        encoding="utf-8",
+    )
+    assert list(looked_up_apps(module)) == [
+        ("dialogs", 3),
+        ("dialogs", 4),
+        ("agreements", 5),
+        ("indicators", 6),
+    ]
+
+
 def _chain(node):
     """The names of an attribute chain from its root, each with whether it is called:
     `Values.objects.of_delivery(d).cells()` gives Values, objects, of_delivery(), cells()."""

@@ -441,22 +441,22 @@ def test_monthly_series_has_twelve_months_with_path_and_gaps(heidekreis):
 
     rows = monthly_series(agreement, k2, delivery=delivery, year=2020)
 
-    assert [row["month"] for row in rows] == [date(2020, m, 1) for m in range(1, 13)]
+    assert [row.month for row in rows] == [date(2020, m, 1) for m in range(1, 13)]
     january, february, march = rows[:3]
-    assert january["jfw"] == Decimal(160) * 100 / 5900
-    assert january["jfw_previous_year"] == Decimal(150) * 100 / 6000
-    assert january["target_path"] == january["jfw_previous_year"] * Decimal("1.031")
-    assert january["verdict"] == Verdict.MET
-    assert round(february["jfw"], 4) == Decimal("5.5696")
-    assert march["jfw"] is None and march["verdict"] == Verdict.NO_DATA
-    assert date(2020, 3, 1) in march["missing_months"]
+    assert january.jfw == Decimal(160) * 100 / 5900
+    assert january.jfw_previous_year == Decimal(150) * 100 / 6000
+    assert january.target_path == january.jfw_previous_year * Decimal("1.031")
+    assert january.verdict == Verdict.MET
+    assert round(february.jfw, 4) == Decimal("5.5696")
+    assert march.jfw is None and march.verdict == Verdict.NO_DATA
+    assert date(2020, 3, 1) in march.missing_months
 
 
 def test_monthly_series_without_delivery_is_empty_but_complete(heidekreis):
     agreement = agree(heidekreis)
     rows = monthly_series(agreement, agreement.goals.get(number=1), delivery=None, year=2020)
     assert len(rows) == 12
-    assert all(row["jfw"] is None for row in rows)
+    assert all(row.jfw is None for row in rows)
 
 
 # --- manage.py attainment -----------------------------------------------------------------------

@@ -80,11 +80,11 @@ def test_monthly_series_is_cached_and_follows_the_target(heidekreis):
         second = monthly_series(agreement, goal, delivery=delivery)
     assert len(queries) == 0
     assert second == first
-    second[0]["jfw"] = "changed by a caller"  # callers get their own rows
+    second.clear()  # callers get their own list
     assert monthly_series(agreement, goal, delivery=delivery) == first
 
     goal.target_value = Decimal("10.0")
     goal.save()
     changed = monthly_series(agreement, goal, delivery=delivery)
-    assert changed[1]["target_path"] != first[1]["target_path"]
-    assert changed[1]["jfw"] == first[1]["jfw"]
+    assert changed[1].target_path != first[1].target_path
+    assert changed[1].jfw == first[1].jfw

@@ -4,25 +4,24 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from agreements.attainment import Figures
 from agreements.charts import change_chart, comparison_chart, month_chart, nice_ticks, tick_text
 from indicators.computations import Verdict
 
 
-def series(target=True):
+def series(target=True, **figures):
+    """Twelve months of K2 figures; `figures` replace a field in each (a function of the
+    month's number) — what agreements.attainment.monthly_series gives."""
     rows = []
     for number in range(1, 13):
+        fields = {
+            "jfw": Decimal("2.5") * number if number <= 6 else None,
+            "jfw_previous_year": Decimal("2.4") * number,
+            "target_path": Decimal("2.4744") * number if target else None,
+        }
+        fields.update({name: make(number) for name, make in figures.items()})
         rows.append(
-            {
-                "month": date(2020, number, 1),
-                "jfw": Decimal("2.5") * number if number <= 6 else None,
-                "jfw_previous_year": Decimal("2.4") * number,
-                "change_percent": None,
-                "target_path": Decimal("2.4744") * number if target else None,
-                "verdict": Verdict.MET,
-                "missing_months": (),
-                "numerator": None,
-                "denominator": None,
-            }
+            Figures(indicator_code="K2", month=date(2020, number, 1), verdict=Verdict.MET, **fields)
         )
     return rows
 
@@ -79,19 +78,18 @@ def test_ticks_are_round_values_and_the_axis_need_not_start_at_zero():
 
 
 def test_month_chart_axis_follows_the_values_not_zero():
-    rows = series()
-    for row in rows:
-        row.update(jfw=Decimal("8.43") if row["jfw"] else None)
-        row.update(jfw_previous_year=Decimal("8.2"), target_path=Decimal("8.4562"))
+    rows = series(
+        jfw=lambda number: Decimal("8.43") if number <= 6 else None,
+        jfw_previous_year=lambda number: Decimal("8.2"),
+        target_path=lambda number: Decimal("8.4562"),
+    )
     axis = month_chart(rows, year=2020, unit="prozent")["layout"]["yaxis"]
     assert axis["range"][0] > 8  # a difference of tenths stays visible
     assert axis["ticktext"] == ["8,2\u00a0%", "8,3\u00a0%", "8,4\u00a0%", "8,5\u00a0%"]
 
 
 def test_change_chart_shows_the_change_and_the_agreed_change():
-    rows = series()
-    for row in rows[:6]:
-        row["change_percent"] = Decimal("4.1666")
+    rows = series(change_percent=lambda number: Decimal("4.1666") if number <= 6 else None)
     figure = change_chart(rows, year=2020, target_change=Decimal("3.1"))
     bars, target = figure["data"]
     assert bars["y"][:6] == [4.1666] * 6 and bars["y"][6] is None

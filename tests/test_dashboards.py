@@ -193,8 +193,8 @@ def test_landkreis_page_shows_chart_and_table_with_the_engines_figures(
     figures = chart_figures(response)
     assert set(figures) == {"chart-ziel-1", "chart-ziel-2", "chart-ziel-3"}
     current, previous, target = figures["chart-ziel-2"]["data"]
-    assert current["y"][:2] == [float(series[0]["jfw"]), float(series[1]["jfw"])]
-    assert target["y"][1] == float(series[1]["target_path"])
+    assert current["y"][:2] == [float(series[0].jfw), float(series[1].jfw)]
+    assert target["y"][1] == float(series[1].target_path)
     assert 'data-figure="chart-ziel-2" role="img"' in html
     assert "plotly-basic.min.js" in html and "js/charts.js" in html
 

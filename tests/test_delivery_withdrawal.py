@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from agreements import attainment, dashboards
+from agreements import attainment
+from agreements.dashboards import overview
 from indicators import imports
 from indicators.models import DataDelivery, Values
 
@@ -42,7 +43,7 @@ def test_a_withdrawn_delivery_leaves_every_figure_and_keeps_its_record(
     delivery, admin_user, heidekreis
 ):
     assert attainment.default_basis(2020)[1] == delivery
-    months_before = dashboards.newest_months([heidekreis.pk], 2020)  # cached from here on
+    months_before = overview.newest_months([heidekreis.pk], 2020)  # cached from here on
     assert months_before
 
     out = withdraw(
@@ -51,7 +52,7 @@ def test_a_withdrawn_delivery_leaves_every_figure_and_keeps_its_record(
 
     assert out.startswith(f"Zurückgezogen: Lieferung {delivery.pk}, Ladestand 17.03.2020")
     assert attainment.default_basis(2020) == (None, None)
-    assert dashboards.newest_months([heidekreis.pk], 2020) == {}  # not the cached answer
+    assert overview.newest_months([heidekreis.pk], 2020) == {}  # not the cached answer
     assert not Values.objects.of_delivery(delivery).exists()
     record = DataDelivery.objects.get(pk=delivery.pk)
     assert (record.file_name, record.row_count, record.sha256) == (

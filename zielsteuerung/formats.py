@@ -92,6 +92,14 @@ def month_name(value, short=False):
     return f"{names[value.month - 1]} {value.year}"
 
 
+def month_from_name(text):
+    """`Juni 2020` → date(2020, 6, 1): the inverse of `month_name`; ValueError otherwise."""
+    name, _, year = text.strip().rpartition(" ")
+    if name not in MONTH_NAMES or not year.isdigit():
+        raise ValueError(f"„{text}“ ist kein Monat wie „Juni 2020“.")
+    return date(int(year), MONTH_NAMES.index(name) + 1, 1)
+
+
 def day(value):
     """date(2020, 7, 31) → `31.07.2020`."""
     if value is None:

@@ -2,67 +2,33 @@
 
 from django import template
 
-from zielsteuerung import formats
+from agreements.dashboards.figures import format_jfw
+from indicators import catalogue
 
 register = template.Library()
-
-# The JFW of K1 is a sum of euros, of K3 a mean number of persons; the others are quotas.
-EURO_CODES = {"K1", "K1E1"}
-PERSON_CODES = {"K3", "K1E2"}
 
 
 @register.filter
 def jfw(value, indicator_code):
     """`Decimal("5.5696")` with K2 → `5,57 %`; K1 → `6.740.000 Euro`; K3 → `3.910`."""
-    if indicator_code in EURO_CODES:
-        return formats.euro(value)
-    if indicator_code in PERSON_CODES:
-        return formats.number(value, 0)
-    return formats.percent(value, 2)
+    return format_jfw(value, catalogue.jfw_unit(indicator_code))
 
 
 @register.filter
 def jfw_tick(value, indicator_code):
     """A round tick value of a chart axis with its own decimals: `8,4 %`, `6.750.000 Euro`."""
     places = max(0, -value.as_tuple().exponent)
-    if indicator_code in EURO_CODES:
-        return formats.euro(value, places=places)
-    if indicator_code in PERSON_CODES:
-        return formats.number(value, places)
-    return formats.percent(value, places)
-
-
-@register.filter
-def jfw_unit(indicator_code):
-    if indicator_code in EURO_CODES:
-        return "Euro"
-    if indicator_code in PERSON_CODES:
-        return "Personen"
-    return "Prozent"
-
-
-# What the absolute figures beside a quota count (numerator / denominator of the JFW).
-BASIS_LABELS = {
-    "K2": ("Integrationen (Summe)", "erwerbsfähige Leistungsberechtigte (Durchschnitt)"),
-    "K2E4": (
-        "Integrationen von Alleinerziehenden (Summe)",
-        "erwerbsfähige Alleinerziehende (Durchschnitt)",
-    ),
-    "K3E1": (
-        "Integrationen von Langzeitleistungsbeziehenden (Summe)",
-        "Langzeitleistungsbeziehende (Durchschnitt)",
-    ),
-}
+    return format_jfw(value, catalogue.jfw_unit(indicator_code), places)
 
 
 @register.filter
 def numerator_label(indicator_code):
-    return BASIS_LABELS.get(indicator_code, ("Zähler", "Nenner"))[0]
+    return catalogue.basis_labels(indicator_code)[0]
 
 
 @register.filter
 def denominator_label(indicator_code):
-    return BASIS_LABELS.get(indicator_code, ("Zähler", "Nenner"))[1]
+    return catalogue.basis_labels(indicator_code)[1]
 
 
 STATUS_BADGES = {

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from agreements import dashboards
 from agreements.attainment import goal_attainments
+from agreements.dashboards.figures import Cell
 from agreements.demo import seed_demo_agreements
 from indicators.demo import seed_demo_delivery
 from tests.e2e.conftest import check_accessibility, screenshot
@@ -28,7 +28,7 @@ def test_ministry_reads_the_overview_a_landkreis_and_downloads_the_overview(
     june_k2 = next(
         a for a in goal_attainments(heidekreis_2020, month=6) if a.indicator_code == "K2"
     )
-    k2_june_text = dashboards.Cell(june_k2).jfw_text.replace("\u00a0", " ")
+    k2_june_text = Cell(june_k2).jfw_text.replace("\u00a0", " ")
 
     login(ministry_user)
     check_accessibility(page, "Startseite (Ministerium)")
@@ -96,7 +96,7 @@ def test_ministry_reads_the_overview_a_landkreis_and_downloads_the_overview(
     heidekreis = next(row for row in table if row["Kreisschlüssel"] == "03358")
     assert heidekreis["Berichtsmonat"] == "Juni 2020"
     assert Decimal(str(heidekreis["K2 JFW 2020 (%)"])) == june_k2.jfw.quantize(Decimal("0.01"))
-    assert heidekreis["K2 Bewertung"] == dashboards.Cell(june_k2).verdict_label
+    assert heidekreis["K2 Bewertung"] == Cell(june_k2).verdict_label
 
     page.get_by_role("link", name="Kennzahlen vergleichen").click()
     page.wait_for_url("**/uebersicht/vergleich/**")
