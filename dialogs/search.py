@@ -13,8 +13,8 @@ case-insensitive; hits are ranked by how often the stems occur.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django import forms
 from django.contrib.auth.decorators import login_required
