@@ -101,8 +101,8 @@ class GoalYears:
 
     @property
     def figure(self):
-        if self.is_qualitative:
-            return None
+        if self.is_qualitative or all(c.row.year_end_value is None for c in self.cells):
+            return None  # no Jahresendwert yet: the table says so, an empty chart would not
         return charts.years_chart(
             [
                 {
