@@ -315,3 +315,64 @@ def comparison_chart(rows, *, unit, label, highlight=None):
             "bargap": 0.3,
         },
     }
+
+
+# A verdict's marker, so that the chart reads without colour too.
+VERDICT_SYMBOLS = {"met": "circle", "not_met": "x", "no_data": "circle-open"}
+
+
+def years_chart(points, *, unit):
+    """A goal's Jahresendwert year by year, each marker shaped by its verdict (circle:
+    erreicht, cross: nicht erreicht, open circle: keine Bewertung), and the Jahresendwert its
+    target asked for as a dashed line.
+
+    `points`: dicts with `year`, `value`, `target` (None without a target path) and `verdict`
+    (an indicators.computations.Verdict), oldest year first."""
+    years = [str(point["year"]) for point in points]
+    labels = [f"{point['year']}: {point['verdict'].label}" for point in points]
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "Jahresendwert",
+            "x": years,
+            "y": [_float(point["value"]) for point in points],
+            "customdata": labels,
+            "hovertemplate": _hover("Jahresendwert", unit),
+            "line": {"color": CURRENT, "width": 3},
+            "marker": {
+                "size": 12,
+                "symbol": [
+                    VERDICT_SYMBOLS.get(point["verdict"], "circle-open") for point in points
+                ],
+                "line": {"width": 2, "color": CURRENT},
+            },
+        }
+    ]
+    if any(point["target"] is not None for point in points):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": "Ziel für Dezember",
+                "x": years,
+                "y": [_float(point["target"]) for point in points],
+                "customdata": years,
+                "hovertemplate": _hover("Ziel für Dezember", unit),
+                "line": {"color": TARGET, "width": 2, "dash": "dash"},
+                "marker": {"size": 7, "symbol": "diamond", "color": TARGET},
+            }
+        )
+    values = [y for trace in data for y in trace["y"]]
+    return {
+        "data": data,
+        "layout": {
+            "font": FONT,
+            "height": 300,
+            "margin": {"l": 70, "r": 16, "t": 12, "b": 40},
+            "xaxis": {"type": "category", "fixedrange": True, "automargin": True},
+            "yaxis": _axis(values, unit),
+            "legend": LEGEND,
+            "hovermode": "closest",
+        },
+    }

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from agreements import dashboard_views as views
-from agreements import year_end_views
+from agreements import year_end_views, years_views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -10,5 +10,6 @@ urlpatterns = [
     path("jahresabschluss/", year_end_views.report, name="year_end"),
     path("landkreis/<str:key>/", views.traeger, name="traeger"),
     path("landkreis/<str:key>/revisionen/", views.revisions, name="revisions"),
+    path("landkreis/<str:key>/jahre/", years_views.years_page, name="years"),
     path("ziel/<int:goal>/erlaeuterung/<int:month>/", views.explanation, name="explanation"),
 ]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements import forms, services, year_end
+from agreements import forms, services, year_end, years
 from agreements.history import agreement_history
 from agreements.models import (
     Agreement,
@@ -126,6 +126,7 @@ def agreement_detail(request, pk):
             "status_form": forms.StatusForm(agreement=agreement) if changes else None,
             "delete_refusal": services.delete_refusal(agreement) if changes else None,
             "final_rows": year_end.final_rows(agreement),
+            "neighbours": years.neighbours(agreement, request.user),
         }
     )
     return render(request, "agreements/detail.html", context)

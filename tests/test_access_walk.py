@@ -90,6 +90,7 @@ ARGS = {
     "dialogs:folder": lambda w: [w.draft_dialog.pk],
     "dashboards:traeger": lambda w: [w.agreement.traeger.key],
     "dashboards:revisions": lambda w: [w.agreement.traeger.key],
+    "dashboards:years": lambda w: [w.agreement.traeger.key],
     "dashboards:explanation": lambda w: [w.agreement.goals.get(number=2).pk, 2],
     "indicators:upload_status": lambda w: ["A" * 43],  # no such import for anyone
     "indicators:upload_status_json": lambda w: ["A" * 43],
@@ -122,6 +123,7 @@ EXPECTED = {
     "dashboards:revisions": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "dashboards:traeger": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "dashboards:year_end": row((L, 200, 200, 200, 200), (L, 405, 405, 405, 405)),
+    "dashboards:years": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "dialogs:approve": row((L, 405, 405, 405, 405), (L, 302, 404, 302, 404)),
     "dialogs:completeness": row((L, 200, 200, 200, 200), (L, 405, 405, 405, 405)),
     "dialogs:comment": row((L, 403, 404, 302, 404), (L, 403, 404, 409, 404)),
@@ -151,6 +153,7 @@ EXPECTED = {
     "indicators:upload_template": row((L, 200, 403, 200, 200), (L, 405, 405, 405, 405)),
     "login": row((200, 200, 200, 200, 200), (200, 200, 200, 200, 200)),
     "logout": row((405, 405, 405, 405, 405), (L, L, L, L, L)),
+    "search": row((L, 200, 200, 200, 200), (L, 405, 405, 405, 405)),
 }
 
 
@@ -229,6 +232,7 @@ DOWNLOADS = [
     "dashboards:traeger",
     "dashboards:comparison",
     "dashboards:revisions",
+    "dashboards:years",
 ]
 
 
@@ -282,6 +286,20 @@ def test_downloads_answer_like_their_pages_and_never_leak(client, world, users):
                         leaks.append(f"{url}?format={file_format} zeigt Verden Heidekreis")
     assert not mismatches, "\n".join(mismatches)
     assert not leaks, "\n".join(leaks)
+
+
+def test_search_answers_every_role_and_finds_nothing_of_heidekreis_for_verden(client, world, users):
+    """The walk above calls /suche/ without a query; here each role searches Heidekreis' words."""
+    for role in ROLES:
+        for words in ("Heidekreis-Maßnahme prüfen", "Heidekreis", "Integration"):
+            response = client_for(role, client, users).get(reverse("search"), {"q": words})
+            assert outcome(response) == EXPECTED["search"]["GET"][role], (role, words)
+            if role == "vd":
+                text = readable_text(response).replace(words, "")  # the query it echoes
+                assert not [m for m in heidekreis_markers(world) if m in text], words
+    found = client_for("hk", client, users).get(reverse("search"), {"q": "Maßnahme prüfen"})
+    text = readable_text(found).replace("Maßnahme prüfen", "")
+    assert "search-hit" in text and "Heidekreis" in text
 
 
 PDFS = ["agreements:pdf", "dialogs:pdf", "dialogs:folder"]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dialogs import start
+from dialogs import search, start
 
 urlpatterns = [
     path("", start.home, name="home"),
@@ -16,5 +16,6 @@ urlpatterns = [
     path("kennzahlen/", include("indicators.urls")),
     path("dialoge/", include("dialogs.urls")),
     path("uebersicht/", include("agreements.dashboard_urls")),
+    path("suche/", search.search_page, name="search"),
     path("admin/", admin.site.urls),
 ]
