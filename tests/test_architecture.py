@@ -13,7 +13,7 @@ import pytest
 from indicators.models import ValuesQuerySet
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["zielsteuerung", "indicators", "agreements", "dialogs"]
+LAYERS = ["zielsteuerung", "indicators", "agreements", "dialogs", "publication", "api"]
 # Outside the indicators app, the words `Values` may be asked with: those of its queryset, and
 # `exists`, which reads no field.
 VOCABULARY = {name for name in vars(ValuesQuerySet) if not name.startswith("_")} | {"exists"}

@@ -16,5 +16,7 @@ urlpatterns = [
     path("kennzahlen/", include("indicators.urls")),
     path("dialoge/", include("dialogs.urls")),
     path("uebersicht/", include("agreements.dashboard_urls")),
+    path("", include("publication.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
