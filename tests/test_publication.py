@@ -7,12 +7,15 @@ from django.urls import reverse
 
 from agreements.models import Agreement, AgreementStatus
 from publication.models import Publication, PublicationKind
-from tests.test_year_end import COVID, approved, spring  # noqa: F401 (fixtures)
+from tests import test_year_end
 from tests.dialogs_world import make_agreement
 
 pytestmark = pytest.mark.django_db
 
 MANAGE = "publication:manage"
+COVID = test_year_end.COVID
+# The spring review of Heidekreis 2020 (K2 assessed „erreicht unter Berücksichtigung …“).
+spring, approved = test_year_end.spring, test_year_end.approved
 
 
 @pytest.fixture
