@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
@@ -43,6 +44,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     docs_url=None,
     openapi_url="/v1/openapi.json",
+    docs_decorator=require_GET,  # the schema answers GET only
     urls_namespace="api",
 )
 
