@@ -46,6 +46,9 @@ def world(heidekreis, ministry_user, heidekreis_user, verden):
         text="Heidekreis-Maßnahme prüfen",
         responsible_organisation=heidekreis,
     )
+    from publication.services import publish
+
+    publish(ministry_user, 2020, "ziele")  # the public page of 2020 exists
     return World(agreement, draft, approved, delivery, measure)
 
 
@@ -92,6 +95,8 @@ ARGS = {
     "dashboards:revisions": lambda w: [w.agreement.traeger.key],
     "dashboards:years": lambda w: [w.agreement.traeger.key],
     "dashboards:explanation": lambda w: [w.agreement.goals.get(number=2).pk, 2],
+    "publication:year": lambda w: [w.agreement.year],
+    "api:agreement": lambda w: [w.agreement.pk],
     "indicators:upload_status": lambda w: ["A" * 43],  # no such import for anyone
     "indicators:upload_status_json": lambda w: ["A" * 43],
 }
@@ -118,6 +123,7 @@ EXPECTED = {
     "agreements:status": row((L, 405, 405, 405, 405), (L, 302, 403, 403, 404)),
     "agreements:steps": row((L, 200, 403, 200, 404), (L, 400, 403, 400, 404)),
     "dashboards:explanation": row((L, 200, 403, 200, 404), (L, 400, 403, 400, 404)),
+    "dashboards:map": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
     "dashboards:comparison": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
     "dashboards:overview": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
     "dashboards:revisions": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
@@ -152,6 +158,17 @@ EXPECTED = {
     "indicators:upload_status_json": row((L, 404, 403, 404, 404), (L, 405, 405, 405, 405)),
     "indicators:upload_template": row((L, 200, 403, 200, 200), (L, 405, 405, 405, 405)),
     "login": row((200, 200, 200, 200, 200), (200, 200, 200, 200, 200)),
+    # Published is public: no login, the same page for everyone.
+    "publication:index": row((200, 200, 200, 200, 200), (405, 405, 405, 405, 405)),
+    "publication:year": row((200, 200, 200, 200, 200), (405, 405, 405, 405, 405)),
+    "publication:manage": row((L, 200, 403, 403, 403), (L, 400, 403, 403, 403)),
+    # The API answers tokens, not sessions (walked with tokens below); its schema is public.
+    "api:openapi-json": row((200, 200, 200, 200, 200), (405, 405, 405, 405, 405)),
+    "api:api-root": row((404, 404, 404, 404, 404), (404, 404, 404, 404, 404)),
+    "api:years": row((401, 401, 401, 401, 401), (405, 405, 405, 405, 405)),
+    "api:agreements": row((401, 401, 401, 401, 401), (405, 405, 405, 405, 405)),
+    "api:agreement": row((401, 401, 401, 401, 401), (405, 405, 405, 405, 405)),
+    "api:attainments": row((401, 401, 401, 401, 401), (405, 405, 405, 405, 405)),
     "logout": row((405, 405, 405, 405, 405), (L, L, L, L, L)),
     "search": row((L, 200, 200, 200, 200), (L, 405, 405, 405, 405)),
 }
@@ -181,7 +198,12 @@ def heidekreis_markers(world):
 
 # Text that contains a marker but is the same for every user and holds no Heidekreis data:
 # the upload template explains the format with the Kreisschlüssel of the worked example.
-SAME_FOR_EVERYONE = {"indicators:upload_template": {"03358"}}
+SAME_FOR_EVERYONE = {
+    "indicators:upload_template": {"03358"},
+    # What the ministry published is public: Heidekreis' signed targets, for everyone alike.
+    "publication:index": {"Heidekreis", "03358"},
+    "publication:year": {"Heidekreis", "03358"},
+}
 
 
 @pytest.fixture
@@ -422,3 +444,52 @@ def test_admin_refuses_every_page_and_form_to_everyone_but_administrators(
     assert world.approved_dialog.status == "freigegeben"
     world.agreement.refresh_from_db()
     assert world.agreement.status == AgreementStatus.SIGNED
+
+
+PUBLIC = {"login", "publication:index", "publication:year", "api:openapi-json"}
+
+
+def test_anonymous_reaches_only_the_public_pages():
+    """Without login the login page, the published pages and the API's schema (which holds no
+    data) answer; everything else sends to the login, 401 (the API) or 404/405."""
+    reachable = {name for name, expected in EXPECTED.items() if expected["GET"]["anon"] == 200}
+    assert reachable == PUBLIC
+
+
+API_URLS = ["api:years", "api:agreements", "api:agreement", "api:attainments"]
+
+
+def test_the_api_answers_each_token_as_its_organisations_users(client, world, mw, verden):
+    """Every API URL with the token of a ministry, of Heidekreis, of Verden, a revoked one and
+    none: a ministry's and Heidekreis' token read Heidekreis, Verden's never does."""
+    from api.services import create_token, revoke
+
+    tokens = {
+        "mw": create_token(mw, "Statistik")[1],
+        "hk": create_token(world.agreement.traeger, "Fachverfahren")[1],
+        "vd": create_token(verden, "Fachverfahren")[1],
+    }
+    revoked_token, revoked = create_token(mw, "alt")
+    revoke(type(revoked_token).objects.filter(pk=revoked_token.pk))
+    want = {"mw": 200, "hk": 200, "vd": 200, "revoked": 401, "none": 401}
+    mismatches, leaks = [], []
+    for name in API_URLS:
+        url = reverse(name, args=ARGS.get(name, lambda w: [])(world))
+        for who, secret in [*tokens.items(), ("revoked", revoked), ("none", None)]:
+            headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+            response = client.get(url, {"jahr": 2020}, headers=headers)
+            expected = 404 if who == "vd" and name == "api:agreement" else want[who]
+            if response.status_code != expected:
+                mismatches.append(
+                    f"{url} mit Token {who}: {response.status_code}, erwartet {expected}"
+                )
+            shown = "03358" in response.text
+            if who in ("mw", "hk") and name != "api:years" and not shown:
+                mismatches.append(f"{url} mit Token {who} zeigt Heidekreis nicht")
+            if who in ("vd", "revoked", "none") and shown:
+                leaks.append(f"{url} mit Token {who} zeigt Heidekreis")
+            post = client.post(url, {}, headers=headers)
+            if post.status_code not in (401, 405):
+                mismatches.append(f"POST {url} mit Token {who}: {post.status_code}")
+    assert not mismatches, "\n".join(mismatches)
+    assert not leaks, "\n".join(leaks)

@@ -16,7 +16,7 @@ from indicators.models import ValuesQuerySet
 from zielsteuerung.access import ScopedQuerySet
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["zielsteuerung", "indicators", "agreements", "dialogs"]
+LAYERS = ["zielsteuerung", "indicators", "agreements", "dialogs", "publication", "api"]
 # Outside the indicators app, the words `Values` may be asked with: those of its queryset, and
 # `exists`, which reads no field.
 OWN_WORDS = {name for name in vars(ValuesQuerySet) if not name.startswith("_")}

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "indicators",
     "agreements",
     "dialogs",
+    "publication",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,7 @@ urlpatterns = [
     path("dialoge/", include("dialogs.urls")),
     path("uebersicht/", include("agreements.dashboard_urls")),
     path("suche/", search.search_page, name="search"),
+    path("", include("publication.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
