@@ -10,6 +10,7 @@ class OrganisationKind(models.TextChoices):
     MINISTRY = "ministerium", "Ministerium"
     TRAEGER = "traeger", "Zugelassener kommunaler Träger"
     COMPARISON = "vergleich", "Vergleichseinheit"
+    AGGREGATE = "aggregat", "Aggregat (Bund, West/Ost, Land, Vergleichstyp)"
     OTHER = "sonstige", "Sonstige Stelle"
 
 
@@ -21,8 +22,18 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(kind=OrganisationKind.TRAEGER)
 
     def data_units(self):
-        """Units that indicator values can belong to: zkT and declared comparison units."""
-        return self.filter(kind__in=[OrganisationKind.TRAEGER, OrganisationKind.COMPARISON])
+        """Units that indicator values can belong to: zkT, declared comparison units and
+        aggregates (Deutschland, West/Ost, the Länder, Vergleichstyp groups)."""
+        return self.filter(
+            kind__in=[
+                OrganisationKind.TRAEGER,
+                OrganisationKind.COMPARISON,
+                OrganisationKind.AGGREGATE,
+            ]
+        )
+
+    def aggregates(self):
+        return self.filter(kind=OrganisationKind.AGGREGATE)
 
     def visible_to(self, user):
         from zielsteuerung.access import sees_all, traeger_of
@@ -78,6 +89,12 @@ class Organisation(models.Model):
     @property
     def is_traeger(self):
         return self.kind == OrganisationKind.TRAEGER
+
+    @property
+    def is_aggregate(self):
+        """Deutschland, West/Ost, a Land or a Vergleichstyp group: a reference line in
+        comparisons, never ranked among Jobcenter."""
+        return self.kind == OrganisationKind.AGGREGATE
 
     @property
     def display_short(self):
