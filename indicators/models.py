@@ -357,7 +357,12 @@ class ValuesQuerySet(ImmutableQuerySet):
         number = month.month
         rows = self.published().total().holding(month)
         rows = rows.values_list(
-            "unit_id", "delivery_id", "indicator__code", "variant", MONTH_FIELDS[number - 1], "flags"
+            "unit_id",
+            "delivery_id",
+            "indicator__code",
+            "variant",
+            MONTH_FIELDS[number - 1],
+            "flags",
         )
         for unit_id, delivery_id, code, variant, value, flags in rows:
             flag = flags[number - 1] if flags else NO_FLAG
