@@ -24,9 +24,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements import attainment, dashboards, explanations, exports, year_end
+from agreements import attainment, dashboards, explanations, exports, reconciliation, year_end
 from agreements.forms import ExplanationForm
 from agreements.models import Agreement, Explanation, Goal, GoalKind
+from agreements.reconciliation_views import download as reconciliation_download
 from indicators.models import DataDelivery
 from zielsteuerung import access, formats
 from zielsteuerung.models import Organisation
@@ -302,16 +303,18 @@ def traeger(request, key):
     panels = dashboards.goal_panels(agreement, month=selection.month, delivery=selection.delivery)
     year_end.mark_final_panels(agreement, panels)
     explanations.attach_to_panels(panels)
-    response = _download(
-        request,
-        dashboards.landkreis_table(agreement, panels),
-        f"landkreis-{unit.key}-{agreement.year}",
-    )
-    if response:
-        return response
     reporting_month = next(
         (p.cell.attainment.month for p in panels if p.cell.attainment.month), None
     )
+    published = reconciliation.for_landkreis(
+        unit, reporting_month, deliveries=DataDelivery.objects.visible_to(user)
+    )
+    name = f"landkreis-{unit.key}-{agreement.year}"
+    response = reconciliation_download(
+        request, published, f"Abgleich {unit.key}", f"{name}-abgleich"
+    ) or _download(request, dashboards.landkreis_table(agreement, panels), name)
+    if response:
+        return response
     deliveries = [p.cell.attainment.delivery for p in panels]
     complete = dashboards.complete_delivery(panels, selection.deliveries)
     lines, total = dashboards.budget_lines(agreement)
@@ -341,6 +344,9 @@ def traeger(request, key):
             if complete
             else "",
             "qualitative_goals": dashboards.qualitative_goals(agreement),
+            "reconciliation_rows": published,
+            "reconciliation_query": selection.query(tabelle="abgleich"),
+            "reconciliation_threshold": reconciliation.threshold_text(),
             "final_rows": year_end.final_rows(agreement),
             "budget_lines": lines,
             "budget_total": total,
@@ -471,11 +477,13 @@ def comparison(request):
         delivery=selection.delivery,
         rank_by=request.GET.get("rang", dashboards.RANK_LEVEL),
     )
-    response = _download(
-        request,
-        dashboards.comparison_table(result),
-        f"vergleich-{indicator.code}-{selection.year}",
+    published = reconciliation.for_comparison(
+        indicator, selection.year, result.month, deliveries=deliveries_visible
     )
+    name = f"vergleich-{indicator.code}-{selection.year}"
+    response = reconciliation_download(
+        request, published, f"Abgleich {indicator.code}", f"{name}-abgleich"
+    ) or _download(request, dashboards.comparison_table(result), name)
     if response:
         return response
     context.update(
@@ -485,6 +493,8 @@ def comparison(request):
             "comparison": result,
             "rank_choices": dashboards.RANK_CHOICES,
             "download_query": selection.query(indicator=indicator.code, rang=result.rank_by),
+            "reconciliation_rows": published,
+            "reconciliation_query": selection.query(indicator=indicator.code, tabelle="abgleich"),
         }
     )
     return render(request, "dashboards/comparison.html", context)

@@ -43,6 +43,13 @@ def threshold(code):
     return settings.RECONCILIATION_THRESHOLD_POINTS
 
 
+def threshold_text():
+    """`0,1 Prozentpunkte (Quoten) bzw. 0,1 % (Veränderungen)`, as set."""
+    points = formats.number(settings.RECONCILIATION_THRESHOLD_POINTS, 2).rstrip("0").rstrip(",")
+    percent = formats.number(settings.RECONCILIATION_THRESHOLD_PERCENT, 2).rstrip("0").rstrip(",")
+    return f"{points} Prozentpunkte (Quoten) bzw. {percent}\u00a0% (Veränderungen)"
+
+
 @dataclass(frozen=True)
 class Row:
     unit: Organisation

@@ -204,3 +204,89 @@ def test_aggregate_keys_and_labels():
     assert aggregate_of("03358") is None
     assert aggregate_unit("03").is_aggregate
     assert aggregate_unit("03") == aggregate_unit("03")
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def page_text(response):
+    import re
+
+    html = re.sub(r"<script.*?</script>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def agreed(example, heidekreis):
+    from tests.test_attainment import agree
+
+    return agree(heidekreis)
+
+
+def test_the_landkreis_page_shows_computed_and_published_with_the_difference(
+    as_user, heidekreis_user, agreed
+):
+    from django.urls import reverse
+
+    response = as_user(heidekreis_user).get(reverse("dashboards:traeger", args=["03358"]))
+    text = page_text(response)
+    assert "Veröffentlichte Kennzahlen und eigene Berechnung" in text
+    # K2 JFW: computed 5,6 %, published 5,6 % with its flag p (vorläufig), −0,03 points.
+    assert "Jahresfortschrittswert 5,6 % 5,6 % p −0,03 %-Punkte 20.05.2020" in text
+    assert 'title="vorläufig"' in response.content.decode()
+    # K3 JFW: −2,1 % against −2,4 %, flagged.
+    assert "−2,1 % −2,4 % +0,27 % auffällig" in text
+    # Niedersachsen's published K2 is a reference line.
+    assert "Niedersachsen 03 · Referenz K2 Jahresfortschrittswert – 5,9 %" in text
+    # The Jobcenter outside Niedersachsen is no reference of the Landkreis page.
+    assert "Düsseldorf" not in text
+
+
+def test_the_landkreis_page_downloads_the_reconciliation(as_user, ministry_user, agreed):
+    from django.urls import reverse
+
+    url = reverse("dashboards:traeger", args=["03358"])
+    response = as_user(ministry_user).get(url, {"tabelle": "abgleich", "format": "csv"})
+    content = response.content.decode("utf-8-sig")
+    assert "Kennzeichen" in content.splitlines()[0]
+    assert ";K2;Jahresfortschrittswert;5,57;17.03.2020;5,60;p;20.05.2020;-0,03;nein" in content
+    assert ";K3;Jahresfortschrittswert;-2,13;17.03.2020;-2,40;;20.05.2020;0,27;ja" in content
+
+
+def test_the_comparison_ranks_published_values_and_keeps_aggregates_unranked(
+    as_user, ministry_user, agreed
+):
+    from django.urls import reverse
+
+    response = as_user(ministry_user).get(reverse("dashboards:comparison"), {"indicator": "K2"})
+    text = page_text(response)
+    assert "Veröffentlichte Werte und Abgleich" in text
+    assert "Niedersachsen 03 · Referenz K2" in text
+    assert "1 Jobcenter Düsseldorf 05111 K2 Jahresfortschrittswert – 6,1 %" in text
+    assert "2 Landkreis Heidekreis 03358 K2 Jahresfortschrittswert 5,6 % 5,6 % p" in text
+
+
+def test_an_aggregate_with_base_quantities_is_a_reference_line_of_the_comparison(
+    as_user, ministry_user, agreed, example
+):
+    from django.urls import reverse
+
+    deliver({example["land"]: WORKED_EXAMPLE}, ladestand=date(2020, 3, 18))
+    response = as_user(ministry_user).get(reverse("dashboards:comparison"), {"indicator": "K2"})
+    comparison = response.context["comparison"]
+    assert [row.unit.key for row in comparison.references] == ["03"]
+    assert [row.unit.key for row in comparison.rows] == ["03358"]
+    assert "Niedersachsen 03 · Referenz, ohne Rang" in page_text(response)
+
+
+def test_the_ministry_page_lists_the_flagged_differences_of_a_month(
+    as_user, ministry_user, heidekreis_user, example
+):
+    from django.urls import reverse
+
+    url = reverse("dashboards:reconciliation")
+    text = page_text(as_user(ministry_user).get(url, {"year": 2020, "month": 2}))
+    assert "Februar 2020: 3 Werte mit berechnetem und veröffentlichtem Wert, davon 1" in text
+    assert "Landkreis Heidekreis 03358 K3 Jahresfortschrittswert −2,1 % −2,4 % +0,27 %" in text
+    assert "K2 Jahresfortschrittswert 5,6" not in text
+    assert as_user(heidekreis_user).get(url).status_code == 403
