@@ -307,7 +307,10 @@ def traeger(request, key):
         (p.cell.attainment.month for p in panels if p.cell.attainment.month), None
     )
     published = reconciliation.for_landkreis(
-        unit, reporting_month, deliveries=DataDelivery.objects.visible_to(user)
+        unit,
+        reporting_month,
+        next((p.cell.attainment.delivery for p in panels), None),
+        deliveries=DataDelivery.objects.visible_to(user),
     )
     name = f"landkreis-{unit.key}-{agreement.year}"
     response = reconciliation_download(
@@ -477,9 +480,7 @@ def comparison(request):
         delivery=selection.delivery,
         rank_by=request.GET.get("rang", dashboards.RANK_LEVEL),
     )
-    published = reconciliation.for_comparison(
-        indicator, selection.year, result.month, deliveries=deliveries_visible
-    )
+    published = reconciliation.for_comparison(result, deliveries=deliveries_visible)
     name = f"vergleich-{indicator.code}-{selection.year}"
     response = reconciliation_download(
         request, published, f"Abgleich {indicator.code}", f"{name}-abgleich"

@@ -151,12 +151,16 @@ def _published(month, *, units, deliveries, codes):
     return newest
 
 
-def _computed(month, *, units, deliveries, codes):
+def _computed(month, *, units, deliveries, codes, basis):
     """{(unit_id, code, variant): (value, delivery)} of the official definitions, each unit
-    from the delivery the comparison of that code uses."""
+    from the delivery the comparison of that code uses (or from `basis`: {unit_id:
+    delivery}, the delivery a page already judges the unit on)."""
     codes = [c for c in computations.FORMULAS if codes is None or c in codes]
     chosen = {}
     for code in codes:
+        if basis is not None:
+            chosen.update({(unit_id, code): d for unit_id, d in basis.items() if d is not None})
+            continue
         _, choices = attainment.choose_basis(
             month.year, (code,), units=units, month=month, deliveries=deliveries
         )
@@ -192,14 +196,25 @@ def _ranked(rows, better):
     return [replace(row, rank=ranks.get(id(row))) for row in rows]
 
 
-def build(year, month, *, units=None, deliveries=None, published_deliveries=None, codes=None):
+def build(
+    year,
+    month,
+    *,
+    units=None,
+    deliveries=None,
+    published_deliveries=None,
+    codes=None,
+    basis=None,
+):
     """The reconciliation rows of `month` (1–12) of `year`: one per unit, code and variant
     with a computed or a published value, aggregates first, then by code, variant and rank.
     `units`, `codes`, `deliveries` (those computed from) and `published_deliveries` (those
-    the published values are taken from) restrict what is read (None: everything)."""
+    the published values are taken from) restrict what is read (None: everything); `basis`
+    ({unit_id: delivery}) names the delivery each unit is computed from, when a page has
+    chosen it already."""
     at = date(year, month, 1)
     published = _published(at, units=units, deliveries=published_deliveries, codes=codes)
-    computed = _computed(at, units=units, deliveries=deliveries, codes=codes)
+    computed = _computed(at, units=units, deliveries=deliveries, codes=codes, basis=basis)
     keys = set(published) | set(computed)
     organisations = Organisation.objects.in_bulk({unit_id for unit_id, _, _ in keys})
     better = dict(Indicator.objects.values_list("code", "better"))
@@ -274,32 +289,36 @@ def table(rows, title):
     return result
 
 
-def for_landkreis(unit, month, *, deliveries=None):
-    """The rows of one Landkreis at `month` (a date) and the aggregates' published rows for
-    the same codes and variants, as reference lines."""
+def for_landkreis(unit, month, delivery, *, deliveries=None):
+    """The rows of one Landkreis at `month` (a date), computed from `delivery` (the one its
+    page judges it on), and the aggregates' published rows for the same codes and variants,
+    as reference lines."""
     if month is None:
         return []
-    aggregates = list(Organisation.objects.aggregates().values_list("pk", flat=True))
     rows = build(
         month.year,
         month.month,
-        units=[unit.pk, *aggregates],
+        units=Organisation.objects.aggregates() | Organisation.objects.filter(pk=unit.pk),
         deliveries=deliveries,
         published_deliveries=deliveries,
+        basis={unit.pk: delivery},
     )
     own = {(row.code, row.variant) for row in rows if row.unit.pk == unit.pk}
     # Ranks among these few units would mean nothing: the comparison ranks.
     return [replace(row, rank=None) for row in rows if (row.code, row.variant) in own]
 
 
-def for_comparison(indicator, year, month, *, deliveries=None):
-    """The rows of one indicator at `month` (a date) across all units, or [] without one."""
-    if month is None:
+def for_comparison(comparison, *, deliveries=None):
+    """The rows of the comparison's indicator at its month across all units, computed from
+    the deliveries its rows are judged on; [] without a month."""
+    if comparison.month is None:
         return []
+    rows = [*comparison.references, *comparison.rows, *comparison.without_value]
     return build(
-        year,
-        month.month,
+        comparison.year,
+        comparison.month.month,
         deliveries=deliveries,
         published_deliveries=deliveries,
-        codes=[indicator.code],
+        codes=[comparison.indicator.code],
+        basis={row.unit.pk: row.delivery for row in rows},
     )
