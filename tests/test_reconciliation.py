@@ -84,6 +84,9 @@ def test_the_worked_example_of_the_documentation(example):
     # Computed without a published value: shown, nothing to reconcile.
     k1_jfw = rows[("03358", "K1", "jfw")]
     assert k1_jfw.published is None and k1_jfw.deviation is None and not k1_jfw.flagged
+    assert round(k1_jfw.computed, 4) == Decimal("-0.5900")
+    assert round(rows[("03358", "K3", "vorjahresmonat")].computed, 4) == Decimal("-1.7544")
+    assert round(k1.deviation, 4) == Decimal("-0.0041")
     # Ranks among the Jobcenter with a K2 JFW: the published one where nothing is computed;
     # Niedersachsen is a reference line, never ranked.
     assert rows[("05111", "K2", "jfw")].rank == 1
