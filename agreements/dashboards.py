@@ -258,7 +258,7 @@ def default_year(agreements, *, units=None):
 
 def deliveries_for_year(deliveries, year, *, unit=None):
     """Those of `deliveries` that hold base values of `year` (of `unit`, if given)."""
-    series = Values.objects.of_each_delivery().in_year(year)
+    series = Values.objects.of_each_delivery().quantities().in_year(year)
     if unit is not None:
         series = series.for_unit(unit)
     return deliveries.filter(Exists(series)).newest_first()
@@ -1372,6 +1372,7 @@ def build_revisions(unit, month, deliveries):
     jfw_indicators = comparable_indicators()
     rows = (
         Values.objects.for_unit(unit)
+        .quantities()
         .total()
         .of_deliveries(deliveries)
         .cells(date(month.year - 2, 12, 1), month)

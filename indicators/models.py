@@ -344,9 +344,13 @@ class ValuesQuerySet(ImmutableQuerySet):
         """Values for all people (gesamt), not those for men or women."""
         return self.filter(sex=Sex.TOTAL)
 
+    def quantities(self):
+        """Delivered quantities (LLU, LUH, ELB …), not published Kennzahlen."""
+        return self.filter(variant=Variant.BASE)
+
     def base(self):
         """The base quantities for all people: what the JFW are computed from."""
-        return self.total().of_codes(BASE_CODES).filter(variant=Variant.BASE)
+        return self.total().of_codes(BASE_CODES).quantities()
 
     def published(self):
         """Published Kennzahlen (a value with a variant), not base quantities."""
