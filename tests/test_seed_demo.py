@@ -330,9 +330,7 @@ def test_seed_demo_shows_published_kennzahlen_beside_the_computed_ones():
     from agreements import reconciliation
 
     seed_demo()
-    rows = {
-        (row.unit.key, row.code, row.variant): row for row in reconciliation.build(2020, 12)
-    }
+    rows = {(row.unit.key, row.code, row.variant): row for row in reconciliation.build(2020, 12)}
     k2 = rows[("03358", "K2", "jfw")]
     assert k2.computed is not None and k2.published is not None and k2.flag == "p"
     assert k2.flagged  # the one difference above the threshold
