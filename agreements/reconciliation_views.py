@@ -16,9 +16,10 @@ from zielsteuerung import access, formats
 TABLE = "abgleich"  # ?tabelle=abgleich: a page's download is the reconciliation table
 
 
-def download(request, rows, title, filename):
-    """The reconciliation rows as CSV/XLSX when the request asks for them, else None."""
-    if request.GET.get("tabelle") != TABLE:
+def download(request, rows, title, filename, *, own_page=False):
+    """The reconciliation rows as CSV/XLSX when the request asks for them (on another page
+    with `?tabelle=abgleich`), else None."""
+    if not own_page and request.GET.get("tabelle") != TABLE:
         return None
     return exports.download(reconciliation.table(rows, title), filename, request.GET.get("format"))
 
@@ -55,7 +56,8 @@ def flagged(request):
     span = Values.objects.published().of_deliveries(deliveries).span()
     context = {"nav": "overview"}
     if span["last"] is None:
-        return render(request, "dashboards/reconciliation.html", context)
+        empty = download(request, [], "Abgleich", "abgleich", own_page=True)
+        return empty or render(request, "dashboards/reconciliation.html", context)
     years = list(range(span["last"].year, span["first"].year - 1, -1))
     year = _int(request.GET.get("year"))
     if year not in years:
@@ -65,7 +67,9 @@ def flagged(request):
         month = span["last"].month if year == span["last"].year else 12
     rows = reconciliation.build(year, month, deliveries=deliveries, published_deliveries=deliveries)
     at = date(year, month, 1)
-    response = download(request, rows, f"Abgleich {at:%m/%Y}", f"abgleich-{at:%Y-%m}")
+    response = download(
+        request, rows, f"Abgleich {at:%m/%Y}", f"abgleich-{at:%Y-%m}", own_page=True
+    )
     if response:
         return response
     compared = [row for row in rows if row.deviation is not None]
@@ -76,7 +80,7 @@ def flagged(request):
             "flagged_rows": reconciliation.flagged(rows),
             "compared_count": len(compared),
             "threshold": reconciliation.threshold_text(),
-            "query": f"year={year}&month={month}&tabelle={TABLE}",
+            "query": f"year={year}&month={month}",
         }
     )
     return render(request, "dashboards/reconciliation.html", context)

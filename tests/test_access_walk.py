@@ -119,6 +119,7 @@ EXPECTED = {
     "dashboards:explanation": row((L, 200, 403, 200, 404), (L, 400, 403, 400, 404)),
     "dashboards:comparison": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
     "dashboards:overview": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
+    "dashboards:reconciliation": row((L, 200, 200, 403, 403), (L, 405, 405, 405, 405)),
     "dashboards:revisions": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "dashboards:traeger": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "dashboards:year_end": row((L, 200, 200, 200, 200), (L, 405, 405, 405, 405)),
@@ -229,6 +230,7 @@ DOWNLOADS = [
     "dashboards:traeger",
     "dashboards:comparison",
     "dashboards:revisions",
+    "dashboards:reconciliation",
 ]
 
 

@@ -293,3 +293,14 @@ def test_the_ministry_page_lists_the_flagged_differences_of_a_month(
     assert "Landkreis Heidekreis 03358 K3 Jahresfortschrittswert −2,1 % −2,4 % +0,27 %" in text
     assert "K2 Jahresfortschrittswert 5,6" not in text
     assert as_user(heidekreis_user).get(url).status_code == 403
+
+
+def test_the_ministry_page_downloads_every_row_of_the_month(as_user, reader, example):
+    from django.urls import reverse
+
+    url = reverse("dashboards:reconciliation")
+    response = as_user(reader).get(url, {"year": 2020, "month": 2, "format": "csv"})
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert "attachment" in response["Content-Disposition"]
+    assert len(lines) == 1 + 7  # the header and the seven rows of the worked example
+    assert sum(line.endswith(";ja") for line in lines) == 1
