@@ -22,7 +22,7 @@ from django.conf import settings
 from agreements import attainment
 from agreements.exports import Column, Number, Table
 from indicators import computations
-from indicators.models import Better, DataDelivery, Indicator, Values, Variant, flag_text
+from indicators.models import Better, DataDelivery, Flag, Indicator, Values, Variant, flag_text
 from zielsteuerung import formats
 from zielsteuerung.models import Organisation, OrganisationKind
 
@@ -103,12 +103,7 @@ class Row:
     @property
     def flag_title(self):
         """The flag's meaning, for a tooltip: `p vorläufig`."""
-        return {
-            "(": "Aussagewert eingeschränkt",
-            "p": "vorläufig",
-            "r": "berichtigt",
-            "s": "geschätzt",
-        }.get(self.flag, "")
+        return Flag(self.flag).label if self.flag else ""
 
     def text(self, value, sign=None):
         """`22,2 %`, a change `−1,8 %`; `–` without a value."""

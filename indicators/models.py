@@ -225,10 +225,10 @@ class Variant(models.TextChoices):
 class Flag(models.TextChoices):
     """Marks of official statistics that stand beside a number: the value is kept with it."""
 
-    RESTRICTED = "(", "( ) Aussagewert eingeschränkt"
-    PRELIMINARY = "p", "p vorläufig"
-    REVISED = "r", "r berichtigt"
-    ESTIMATED = "s", "s geschätzt"
+    RESTRICTED = "(", "Aussagewert eingeschränkt"
+    PRELIMINARY = "p", "vorläufig"
+    REVISED = "r", "berichtigt"
+    ESTIMATED = "s", "geschätzt"
 
 
 NO_FLAG = "_"  # a month without a flag in `Values.flags`
