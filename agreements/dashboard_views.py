@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements import attainment, exports, minutes, year_end
+from agreements import attainment, exports, minutes, reconciliation, year_end
 from agreements.dashboards import landkreis
 from agreements.dashboards.basis import (
     comparable_indicators,
@@ -42,6 +42,7 @@ from agreements.dashboards.overview import build_overview, overview_table
 from agreements.dashboards.revisions import build_revisions, revisions_table
 from agreements.forms import ExplanationForm
 from agreements.models import Agreement, Explanation, Goal, GoalKind
+from agreements.reconciliation_views import download as reconciliation_download
 from indicators.models import DataDelivery
 from zielsteuerung import access, formats
 from zielsteuerung.models import Organisation
@@ -289,11 +290,17 @@ def traeger(request, key):
         delivery=selection.delivery,
         deliveries=selection.deliveries,
     )
-    response = _download(
-        request,
-        landkreis.landkreis_table(agreement, shown["panels"]),
-        f"landkreis-{unit.key}-{agreement.year}",
+    panels = shown["panels"]
+    published = reconciliation.for_landkreis(
+        unit,
+        shown["reporting_month"],
+        next((p.cell.attainment.delivery for p in panels), None),
+        deliveries=DataDelivery.objects.visible_to(user),
     )
+    name = f"landkreis-{unit.key}-{agreement.year}"
+    response = reconciliation_download(
+        request, published, f"Abgleich {unit.key}", f"{name}-abgleich"
+    ) or _download(request, landkreis.landkreis_table(agreement, panels), name)
     if response:
         return response
     dialogs, measures = minutes.given().dialogs_and_measures(user, agreement)
@@ -302,6 +309,9 @@ def traeger(request, key):
         {
             "selection": selection,
             "form": selection.form,
+            "reconciliation_rows": published,
+            "reconciliation_query": selection.query(tabelle="abgleich"),
+            "reconciliation_threshold": reconciliation.threshold_text(),
             "dialogs": dialogs,
             "measures": measures,
             "query": selection.query(),
@@ -420,11 +430,11 @@ def comparison(request):
         delivery=selection.delivery,
         rank_by=request.GET.get("rang", RANK_LEVEL),
     )
-    response = _download(
-        request,
-        comparison_table(result),
-        f"vergleich-{indicator.code}-{selection.year}",
-    )
+    published = reconciliation.for_comparison(result, deliveries=deliveries_visible)
+    name = f"vergleich-{indicator.code}-{selection.year}"
+    response = reconciliation_download(
+        request, published, f"Abgleich {indicator.code}", f"{name}-abgleich"
+    ) or _download(request, comparison_table(result), name)
     if response:
         return response
     context.update(
@@ -434,6 +444,8 @@ def comparison(request):
             "comparison": result,
             "rank_choices": RANK_CHOICES,
             "download_query": selection.query(indicator=indicator.code, rang=result.rank_by),
+            "reconciliation_rows": published,
+            "reconciliation_query": selection.query(indicator=indicator.code, tabelle="abgleich"),
         }
     )
     return render(request, "dashboards/comparison.html", context)

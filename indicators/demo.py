@@ -9,6 +9,12 @@ show a dip in integrations.
 - Ladestand 17.01.2021 (ohne Wartezeit): December 2018 to December 2020.
 - Ladestand 17.07.2020 (ohne Wartezeit): December 2018 to June 2020, where April to June are
   still incomplete (fewer integrations recorded), so revisions between deliveries are visible.
+
+`seed_demo_publication` adds what the BA would publish for December 2020 (Ladestand 20.03.2021,
+Wartezeit 3): K1, K2 and K3 of the 16 Landkreise in their variants, rounded to one decimal
+as the BA does, and the rows of Niedersachsen (`03`) and Deutschland (`D`) — so that the pages
+show published values beside the computed ones, one difference above the threshold
+(Heidekreis' K2 JFW, later integrations recorded) and the reference lines.
 """
 
 import hashlib
@@ -18,8 +24,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from indicators import computations
 from indicators.models import DataDelivery, DeliverySource, Indicator, Sex
 from indicators.storage import store_cells
+from zielsteuerung.aggregates import aggregate_unit
 from zielsteuerung.models import Organisation
 
 TAG = "zielsteuerung-demo-delivery-v1"
@@ -166,3 +174,70 @@ def seed_demo_delivery():
         {unit: _provisional(unit.key, values) for unit, values in series.items()},
     )
     return _store(TAG, LADESTAND, series)
+
+
+PUBLICATION_LADESTAND = date(2021, 3, 20)
+PUBLISHED = [("K1", "vorjahresmonat"), ("K2", "jfw"), ("K2", "zwoelf_monate"), ("K3", "jfw")]
+
+
+def _published(values, rng, month=LATEST_MONTH):
+    """{(code, variant): the BA's figure}: the official value, slightly off (the BA's data
+    after the Wartezeit), rounded to one decimal."""
+    result = {}
+    for code, variant in PUBLISHED:
+        value = computations.official(code, variant, values, month.year, month.month).value
+        if value is not None:
+            result[(code, variant)] = round(value + Decimal(str(rng.uniform(-0.04, 0.04))), 1)
+    return result
+
+
+@transaction.atomic
+def seed_demo_publication():
+    """Store the demo BA publication of December 2020 unless it exists; return it."""
+    sha256 = hashlib.sha256(f"{TAG}-publication".encode()).hexdigest()
+    existing = DataDelivery.objects.filter(sha256=sha256).first()
+    if existing is not None:
+        return existing
+    rng = random.Random(f"{TAG}-publication")
+    series = {
+        unit: _series(unit.key)
+        for unit in Organisation.objects.traeger().filter(key__in=LANDKREISE)
+    }
+    figures = {unit: _published(values, rng) for unit, values in series.items()}
+    land = {}
+    for values in series.values():
+        for pair, value in values.items():
+            land[pair] = land.get(pair, 0) + value
+    figures[aggregate_unit("03")] = land_figures = _published(land, rng)
+    figures[aggregate_unit("D")] = {
+        pair: value - Decimal("0.8") if pair[0] == "K2" else value + Decimal("0.6")
+        for pair, value in land_figures.items()
+    }
+    heidekreis = next((unit for unit in series if unit.key == "03358"), None)
+    if heidekreis is not None:
+        figures[heidekreis][("K2", "jfw")] += Decimal("0.3")
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=["K1", "K2", "K3"])}
+    cells = [
+        (
+            unit,
+            indicators[code],
+            LATEST_MONTH,
+            Sex.TOTAL,
+            value,
+            variant,
+            "p" if code == "K2" else "",
+        )
+        for unit, published in figures.items()
+        for (code, variant), value in published.items()
+    ]
+    delivery = DataDelivery.objects.create(
+        ladestand=PUBLICATION_LADESTAND,
+        waiting_months=3,
+        source=DeliverySource.BA,
+        file_name=f"demodaten-ba-kennzahlen-{LATEST_MONTH:%Y-%m}.xlsx",
+        sha256=sha256,
+        row_count=len(cells),
+        is_demo=True,
+    )
+    store_cells(delivery, cells)
+    return delivery

@@ -235,6 +235,33 @@ class Sex(models.TextChoices):
     WOMEN = "w", "Frauen"
 
 
+class Variant(models.TextChoices):
+    """What a value is: a base quantity (empty), or a published Kennzahl in one of the BA's
+    variants (domain reference § 5.3: one code alone is ambiguous)."""
+
+    BASE = "", "Basisgröße"
+    JFW = "jfw", "Jahresfortschrittswert"
+    TWELVE_MONTHS = "zwoelf_monate", "12-Monats-Wert"
+    PREVIOUS_YEAR_MONTH = "vorjahresmonat", "Veränderung zum Vorjahresmonat"
+
+
+class Flag(models.TextChoices):
+    """Marks of official statistics that stand beside a number: the value is kept with it."""
+
+    RESTRICTED = "(", "Aussagewert eingeschränkt"
+    PRELIMINARY = "p", "vorläufig"
+    REVISED = "r", "berichtigt"
+    ESTIMATED = "s", "geschätzt"
+
+
+NO_FLAG = "_"  # a month without a flag in `Values.flags`
+
+
+def flag_text(flag):
+    """The mark as printed in official tables: `( )`, `p`, `r`, `s`; empty without one."""
+    return "( )" if flag == Flag.RESTRICTED else (flag or "")
+
+
 MONTH_FIELDS = tuple(f"m{month:02d}" for month in range(1, 13))  # January … December
 VALUE_DIGITS, VALUE_PLACES = 20, 4  # a delivered figure: up to 16 digits before the point
 
@@ -293,6 +320,8 @@ def _number_month(number):
 
 
 Cell = namedtuple("Cell", "unit_id delivery_id code sex month value")
+# A published Kennzahl of one month (for all people), with its variant and flag ("" if none).
+Published = namedtuple("Published", "unit_id delivery_id code variant month value flag")
 
 
 class ValuesQuerySet(ScopedQuerySet, ImmutableQuerySet):
@@ -331,9 +360,35 @@ class ValuesQuerySet(ScopedQuerySet, ImmutableQuerySet):
         """Values for all people (gesamt), not those for men or women."""
         return self.filter(sex=Sex.TOTAL)
 
+    def quantities(self):
+        """Delivered quantities (LLU, LUH, ELB …), not published Kennzahlen."""
+        return self.filter(variant=Variant.BASE)
+
     def base(self):
         """The base quantities for all people: what the JFW are computed from."""
-        return self.total().of_codes(BASE_CODES)
+        return self.total().of_codes(BASE_CODES).quantities()
+
+    def published(self):
+        """Published Kennzahlen (a value with a variant), not base quantities."""
+        return self.exclude(variant=Variant.BASE)
+
+    def published_at(self, month):
+        """The published Kennzahlen for all people of `month`, one `Published` each."""
+        number = month.month
+        rows = self.published().total().holding(month)
+        rows = rows.values_list(
+            "unit_id",
+            "delivery_id",
+            "indicator__code",
+            "variant",
+            MONTH_FIELDS[number - 1],
+            "flags",
+        )
+        for unit_id, delivery_id, code, variant, value, flags in rows:
+            flag = flags[number - 1] if flags else NO_FLAG
+            yield Published(
+                unit_id, delivery_id, code, variant, month, value, "" if flag == NO_FLAG else flag
+            )
 
     def in_year(self, year):
         """Values of some month of `year`: a row is stored only with at least one value."""
@@ -467,6 +522,10 @@ class Values(models.Model):
         db_index=False,
     )
     sex = models.CharField("Geschlecht", max_length=1, choices=Sex.choices, default=Sex.TOTAL)
+    # Empty for a base quantity; the BA's variant for a published Kennzahl.
+    variant = models.CharField(
+        "Variante", max_length=20, choices=Variant.choices, default=Variant.BASE, blank=True
+    )
     year = models.PositiveSmallIntegerField("Jahr")
     m01 = _month_field("Januar")
     m02 = _month_field("Februar")
@@ -480,6 +539,9 @@ class Values(models.Model):
     m10 = _month_field("Oktober")
     m11 = _month_field("November")
     m12 = _month_field("Dezember")
+    # The statistical flags of the twelve months, one character each (`NO_FLAG` for none), or
+    # empty when no month has one (the usual case): docs/architecture.md.
+    flags = models.CharField("Kennzeichen", max_length=12, default="", blank=True)
 
     objects = ValuesQuerySet.as_manager()
 
@@ -488,8 +550,8 @@ class Values(models.Model):
         verbose_name_plural = "Jahreswerte"
         constraints = [
             models.UniqueConstraint(
-                fields=["delivery", "unit", "indicator", "sex", "year"],
-                name="one_row_per_year_and_delivery",
+                fields=["delivery", "unit", "indicator", "variant", "sex", "year"],
+                name="one_row_per_variant_year_and_delivery",
             ),
         ]
         indexes = [models.Index(fields=["unit", "indicator", "year"])]
@@ -504,6 +566,11 @@ class Values(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Gelieferte Werte können nicht gelöscht werden.")
+
+    def flag_of(self, month):
+        """The flag of `month` (a date in this row's year): `(`, `p`, `r`, `s` or ""."""
+        flag = self.flags[month.month - 1] if self.flags else NO_FLAG
+        return "" if flag == NO_FLAG else flag
 
     def figures(self):
         """{month: value} of the months this row holds."""

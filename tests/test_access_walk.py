@@ -126,6 +126,7 @@ EXPECTED = {
     "dashboards:map": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
     "dashboards:comparison": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
     "dashboards:overview": row((L, 200, 200, 302, 302), (L, 405, 405, 405, 405)),
+    "dashboards:reconciliation": row((L, 200, 200, 403, 403), (L, 405, 405, 405, 405)),
     "dashboards:revisions": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "dashboards:traeger": row((L, 200, 200, 200, 404), (L, 405, 405, 405, 405)),
     "dashboards:year_end": row((L, 200, 200, 200, 200), (L, 405, 405, 405, 405)),
@@ -255,6 +256,7 @@ DOWNLOADS = [
     "dashboards:comparison",
     "dashboards:revisions",
     "dashboards:years",
+    "dashboards:reconciliation",
 ]
 
 

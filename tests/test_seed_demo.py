@@ -320,9 +320,22 @@ def test_seed_demo_creates_a_login_for_every_role():
 def test_seed_demo_fills_agreements_deliveries_and_dialogs():
     seed_demo()
     assert Agreement.objects.for_year(2020).count() == 16
-    assert DataDelivery.objects.filter(is_demo=True).count() == 2
+    # Two Jobcenter deliveries and the BA's publication of December 2020.
+    assert DataDelivery.objects.filter(is_demo=True).count() == 3
     heidekreis = Agreement.objects.get(year=2020, traeger__key="03358")
     assert heidekreis.dialogs.count() == 3
+
+
+def test_seed_demo_shows_published_kennzahlen_beside_the_computed_ones():
+    from agreements import reconciliation
+
+    seed_demo()
+    rows = {(row.unit.key, row.code, row.variant): row for row in reconciliation.build(2020, 12)}
+    k2 = rows[("03358", "K2", "jfw")]
+    assert k2.computed is not None and k2.published is not None and k2.flag == "p"
+    assert k2.flagged  # the one difference above the threshold
+    assert rows[("03", "K2", "jfw")].rank is None and rows[("D", "K2", "jfw")].is_aggregate
+    assert [row.unit.key for row in reconciliation.flagged(rows.values())] == ["03358"]
 
 
 def test_seed_demo_twice_adds_nothing():

@@ -12,6 +12,7 @@ class OrganisationKind(models.TextChoices):
     MINISTRY = "ministerium", "Ministerium"
     TRAEGER = "traeger", "Zugelassener kommunaler Träger"
     COMPARISON = "vergleich", "Vergleichseinheit"
+    AGGREGATE = "aggregat", "Aggregat (Bund, West/Ost, Land, Vergleichstyp)"
     OTHER = "sonstige", "Sonstige Stelle"
 
 
@@ -25,8 +26,18 @@ class OrganisationQuerySet(ScopedQuerySet):
         return self.filter(kind=OrganisationKind.TRAEGER)
 
     def data_units(self):
-        """Units that indicator values can belong to: zkT and declared comparison units."""
-        return self.filter(kind__in=[OrganisationKind.TRAEGER, OrganisationKind.COMPARISON])
+        """Units that indicator values can belong to: zkT, declared comparison units and
+        aggregates (Deutschland, West/Ost, the Länder, Vergleichstyp groups)."""
+        return self.filter(
+            kind__in=[
+                OrganisationKind.TRAEGER,
+                OrganisationKind.COMPARISON,
+                OrganisationKind.AGGREGATE,
+            ]
+        )
+
+    def aggregates(self):
+        return self.filter(kind=OrganisationKind.AGGREGATE)
 
     def of_landkreis(self, unit):
         # A Jobcenter user sees the ministries (its partners) and its own Landkreis.
@@ -75,6 +86,12 @@ class Organisation(models.Model):
     @property
     def is_traeger(self):
         return self.kind == OrganisationKind.TRAEGER
+
+    @property
+    def is_aggregate(self):
+        """Deutschland, West/Ost, a Land or a Vergleichstyp group: a reference line in
+        comparisons, never ranked among Jobcenter."""
+        return self.kind == OrganisationKind.AGGREGATE
 
     @property
     def display_short(self):

@@ -8,6 +8,7 @@ DATABASE_URL=postgres://…
 
 import os
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -44,6 +45,19 @@ def env_int(name, default):
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def env_decimal(name, default):
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return Decimal(default)
+    try:
+        value = Decimal(raw.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+    if not value.is_finite() or value < 0:
+        raise ImproperlyConfigured(f"{name} must be a number of at least 0, got {raw!r}")
+    return value
 
 
 def database_from_url(url):
@@ -215,6 +229,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Largest upload the indicator import accepts (bytes) and the most rows it reads.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 2_000_000)
+# Reconciliation of computed and published Kennzahlen (agreements/reconciliation.py): a
+# difference above this is flagged, in percentage points for a quota (K2 …) and in percent
+# for a change (K1, K3: their published figures are changes in percent).
+RECONCILIATION_THRESHOLD_POINTS = env_decimal("RECONCILIATION_THRESHOLD_POINTS", "0.1")
+RECONCILIATION_THRESHOLD_PERCENT = env_decimal("RECONCILIATION_THRESHOLD_PERCENT", "0.1")
 # Uploads with more values than this are stored by a background task (indicators/tasks.py).
 IMPORT_TASK_MIN_VALUES = env_int("IMPORT_TASK_MIN_VALUES", 20_000)
 # Where uploads wait between preview and confirmation (default: the system's temp directory).

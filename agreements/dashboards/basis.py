@@ -101,7 +101,7 @@ def default_year(agreements, *, units=None):
 
 def deliveries_for_year(deliveries, year, *, unit=None):
     """Those of `deliveries` that hold base values of `year` (of `unit`, if given)."""
-    series = Values.objects.of_each_delivery().in_year(year)
+    series = Values.objects.of_each_delivery().quantities().in_year(year)
     if unit is not None:
         series = series.for_unit(unit)
     return deliveries.filter(Exists(series)).newest_first()

@@ -73,6 +73,8 @@ class Comparison:
     month: date | None
     rows: list = field(default_factory=list)  # ranked, best first
     without_value: list = field(default_factory=list)
+    # Aggregates (Land, Bund, Vergleichstyp) with base quantities: reference lines, unranked.
+    references: list = field(default_factory=list)
     basis_text: str = ""
     demo_label: str = ""
     rank_by: str = RANK_LEVEL
@@ -219,6 +221,9 @@ def build_comparison(
             distance_percent=distance,
             chart_target=chart_marker,
         )
+        if row.unit.is_aggregate:
+            result.references.append(row)
+            continue
         (ranked if value is not None else without).append(row)
     result.rows = _ranked(ranked, Better.HIGHER if rank_by == RANK_TARGET else indicator.better)
     result.without_value = sorted(without, key=lambda row: row.unit.name)
@@ -258,7 +263,7 @@ def comparison_table(comparison):
             Column("Status der Vereinbarung"),
         ],
     )
-    for row in [*comparison.rows, *comparison.without_value]:
+    for row in [*comparison.references, *comparison.rows, *comparison.without_value]:
         table.rows.append(
             [
                 row.rank,

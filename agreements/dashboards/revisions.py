@@ -115,6 +115,7 @@ def build_revisions(unit, month, deliveries):
     jfw_indicators = comparable_indicators()
     rows = (
         Values.objects.for_unit(unit)
+        .quantities()
         .total()
         .of_deliveries(deliveries)
         .cells(date(month.year - 2, 12, 1), month)

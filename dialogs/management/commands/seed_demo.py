@@ -11,7 +11,7 @@ from django.db import transaction
 
 from agreements.demo import seed_demo_agreements
 from dialogs.demo import seed_demo_dialogs
-from indicators.demo import seed_demo_delivery
+from indicators.demo import seed_demo_delivery, seed_demo_publication
 from zielsteuerung import formats
 from zielsteuerung.models import Membership, Organisation, Role
 
@@ -70,6 +70,7 @@ class Command(BaseCommand):
         users = seed_demo_users()
         agreements = seed_demo_agreements()
         delivery = seed_demo_delivery()
+        publication = seed_demo_publication()
         dialogs = seed_demo_dialogs()
         new_users = [name for name, created in users if created]
         self.stdout.write("Demodaten sind angelegt:")
@@ -83,5 +84,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Kennzahlen: Ladestand {delivery.ladestand:%d.%m.%Y} "
             f"({formats.number(delivery.row_count)} Werte)"
+        )
+        self.stdout.write(
+            f"  Veröffentlichte Kennzahlen (BA): Ladestand {publication.ladestand:%d.%m.%Y} "
+            f"({formats.number(publication.row_count)} Werte)"
         )
         self.stdout.write(f"  Zieldialoge Heidekreis 2020: {formats.number(len(dialogs))}")

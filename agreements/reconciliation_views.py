@@ -1,0 +1,86 @@
+"""The reconciliation pages: the flagged differences of a month for the ministries, and the
+downloads of the reconciliation rows beside the Landkreis page and the comparison."""
+
+from datetime import date
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from agreements import exports, reconciliation
+from indicators.models import DataDelivery, Values
+from zielsteuerung import access, formats
+
+TABLE = "abgleich"  # ?tabelle=abgleich: a page's download is the reconciliation table
+
+
+def download(request, rows, title, filename, *, own_page=False):
+    """The reconciliation rows as CSV/XLSX when the request asks for them (on another page
+    with `?tabelle=abgleich`), else None."""
+    if not own_page and request.GET.get("tabelle") != TABLE:
+        return None
+    return exports.download(reconciliation.table(rows, title), filename, request.GET.get("format"))
+
+
+class MonthForm(forms.Form):
+    year = forms.ChoiceField(label="Jahr")
+    month = forms.ChoiceField(label="Berichtsmonat")
+
+    def __init__(self, *, years, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["year"].choices = [(str(year), str(year)) for year in years]
+        self.fields["month"].choices = [
+            (str(number), name) for number, name in enumerate(formats.MONTH_NAMES, 1)
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_GET
+def flagged(request):
+    """All differences above the threshold in one month, for the ministries and readers."""
+    user = request.user
+    if not access.sees_all(user):
+        raise PermissionDenied("Diese Seite steht den Ministerien und Lesern offen.")
+    deliveries = DataDelivery.objects.visible_to(user)
+    span = Values.objects.visible_to(user).published().of_deliveries(deliveries).span()
+    context = {"nav": "overview"}
+    if span["last"] is None:
+        empty = download(request, [], "Abgleich", "abgleich", own_page=True)
+        return empty or render(request, "dashboards/reconciliation.html", context)
+    years = list(range(span["last"].year, span["first"].year - 1, -1))
+    year = _int(request.GET.get("year"))
+    if year not in years:
+        year = span["last"].year
+    month = _int(request.GET.get("month"))
+    if month not in range(1, 13):
+        month = span["last"].month if year == span["last"].year else 12
+    rows = reconciliation.build(year, month, deliveries=deliveries, published_deliveries=deliveries)
+    at = date(year, month, 1)
+    response = download(
+        request, rows, f"Abgleich {at:%m/%Y}", f"abgleich-{at:%Y-%m}", own_page=True
+    )
+    if response:
+        return response
+    compared = [row for row in rows if row.deviation is not None]
+    context.update(
+        {
+            "form": MonthForm(years=years, initial={"year": year, "month": month}),
+            "month": at,
+            "flagged_rows": reconciliation.flagged(rows),
+            "compared_count": len(compared),
+            "threshold": reconciliation.threshold_text(),
+            "query": f"year={year}&month={month}",
+        }
+    )
+    return render(request, "dashboards/reconciliation.html", context)
