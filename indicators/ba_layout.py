@@ -131,6 +131,8 @@ def merge_header(labels, names):
             columns.append(Column(f"{over} ({name})" if over else name, base, Variant.BASE))
         elif variant is not None and code_of(over):
             columns.append(Column(f"{over} / {name}", code_of(over), variant))
+        elif not name and code_of(label) and variant_of(label):  # „K2 – 12-Monats-Wert in %“
+            columns.append(Column(label, code_of(label), variant_of(label)))
         else:
             columns.append(Column(" ".join(filled([over, name])), code_of(over), None))
     return columns

@@ -11,18 +11,8 @@ from indicators.ba_cells import NATIVE
 from zielsteuerung.aggregates import REGIONS, aggregate_of
 
 # The words a label puts before a name or key („LK Heidekreis“, „zkT 03452“).
-PREFIXES = (
-    "landkreis",
-    "jobcenter",
-    "kreisfreie stadt",
-    "kreis",
-    "region",
-    "stadt",
-    "lk",
-    "jc",
-    "zkt",
-    "ge",
-)
+# Not „Stadt“: the city of Oldenburg is another Jobcenter than the Landkreis Oldenburg.
+PREFIXES = ("landkreis", "jobcenter", "kreis", "region", "lk", "jc", "zkt")
 _KEY_FIRST = re.compile(r"(\d{1,8})(?:\s*[-–:]\s*|\s+)(\S.*)")
 _NAME_FIRST = re.compile(r"(\D*?\S)\s*[(\[]?\s*(\d{5}|\d{8})\s*[)\]]?")
 _AGGREGATE_NAMES = {name.lower(): key for key, name in REGIONS.items()} | {

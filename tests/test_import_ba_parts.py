@@ -198,6 +198,7 @@ def test_a_name_must_match_exactly_one_organisation():
     assert region.message == (
         "„Oldenburg“ passt auf mehrere Träger: Landkreis Oldenburg (03458), Oldenburg (03999)."
     )
+    assert read_region("Stadt Oldenburg", ZKT).kind is None  # not the Landkreis Oldenburg
     region = read_region("Hannover", ZKT)
     assert (region.kind, region.message) == (
         None,
@@ -291,6 +292,15 @@ def test_a_kennzahl_label_spans_its_sub_columns():
     ]
     assert header[0] == Column("Region", None, None)
     assert header[2].label == "K2 – Integrationsquote / Jahresfortschrittswert in %"
+
+
+def test_a_one_row_header_may_name_code_and_variant():
+    header = merge_header(["Region", "K2 – 12-Monats-Wert in %", "K2 Jahresfortschrittswert"], [])
+    assert [(c.code, c.variant) for c in header] == [
+        (None, None),
+        ("K2", Variant.TWELVE_MONTHS),
+        ("K2", Variant.JFW),
+    ]
 
 
 def test_variable_names_under_labels():
