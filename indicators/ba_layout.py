@@ -12,8 +12,10 @@ from indicators.ba_cells import NATIVE, base_code_of, read_ba_month
 from indicators.models import Variant
 
 TITLE_ROWS = 30  # the header stands among the first 30 rows, as in the importer
-_REPORTING_MONTH = re.compile(r"berichts(?:monat|zeitraum)\s*:?\s*(.+)", re.IGNORECASE)
-_DATA_STATE = re.compile(r"\b(?:datenstand|ladestand|stand)\b\s*:?\s*(.+)", re.IGNORECASE)
+# The value after the label, in the same cell or the next one (cells joined with " | ").
+_VALUE = r"\s*:?\s*(?:\|\s*)?([^|,;(]+)"
+_REPORTING_MONTH = re.compile(r"berichts(?:monat|zeitraum)" + _VALUE, re.IGNORECASE)
+_DATA_STATE = re.compile(r"\b(?:datenstand|ladestand|stand)\b" + _VALUE, re.IGNORECASE)
 _WAITING = re.compile(r"wartezeit\s*:?\s*(?:von\s+)?(\d{1,2}|null|einem|drei)\s+monat", re.I)
 _WAITING_WORDS = {"null": 0, "einem": 1, "drei": 3}
 _DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})|(\d{4})-(\d{2})-(\d{2})")
@@ -63,13 +65,13 @@ def read_titles(rows):
     """The Titles of the rows above a header (pass `rows[:header_index]`)."""
     month = ladestand = waiting = None
     for cells in rows:
-        text = " ".join(filled(cells))
+        text = " | ".join(filled(cells))
         found = _REPORTING_MONTH.search(text)
         if found and month is None:
-            month = read_ba_month(found.group(1).split("(")[0].strip())
+            month = read_ba_month(found.group(1).strip())
         found = _DATA_STATE.search(text)
         if found and ladestand is None:
-            ladestand = _read_day(found.group(1).split("(")[0].strip())
+            ladestand = _read_day(found.group(1).strip())
         found = _WAITING.search(text)
         if found and waiting is None:
             number = found.group(1).lower()

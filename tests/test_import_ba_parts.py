@@ -265,6 +265,17 @@ def test_title_rows_give_month_ladestand_and_waiting_time():
         0,
     )
     assert read_titles([["Bestand an Langzeitleistungsbeziehenden"]]) == (None, None, None)
+    # label and value in two cells; two titles in one row
+    assert read_titles([["Berichtsmonat:", "", "Jun 20", "Datenstand", "19.10.2020"]]) == (
+        (2020, 6),
+        date(2020, 10, 19),
+        None,
+    )
+    assert read_titles([["Berichtsmonat: 06/2020, Datenstand: 10/2020"]]) == (
+        (2020, 6),
+        date(2020, 10, 1),
+        None,
+    )
 
 
 def test_a_kennzahl_label_spans_its_sub_columns():
