@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,19 +43,10 @@ from agreements.dashboards.revisions import build_revisions, revisions_table
 from agreements.forms import ExplanationForm
 from agreements.models import Agreement, Explanation, Goal, GoalKind
 from agreements.reconciliation_views import download as reconciliation_download
+from agreements.selectors import MONTH_CHOICES, checked
 from indicators.models import DataDelivery
 from zielsteuerung import access, formats
 from zielsteuerung.models import Organisation
-
-MONTH_CHOICES = [(str(number), name) for number, name in enumerate(formats.MONTH_NAMES, 1)]
-
-
-def _checked(field, value):
-    """`value` (from the query string) as `field` cleans it, or None if the field refuses it."""
-    try:
-        return field.clean(value)
-    except ValidationError:
-        return None
 
 
 class BasisForm(forms.Form):
@@ -81,13 +72,13 @@ class BasisForm(forms.Form):
         the deliveries the form offers for the year."""
         super().__init__()
         self.fields["year"].choices = [(str(year), str(year)) for year in years]
-        year = _checked(self.fields["year"], query.get("year")) or default_year()
+        year = checked(self.fields["year"], query.get("year")) or default_year()
         deliveries = list(deliveries_for(year)) if year else []
         self.fields["delivery"].choices = [("", newest_label)] + [
             (str(d.pk), delivery_text(d)) for d in deliveries
         ]
-        month = _checked(self.fields["month"], query.get("month"))
-        wanted = _checked(self.fields["delivery"], query.get("delivery"))
+        month = checked(self.fields["month"], query.get("month"))
+        wanted = checked(self.fields["delivery"], query.get("delivery"))
         delivery = next((d for d in deliveries if d.pk == wanted), None)
         self.initial = {"year": year, "month": month or "", "delivery": wanted or ""}
         self.selection = Selection(
@@ -466,8 +457,8 @@ def revisions(request, key):
         return render(request, "dashboards/revisions.html", context)
     years = list(range(span["last"].year, span["first"].year - 1, -1))
     year_field = forms.TypedChoiceField(choices=[(str(y), str(y)) for y in years], coerce=int)
-    year = _checked(year_field, request.GET.get("year")) or span["last"].year
-    number = _checked(BasisForm.base_fields["month"], request.GET.get("month"))
+    year = checked(year_field, request.GET.get("year")) or span["last"].year
+    number = checked(BasisForm.base_fields["month"], request.GET.get("month"))
     if number is None:
         number = span["last"].month if year == span["last"].year else 12
     month = date(year, number, 1)

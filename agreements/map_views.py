@@ -13,29 +13,40 @@ from agreements import tile_map, year_end
 from agreements.dashboards import basis
 from agreements.dashboards.overview import build_overview
 from agreements.models import Agreement
-from zielsteuerung import access, formats
+from agreements.selectors import MONTH_CHOICES, checked
+from zielsteuerung import access
 
 
 class MapForm(forms.Form):
-    year = forms.ChoiceField(label="Jahr")
-    goal = forms.ChoiceField(label="Ziel (Kennzahl)", required=False)
-    month = forms.ChoiceField(label="Berichtsmonat", required=False)
+    """The map's selectors; like `BasisForm` it reads the query string with its own fields,
+    and a year, month or goal it does not offer falls back to the default."""
 
-    def __init__(self, *, years, columns, **kwargs):
-        super().__init__(**kwargs)
+    year = forms.TypedChoiceField(label="Jahr", coerce=int)
+    goal = forms.ChoiceField(label="Ziel (Kennzahl)", required=False)
+    month = forms.TypedChoiceField(
+        label="Berichtsmonat",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "neuester mit Daten"), *MONTH_CHOICES],
+    )
+
+    def __init__(self, query, *, years, default_year):
+        super().__init__()
         self.fields["year"].choices = [(str(year), str(year)) for year in years]
-        self.fields["goal"].choices = [(c.key, f"{c.label} – {c.name}") for c in columns]
-        months = [(str(n), name) for n, name in enumerate(formats.MONTH_NAMES, 1)]
-        self.fields["month"].choices = [("", "neuester mit Daten"), *months]
+        self.year = checked(self.fields["year"], query.get("year")) or default_year()
+        self.month = checked(self.fields["month"], query.get("month"))
+        self.query = query
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    def choose_goal(self, columns):
+        """The goal asked for among `columns`, else the first; None without columns."""
+        self.fields["goal"].choices = [(c.key, f"{c.label} – {c.name}") for c in columns]
+        goal = checked(self.fields["goal"], self.query.get("goal")) if columns else None
+        goal = goal or (columns[0].key if columns else None)
+        self.initial = {"year": self.year, "goal": goal or "", "month": self.month or ""}
+        return goal
 
 
 @login_required
@@ -52,24 +63,12 @@ def tile_map_page(request):
     context = {"nav": "overview", "years": years}
     if not years:
         return render(request, "dashboards/map.html", context)
-    year = _int(request.GET.get("year"))
-    if year not in years:
-        year = basis.default_year(visible)
-    month = _int(request.GET.get("month"))
-    if month not in range(1, 13):
-        month = None
+    form = MapForm(request.GET, years=years, default_year=lambda: basis.default_year(visible))
+    year, month = form.year, form.month
     agreements = visible.for_year(year).select_related("traeger")
     overview = build_overview(agreements, year, month=month)
     year_end.mark_final(overview)
-    keys = [column.key for column in overview.columns]
-    goal = request.GET.get("goal")
-    if goal not in keys:
-        goal = keys[0] if keys else None
-    form = MapForm(
-        years=years,
-        columns=overview.columns,
-        initial={"year": year, "goal": goal or "", "month": month or ""},
-    )
+    goal = form.choose_goal(overview.columns)
     context.update(
         {
             "year": year,

@@ -10,8 +10,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agreements import exports, reconciliation
+from agreements.selectors import MONTH_CHOICES, checked
 from indicators.models import DataDelivery, Values
-from zielsteuerung import access, formats
+from zielsteuerung import access
 
 TABLE = "abgleich"  # ?tabelle=abgleich: a page's download is the reconciliation table
 
@@ -25,24 +26,23 @@ def download(request, rows, title, filename, *, own_page=False):
 
 
 class MonthForm(forms.Form):
-    year = forms.ChoiceField(label="Jahr")
-    month = forms.ChoiceField(label="Berichtsmonat")
+    """The month selector; like `BasisForm` it reads the query string with its own fields,
+    and a year or month it does not offer falls back to the latest month with data."""
 
-    def __init__(self, *, years, **kwargs):
-        super().__init__(**kwargs)
+    year = forms.TypedChoiceField(label="Jahr", coerce=int)
+    month = forms.TypedChoiceField(label="Berichtsmonat", coerce=int, choices=MONTH_CHOICES)
+
+    def __init__(self, query, *, years, last):
+        """`last`: the latest month with data (a date)."""
+        super().__init__()
         self.fields["year"].choices = [(str(year), str(year)) for year in years]
-        self.fields["month"].choices = [
-            (str(number), name) for number, name in enumerate(formats.MONTH_NAMES, 1)
-        ]
+        self.year = checked(self.fields["year"], query.get("year")) or last.year
+        self.month = checked(self.fields["month"], query.get("month")) or (
+            last.month if self.year == last.year else 12
+        )
+        self.initial = {"year": self.year, "month": self.month}
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required
@@ -59,12 +59,8 @@ def flagged(request):
         empty = download(request, [], "Abgleich", "abgleich", own_page=True)
         return empty or render(request, "dashboards/reconciliation.html", context)
     years = list(range(span["last"].year, span["first"].year - 1, -1))
-    year = _int(request.GET.get("year"))
-    if year not in years:
-        year = span["last"].year
-    month = _int(request.GET.get("month"))
-    if month not in range(1, 13):
-        month = span["last"].month if year == span["last"].year else 12
+    form = MonthForm(request.GET, years=years, last=span["last"])
+    year, month = form.year, form.month
     rows = reconciliation.build(year, month, deliveries=deliveries, published_deliveries=deliveries)
     at = date(year, month, 1)
     response = download(
@@ -75,7 +71,7 @@ def flagged(request):
     compared = [row for row in rows if row.deviation is not None]
     context.update(
         {
-            "form": MonthForm(years=years, initial={"year": year, "month": month}),
+            "form": form,
             "month": at,
             "flagged_rows": reconciliation.flagged(rows),
             "compared_count": len(compared),

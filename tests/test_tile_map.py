@@ -97,3 +97,13 @@ def test_the_overview_links_to_the_map(as_user, reader, agreement):
 
 def test_without_agreements(as_user, reader):
     assert "noch keine Zielvereinbarungen" in as_user(reader).get(URL).text
+
+
+@pytest.mark.parametrize(
+    "query", [{"year": "zwanzig"}, {"year": "2020.5", "month": "x"}, {"month": "-1", "goal": ""}]
+)
+def test_a_bad_query_string_falls_back_to_the_defaults(as_user, reader, agreement, query):
+    response = as_user(reader).get(URL, query)
+    assert response.status_code == 200
+    assert tile_status(response.text, "HK") == "on"  # 2020, the newest month, the first goal
+    assert '<option value="2020" selected>' in response.text
