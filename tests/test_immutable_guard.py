@@ -1,17 +1,19 @@
 """The one immutable-row guard (zielsteuerung/immutable.py): every kind of frozen row refuses
 save, delete, a queryset update and a queryset delete, with its German message, and stays as
-it was."""
+it was. The two audited changes (withdrawing a delivery, a publication) pass it by name."""
 
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from dialogs import services
 from dialogs.models import FROZEN_MESSAGE, Dialog, DialogEvent
 from indicators import imports
 from indicators.models import DataDelivery, Values
+from publication.models import Publication, PublicationKind
 from tests.dialogs_world import approve_by_both, make_agreement, make_dialog
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +49,21 @@ def correction(approved, ministry_user, **_):
     return services.add_correction(approved, ministry_user, text="Richtig: 12", reason="Tippfehler")
 
 
+def publication(ministry_user, **_):
+    return Publication.objects.create(
+        year=2020,
+        kind=PublicationKind.TARGETS,
+        content={"rows": []},
+        published_at=timezone.now(),
+        published_by=ministry_user,
+        published_by_name="Maria Muster",
+    )
+
+
+PUBLISHED = (
+    "Eine Veröffentlichung kann nicht geändert oder gelöscht werden; "
+    "sie kann nur zurückgezogen werden."
+)
 KINDS = {
     # kind: (the row, a field to change, what save / delete / a bulk change is refused with)
     "delivery": (
@@ -78,6 +95,7 @@ KINDS = {
             "Eine Korrektur kann nicht geändert oder gelöscht werden.",
         ),
     ),
+    "publication": (publication, "published_by_name", (PUBLISHED, PUBLISHED, PUBLISHED)),
 }
 
 
@@ -119,3 +137,12 @@ def test_the_withdrawal_of_a_delivery_passes_the_guard_by_name(ministry_user):
     delivery = DataDelivery.objects.get(pk=delivery.pk)
     assert delivery.withdrawal_reason == "falscher Landkreis"
     assert not Values.objects.filter(delivery=delivery).exists()
+
+
+def test_the_withdrawal_of_a_publication_passes_the_guard_by_name(ministry_user):
+    from publication import services as publishing
+
+    published = publication(ministry_user)
+    assert publishing.withdraw(ministry_user, 2020, PublicationKind.TARGETS) == 1
+    published = Publication.objects.get(pk=published.pk)
+    assert published.withdrawn_by == ministry_user and published.content == {"rows": []}
