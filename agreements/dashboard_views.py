@@ -43,7 +43,14 @@ from agreements.dashboards.revisions import build_revisions, revisions_table
 from agreements.forms import ExplanationForm
 from agreements.models import Agreement, Explanation, Goal, GoalKind
 from agreements.reconciliation_views import download as reconciliation_download
-from agreements.selectors import MONTH_CHOICES, checked
+from agreements.selectors import (
+    MONTH_CHOICES,
+    as_selects,
+    checked,
+    month_field,
+    offer_years,
+    year_field,
+)
 from indicators.models import DataDelivery
 from zielsteuerung import access, formats
 from zielsteuerung.models import Organisation
@@ -55,14 +62,8 @@ class BasisForm(forms.Form):
     latest year with data, the latest month with data, the newest delivery), and the form
     shows the selection the page uses."""
 
-    year = forms.TypedChoiceField(label="Jahr", coerce=int)
-    month = forms.TypedChoiceField(
-        label="Berichtsmonat",
-        coerce=int,
-        required=False,
-        empty_value=None,
-        choices=[("", "neuester mit Daten"), *MONTH_CHOICES],
-    )
+    year = year_field()
+    month = month_field()
     delivery = forms.TypedChoiceField(
         label="Ladestand", coerce=int, required=False, empty_value=None
     )
@@ -71,7 +72,7 @@ class BasisForm(forms.Form):
         """`default_year()`: the year without a valid one asked for; `deliveries_for(year)`:
         the deliveries the form offers for the year."""
         super().__init__()
-        self.fields["year"].choices = [(str(year), str(year)) for year in years]
+        offer_years(self, years)
         year = checked(self.fields["year"], query.get("year")) or default_year()
         deliveries = list(deliveries_for(year)) if year else []
         self.fields["delivery"].choices = [("", newest_label)] + [
@@ -84,8 +85,7 @@ class BasisForm(forms.Form):
         self.selection = Selection(
             year=year, month=month, delivery=delivery, form=self, deliveries=deliveries
         )
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        as_selects(self)
 
 
 @dataclass

@@ -13,7 +13,13 @@ from agreements import tile_map, year_end
 from agreements.dashboards import basis
 from agreements.dashboards.overview import build_overview
 from agreements.models import Agreement
-from agreements.selectors import MONTH_CHOICES, checked
+from agreements.selectors import (
+    as_selects,
+    checked,
+    month_field,
+    offer_years,
+    year_field,
+)
 from zielsteuerung import access
 
 
@@ -21,24 +27,17 @@ class MapForm(forms.Form):
     """The map's selectors; like `BasisForm` it reads the query string with its own fields,
     and a year, month or goal it does not offer falls back to the default."""
 
-    year = forms.TypedChoiceField(label="Jahr", coerce=int)
+    year = year_field()
     goal = forms.ChoiceField(label="Ziel (Kennzahl)", required=False)
-    month = forms.TypedChoiceField(
-        label="Berichtsmonat",
-        coerce=int,
-        required=False,
-        empty_value=None,
-        choices=[("", "neuester mit Daten"), *MONTH_CHOICES],
-    )
+    month = month_field()
 
     def __init__(self, query, *, years, default_year):
         super().__init__()
-        self.fields["year"].choices = [(str(year), str(year)) for year in years]
+        offer_years(self, years)
         self.year = checked(self.fields["year"], query.get("year")) or default_year()
         self.month = checked(self.fields["month"], query.get("month"))
         self.query = query
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        as_selects(self)
 
     def choose_goal(self, columns):
         """The goal asked for among `columns`, else the first; None without columns."""

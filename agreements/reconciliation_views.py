@@ -10,7 +10,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agreements import exports, reconciliation
-from agreements.selectors import MONTH_CHOICES, checked
+from agreements.selectors import (
+    as_selects,
+    checked,
+    month_field,
+    offer_years,
+    year_field,
+)
 from indicators.models import DataDelivery, Values
 from zielsteuerung import access
 
@@ -29,20 +35,19 @@ class MonthForm(forms.Form):
     """The month selector; like `BasisForm` it reads the query string with its own fields,
     and a year or month it does not offer falls back to the latest month with data."""
 
-    year = forms.TypedChoiceField(label="Jahr", coerce=int)
-    month = forms.TypedChoiceField(label="Berichtsmonat", coerce=int, choices=MONTH_CHOICES)
+    year = year_field()
+    month = month_field(newest=False)
 
     def __init__(self, query, *, years, last):
         """`last`: the latest month with data (a date)."""
         super().__init__()
-        self.fields["year"].choices = [(str(year), str(year)) for year in years]
+        offer_years(self, years)
         self.year = checked(self.fields["year"], query.get("year")) or last.year
         self.month = checked(self.fields["month"], query.get("month")) or (
             last.month if self.year == last.year else 12
         )
         self.initial = {"year": self.year, "month": self.month}
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        as_selects(self)
 
 
 @login_required
