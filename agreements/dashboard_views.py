@@ -42,6 +42,7 @@ from agreements.dashboards.overview import build_overview, overview_table
 from agreements.dashboards.revisions import build_revisions, revisions_table
 from agreements.forms import ExplanationForm
 from agreements.models import Agreement, Explanation, Goal, GoalKind
+from agreements.reconciliation_views import FOR_MINISTRIES_AND_READERS
 from agreements.reconciliation_views import download as reconciliation_download
 from agreements.selectors import (
     MONTH_CHOICES,
@@ -122,15 +123,15 @@ def _traeger_url(key, params=None):
     return f"{url}?{query}" if query else url
 
 
-def _own_landkreis_or_403(request):
+def own_landkreis_or_403(request):
     """A Jobcenter user's way to its own Landkreis page; 403 for users without a role."""
     own = access.traeger_of(request.user)
     if own is None:
-        raise PermissionDenied("Diese Seite steht den Ministerien und Lesern offen.")
+        raise PermissionDenied(FOR_MINISTRIES_AND_READERS)
     return redirect(_traeger_url(own.key, request.GET))
 
 
-def _agreement_years(agreements):
+def agreement_years(agreements):
     return sorted(set(agreements.order_by().values_list("year", flat=True)), reverse=True)
 
 
@@ -151,9 +152,9 @@ OVERVIEW_CACHE_SECONDS = 10 * 60
 def overview(request):
     user = request.user
     if not access.sees_all(user):
-        return _own_landkreis_or_403(request)
+        return own_landkreis_or_403(request)
     visible = Agreement.objects.visible_to(user)
-    years = _agreement_years(visible)
+    years = agreement_years(visible)
     context = {"nav": "overview", "years": years}
     if not years:
         return render(request, "dashboards/overview.html", context)
@@ -261,7 +262,7 @@ def traeger(request, key):
     unit = _visible_traeger(request, key)
     user = request.user
     visible = Agreement.objects.visible_to(user).filter(traeger=unit)
-    years = _agreement_years(visible)
+    years = agreement_years(visible)
     context = {"nav": "overview", "unit": unit, "years": years}
     if not years:
         return render(request, "dashboards/traeger.html", context)
@@ -392,9 +393,9 @@ def explanation(request, goal, month):
 def comparison(request):
     user = request.user
     if not access.sees_all(user):
-        return _own_landkreis_or_403(request)
+        return own_landkreis_or_403(request)
     visible = Agreement.objects.visible_to(user)
-    years = _agreement_years(visible)
+    years = agreement_years(visible)
     context = {"nav": "overview", "indicators": [], "indicator": None}
     if not years:
         return render(request, "dashboards/comparison.html", context)

@@ -4,12 +4,11 @@ Jobcenter user is sent to its own Landkreis' page, as from the overview."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agreements import tile_map, year_end
+from agreements.dashboard_views import agreement_years, own_landkreis_or_403
 from agreements.dashboards import basis
 from agreements.dashboards.overview import build_overview
 from agreements.models import Agreement
@@ -53,12 +52,9 @@ class MapForm(forms.Form):
 def tile_map_page(request):
     user = request.user
     if not access.sees_all(user):
-        own = access.traeger_of(user)
-        if own is None:
-            raise PermissionDenied("Diese Seite steht den Ministerien und Lesern offen.")
-        return redirect(reverse("dashboards:traeger", args=[own.key]))
+        return own_landkreis_or_403(request)
     visible = Agreement.objects.visible_to(user)
-    years = sorted(set(visible.order_by().values_list("year", flat=True)), reverse=True)
+    years = agreement_years(visible)
     context = {"nav": "overview", "years": years}
     if not years:
         return render(request, "dashboards/map.html", context)

@@ -20,6 +20,7 @@ from agreements.selectors import (
 from indicators.models import DataDelivery, Values
 from zielsteuerung import access
 
+FOR_MINISTRIES_AND_READERS = "Diese Seite steht den Ministerien und Lesern offen."
 TABLE = "abgleich"  # ?tabelle=abgleich: a page's download is the reconciliation table
 
 
@@ -56,7 +57,7 @@ def flagged(request):
     """All differences above the threshold in one month, for the ministries and readers."""
     user = request.user
     if not access.sees_all(user):
-        raise PermissionDenied("Diese Seite steht den Ministerien und Lesern offen.")
+        raise PermissionDenied(FOR_MINISTRIES_AND_READERS)
     deliveries = DataDelivery.objects.visible_to(user)
     span = Values.objects.visible_to(user).published().of_deliveries(deliveries).span()
     context = {"nav": "overview"}

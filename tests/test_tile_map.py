@@ -89,6 +89,8 @@ def test_a_jobcenter_is_sent_to_its_own_landkreis(as_user, heidekreis_user, agre
     response = as_user(heidekreis_user).get(URL)
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboards:traeger", args=["03358"])
+    response = as_user(heidekreis_user).get(URL, {"year": 2020, "goal": "K2"})
+    assert response["Location"] == reverse("dashboards:traeger", args=["03358"]) + "?year=2020"
 
 
 def test_the_overview_links_to_the_map(as_user, reader, agreement):
