@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,20 +42,19 @@ from agreements.dashboards.overview import build_overview, overview_table
 from agreements.dashboards.revisions import build_revisions, revisions_table
 from agreements.forms import ExplanationForm
 from agreements.models import Agreement, Explanation, Goal, GoalKind
+from agreements.reconciliation_views import FOR_MINISTRIES_AND_READERS
 from agreements.reconciliation_views import download as reconciliation_download
+from agreements.selectors import (
+    MONTH_CHOICES,
+    as_selects,
+    checked,
+    month_field,
+    offer_years,
+    year_field,
+)
 from indicators.models import DataDelivery
 from zielsteuerung import access, formats
 from zielsteuerung.models import Organisation
-
-MONTH_CHOICES = [(str(number), name) for number, name in enumerate(formats.MONTH_NAMES, 1)]
-
-
-def _checked(field, value):
-    """`value` (from the query string) as `field` cleans it, or None if the field refuses it."""
-    try:
-        return field.clean(value)
-    except ValidationError:
-        return None
 
 
 class BasisForm(forms.Form):
@@ -64,14 +63,8 @@ class BasisForm(forms.Form):
     latest year with data, the latest month with data, the newest delivery), and the form
     shows the selection the page uses."""
 
-    year = forms.TypedChoiceField(label="Jahr", coerce=int)
-    month = forms.TypedChoiceField(
-        label="Berichtsmonat",
-        coerce=int,
-        required=False,
-        empty_value=None,
-        choices=[("", "neuester mit Daten"), *MONTH_CHOICES],
-    )
+    year = year_field()
+    month = month_field()
     delivery = forms.TypedChoiceField(
         label="Ladestand", coerce=int, required=False, empty_value=None
     )
@@ -80,21 +73,20 @@ class BasisForm(forms.Form):
         """`default_year()`: the year without a valid one asked for; `deliveries_for(year)`:
         the deliveries the form offers for the year."""
         super().__init__()
-        self.fields["year"].choices = [(str(year), str(year)) for year in years]
-        year = _checked(self.fields["year"], query.get("year")) or default_year()
+        offer_years(self, years)
+        year = checked(self.fields["year"], query.get("year")) or default_year()
         deliveries = list(deliveries_for(year)) if year else []
         self.fields["delivery"].choices = [("", newest_label)] + [
             (str(d.pk), delivery_text(d)) for d in deliveries
         ]
-        month = _checked(self.fields["month"], query.get("month"))
-        wanted = _checked(self.fields["delivery"], query.get("delivery"))
+        month = checked(self.fields["month"], query.get("month"))
+        wanted = checked(self.fields["delivery"], query.get("delivery"))
         delivery = next((d for d in deliveries if d.pk == wanted), None)
         self.initial = {"year": year, "month": month or "", "delivery": wanted or ""}
         self.selection = Selection(
             year=year, month=month, delivery=delivery, form=self, deliveries=deliveries
         )
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        as_selects(self)
 
 
 @dataclass
@@ -131,15 +123,15 @@ def _traeger_url(key, params=None):
     return f"{url}?{query}" if query else url
 
 
-def _own_landkreis_or_403(request):
+def own_landkreis_or_403(request):
     """A Jobcenter user's way to its own Landkreis page; 403 for users without a role."""
     own = access.traeger_of(request.user)
     if own is None:
-        raise PermissionDenied("Diese Seite steht den Ministerien und Lesern offen.")
+        raise PermissionDenied(FOR_MINISTRIES_AND_READERS)
     return redirect(_traeger_url(own.key, request.GET))
 
 
-def _agreement_years(agreements):
+def agreement_years(agreements):
     return sorted(set(agreements.order_by().values_list("year", flat=True)), reverse=True)
 
 
@@ -160,9 +152,9 @@ OVERVIEW_CACHE_SECONDS = 10 * 60
 def overview(request):
     user = request.user
     if not access.sees_all(user):
-        return _own_landkreis_or_403(request)
+        return own_landkreis_or_403(request)
     visible = Agreement.objects.visible_to(user)
-    years = _agreement_years(visible)
+    years = agreement_years(visible)
     context = {"nav": "overview", "years": years}
     if not years:
         return render(request, "dashboards/overview.html", context)
@@ -270,7 +262,7 @@ def traeger(request, key):
     unit = _visible_traeger(request, key)
     user = request.user
     visible = Agreement.objects.visible_to(user).filter(traeger=unit)
-    years = _agreement_years(visible)
+    years = agreement_years(visible)
     context = {"nav": "overview", "unit": unit, "years": years}
     if not years:
         return render(request, "dashboards/traeger.html", context)
@@ -401,9 +393,9 @@ def explanation(request, goal, month):
 def comparison(request):
     user = request.user
     if not access.sees_all(user):
-        return _own_landkreis_or_403(request)
+        return own_landkreis_or_403(request)
     visible = Agreement.objects.visible_to(user)
-    years = _agreement_years(visible)
+    years = agreement_years(visible)
     context = {"nav": "overview", "indicators": [], "indicator": None}
     if not years:
         return render(request, "dashboards/comparison.html", context)
@@ -466,8 +458,8 @@ def revisions(request, key):
         return render(request, "dashboards/revisions.html", context)
     years = list(range(span["last"].year, span["first"].year - 1, -1))
     year_field = forms.TypedChoiceField(choices=[(str(y), str(y)) for y in years], coerce=int)
-    year = _checked(year_field, request.GET.get("year")) or span["last"].year
-    number = _checked(BasisForm.base_fields["month"], request.GET.get("month"))
+    year = checked(year_field, request.GET.get("year")) or span["last"].year
+    number = checked(BasisForm.base_fields["month"], request.GET.get("month"))
     if number is None:
         number = span["last"].month if year == span["last"].year else 12
     month = date(year, number, 1)

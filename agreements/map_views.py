@@ -4,38 +4,47 @@ Jobcenter user is sent to its own Landkreis' page, as from the overview."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agreements import tile_map, year_end
+from agreements.dashboard_views import agreement_years, own_landkreis_or_403
 from agreements.dashboards import basis
 from agreements.dashboards.overview import build_overview
 from agreements.models import Agreement
-from zielsteuerung import access, formats
+from agreements.selectors import (
+    as_selects,
+    checked,
+    month_field,
+    offer_years,
+    year_field,
+)
+from zielsteuerung import access
 
 
 class MapForm(forms.Form):
-    year = forms.ChoiceField(label="Jahr")
+    """The map's selectors; like `BasisForm` it reads the query string with its own fields,
+    and a year, month or goal it does not offer falls back to the default."""
+
+    year = year_field()
     goal = forms.ChoiceField(label="Ziel (Kennzahl)", required=False)
-    month = forms.ChoiceField(label="Berichtsmonat", required=False)
+    month = month_field()
 
-    def __init__(self, *, years, columns, **kwargs):
-        super().__init__(**kwargs)
-        self.fields["year"].choices = [(str(year), str(year)) for year in years]
+    def __init__(self, query, *, years, default_year):
+        super().__init__()
+        offer_years(self, years)
+        self.year = checked(self.fields["year"], query.get("year")) or default_year()
+        self.month = checked(self.fields["month"], query.get("month"))
+        self.query = query
+        as_selects(self)
+
+    def choose_goal(self, columns):
+        """The goal asked for among `columns`, else the first; None without columns."""
         self.fields["goal"].choices = [(c.key, f"{c.label} – {c.name}") for c in columns]
-        months = [(str(n), name) for n, name in enumerate(formats.MONTH_NAMES, 1)]
-        self.fields["month"].choices = [("", "neuester mit Daten"), *months]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+        goal = checked(self.fields["goal"], self.query.get("goal")) if columns else None
+        goal = goal or (columns[0].key if columns else None)
+        self.initial = {"year": self.year, "goal": goal or "", "month": self.month or ""}
+        return goal
 
 
 @login_required
@@ -43,33 +52,18 @@ def _int(value):
 def tile_map_page(request):
     user = request.user
     if not access.sees_all(user):
-        own = access.traeger_of(user)
-        if own is None:
-            raise PermissionDenied("Diese Seite steht den Ministerien und Lesern offen.")
-        return redirect(reverse("dashboards:traeger", args=[own.key]))
+        return own_landkreis_or_403(request)
     visible = Agreement.objects.visible_to(user)
-    years = sorted(set(visible.order_by().values_list("year", flat=True)), reverse=True)
+    years = agreement_years(visible)
     context = {"nav": "overview", "years": years}
     if not years:
         return render(request, "dashboards/map.html", context)
-    year = _int(request.GET.get("year"))
-    if year not in years:
-        year = basis.default_year(visible)
-    month = _int(request.GET.get("month"))
-    if month not in range(1, 13):
-        month = None
+    form = MapForm(request.GET, years=years, default_year=lambda: basis.default_year(visible))
+    year, month = form.year, form.month
     agreements = visible.for_year(year).select_related("traeger")
     overview = build_overview(agreements, year, month=month)
     year_end.mark_final(overview)
-    keys = [column.key for column in overview.columns]
-    goal = request.GET.get("goal")
-    if goal not in keys:
-        goal = keys[0] if keys else None
-    form = MapForm(
-        years=years,
-        columns=overview.columns,
-        initial={"year": year, "goal": goal or "", "month": month or ""},
-    )
+    goal = form.choose_goal(overview.columns)
     context.update(
         {
             "year": year,

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from agreements import attainment
+from agreements import attainment, ranking
 from agreements.exports import Column, Number, Table
 from indicators import computations
 from indicators.models import Better, DataDelivery, Flag, Indicator, Values, Variant, flag_text
@@ -177,17 +177,11 @@ def _computed(month, *, units, deliveries, codes, basis):
 
 
 def _ranked(rows, better):
-    """Rank the Jobcenter's rows best first on their value; ties share a rank."""
-    ranked = sorted(
-        (row for row in rows if not row.is_aggregate and row.value is not None),
-        key=lambda row: row.value,
-        reverse=better != Better.LOWER,
-    )
-    ranks, previous, rank = {}, None, 0
-    for index, row in enumerate(ranked, start=1):
-        if row.value != previous:
-            rank, previous = index, row.value
-        ranks[id(row)] = rank
+    """The rows in their order, the Jobcenter's ranked on their value (aggregates are not)."""
+    ranks = {
+        id(row): rank
+        for rank, row in ranking.ranked((row for row in rows if not row.is_aggregate), better)
+    }
     return [replace(row, rank=ranks.get(id(row))) for row in rows]
 
 

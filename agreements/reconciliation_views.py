@@ -10,9 +10,17 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agreements import exports, reconciliation
+from agreements.selectors import (
+    as_selects,
+    checked,
+    month_field,
+    offer_years,
+    year_field,
+)
 from indicators.models import DataDelivery, Values
-from zielsteuerung import access, formats
+from zielsteuerung import access
 
+FOR_MINISTRIES_AND_READERS = "Diese Seite steht den Ministerien und Lesern offen."
 TABLE = "abgleich"  # ?tabelle=abgleich: a page's download is the reconciliation table
 
 
@@ -25,24 +33,22 @@ def download(request, rows, title, filename, *, own_page=False):
 
 
 class MonthForm(forms.Form):
-    year = forms.ChoiceField(label="Jahr")
-    month = forms.ChoiceField(label="Berichtsmonat")
+    """The month selector; like `BasisForm` it reads the query string with its own fields,
+    and a year or month it does not offer falls back to the latest month with data."""
 
-    def __init__(self, *, years, **kwargs):
-        super().__init__(**kwargs)
-        self.fields["year"].choices = [(str(year), str(year)) for year in years]
-        self.fields["month"].choices = [
-            (str(number), name) for number, name in enumerate(formats.MONTH_NAMES, 1)
-        ]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+    year = year_field()
+    month = month_field(newest=False)
 
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    def __init__(self, query, *, years, last):
+        """`last`: the latest month with data (a date)."""
+        super().__init__()
+        offer_years(self, years)
+        self.year = checked(self.fields["year"], query.get("year")) or last.year
+        self.month = checked(self.fields["month"], query.get("month")) or (
+            last.month if self.year == last.year else 12
+        )
+        self.initial = {"year": self.year, "month": self.month}
+        as_selects(self)
 
 
 @login_required
@@ -51,7 +57,7 @@ def flagged(request):
     """All differences above the threshold in one month, for the ministries and readers."""
     user = request.user
     if not access.sees_all(user):
-        raise PermissionDenied("Diese Seite steht den Ministerien und Lesern offen.")
+        raise PermissionDenied(FOR_MINISTRIES_AND_READERS)
     deliveries = DataDelivery.objects.visible_to(user)
     span = Values.objects.visible_to(user).published().of_deliveries(deliveries).span()
     context = {"nav": "overview"}
@@ -59,12 +65,8 @@ def flagged(request):
         empty = download(request, [], "Abgleich", "abgleich", own_page=True)
         return empty or render(request, "dashboards/reconciliation.html", context)
     years = list(range(span["last"].year, span["first"].year - 1, -1))
-    year = _int(request.GET.get("year"))
-    if year not in years:
-        year = span["last"].year
-    month = _int(request.GET.get("month"))
-    if month not in range(1, 13):
-        month = span["last"].month if year == span["last"].year else 12
+    form = MonthForm(request.GET, years=years, last=span["last"])
+    year, month = form.year, form.month
     rows = reconciliation.build(year, month, deliveries=deliveries, published_deliveries=deliveries)
     at = date(year, month, 1)
     response = download(
@@ -75,7 +77,7 @@ def flagged(request):
     compared = [row for row in rows if row.deviation is not None]
     context.update(
         {
-            "form": MonthForm(years=years, initial={"year": year, "month": month}),
+            "form": form,
             "month": at,
             "flagged_rows": reconciliation.flagged(rows),
             "compared_count": len(compared),

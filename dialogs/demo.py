@@ -110,8 +110,8 @@ def _moment(day, hour=10):
 def _date_as_of(dialog, written, sent=None, approved=None):
     """Date what seeding wrote for `dialog` on the days the demo stands for: the minutes
     written on `written`, sent on `sent`, approved by {side: day} (the second approval
-    freezes). Bulk updates: the seed dates its own rows in the transaction that made them
-    (the models refuse changing approved minutes one by one)."""
+    freezes). The seed dates its own rows in the transaction that made them, past the guard
+    of approved minutes (`update_past_guard`, zielsteuerung/immutable.py)."""
     approved = approved or {}
     at = {EventAction.CREATED: _moment(written, 9), EventAction.EDITED: _moment(written, 11)}
     if sent:
@@ -129,14 +129,16 @@ def _date_as_of(dialog, written, sent=None, approved=None):
         elif event.action == EventAction.FROZEN:
             when = approval_times[-1] + timedelta(seconds=1)
         if when:
-            DialogEvent.objects.filter(pk=event.pk).update(at=when)
+            DialogEvent.objects.filter(pk=event.pk).update_past_guard(at=when)
     for side, day in approved.items():
-        Approval.objects.filter(dialog=dialog, side=side).update(approved_at=_moment(day, 14))
+        Approval.objects.filter(dialog=dialog, side=side).update_past_guard(
+            approved_at=_moment(day, 14)
+        )
         Approval.history.filter(dialog_id=dialog.pk, side=side).update(
             history_date=_moment(day, 14)
         )
     last = approval_times[-1] if len(approval_times) == 2 else _moment(sent or written, 11)
-    Dialog.objects.filter(pk=dialog.pk).update(
+    Dialog.objects.filter(pk=dialog.pk).update_past_guard(
         created_at=_moment(written, 9),
         updated_at=last,
         frozen_at=last if len(approval_times) == 2 else None,
@@ -145,7 +147,7 @@ def _date_as_of(dialog, written, sent=None, approved=None):
     for model in (Participant, AgendaItem, MeasureReview, FinalAssessment):
         model.history.filter(dialog_id=dialog.pk).update(history_date=_moment(written, 11))
     if len(approval_times) == 2:
-        AgendaItem.objects.filter(dialog=dialog).update(figures_frozen_at=last)
+        AgendaItem.objects.filter(dialog=dialog).update_past_guard(figures_frozen_at=last)
     Measure.history.filter(dialog_id=dialog.pk).update(history_date=_moment(written, 11))
 
 

@@ -34,6 +34,7 @@ from zielsteuerung.access import (
     Role,
     ScopedQuerySet,
 )
+from zielsteuerung.immutable import Immutable, ImmutableQuerySet
 from zielsteuerung.models import Organisation
 
 FROZEN_MESSAGE = (
@@ -61,7 +62,7 @@ class DialogStatus(models.TextChoices):
     APPROVED = "freigegeben", "freigegeben"
 
 
-class DialogQuerySet(ScopedQuerySet):
+class DialogQuerySet(ScopedQuerySet, ImmutableQuerySet):
     """The ministries write minutes and corrections (CHANGE); the Jobcenter of the dialog's
     Landkreis reviews, comments and approves its side (REVIEW). Readers (the Ausschuss) see
     minutes once both sides approved them, not before."""
@@ -77,7 +78,11 @@ class DialogQuerySet(ScopedQuerySet):
         return self.filter(agreement__year=year)
 
 
-class Dialog(models.Model):
+class Dialog(Immutable):
+    frozen_rows = Q(status=DialogStatus.APPROVED)
+    refusal_class = MinutesFrozen
+    frozen_message = FROZEN_MESSAGE
+
     agreement = models.ForeignKey(
         Agreement,
         verbose_name="Zielvereinbarung",
@@ -138,18 +143,8 @@ class Dialog(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} am {self.date:%d.%m.%Y} – {self.agreement.traeger}"
 
-    def save(self, *args, **kwargs):
-        if self.is_frozen_in_db():
-            raise MinutesFrozen()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("dialogs:detail", args=[self.pk])
-
-    def delete(self, *args, **kwargs):
-        if self.is_frozen_in_db():
-            raise MinutesFrozen()
-        return super().delete(*args, **kwargs)
 
     @property
     def traeger_shown(self):
@@ -197,33 +192,28 @@ class Dialog(models.Model):
         return Dialog.objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
     def is_frozen_in_db(self):
-        return self.stored_status() == DialogStatus.APPROVED
+        return self.frozen_in_db()
 
 
-class FrozenWithDialog(models.Model):
-    """A part of the minutes: it cannot be saved or deleted once its dialog is approved."""
+class FrozenWithDialog(Immutable):
+    """A part of the minutes: it cannot be saved (not even added) or deleted once its dialog
+    is approved (zielsteuerung/immutable.py)."""
+
+    frozen_rows = Q(dialog__status=DialogStatus.APPROVED)
+    refusal_class = MinutesFrozen
+    frozen_message = FROZEN_MESSAGE
+    objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        if self.minutes_frozen():
-            raise MinutesFrozen()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self.minutes_frozen():
-            raise MinutesFrozen()
-        return super().delete(*args, **kwargs)
-
-    def guarding_dialog_id(self):
-        return self.dialog_id
+    def frozen_in_db(self):
+        return self.minutes_frozen()
 
     def minutes_frozen(self):
-        dialog_id = self.guarding_dialog_id()
         return (
-            dialog_id is not None
-            and Dialog.objects.filter(pk=dialog_id, status=DialogStatus.APPROVED).exists()
+            self.dialog_id is not None
+            and Dialog.objects.filter(pk=self.dialog_id, status=DialogStatus.APPROVED).exists()
         )
 
 
@@ -612,7 +602,7 @@ def reason_required(assessment, computed_verdict):
     return not agrees
 
 
-class FinalAssessmentQuerySet(models.QuerySet):
+class FinalAssessmentQuerySet(ImmutableQuerySet):
     def of_approved_minutes(self):
         """The assessments that count: those of spring reviews both sides approved."""
         return self.filter(dialog__status=DialogStatus.APPROVED)
@@ -656,23 +646,27 @@ class FinalAssessment(FrozenWithDialog):
         return self.assessment in (Assessment.MET, Assessment.MET_AFTER_4_4_5)
 
 
-class AppendOnly(models.Model):
-    """Records that are written once and never changed or deleted."""
+class AppendOnly(Immutable):
+    """Records that are written once and never changed or deleted by themselves
+    (zielsteuerung/immutable.py); `frozen_rows` says which a cascade or a bulk change may not
+    touch either."""
+
+    change_message = "Dieser Eintrag kann nicht geändert werden."
+    delete_message = "Dieser Eintrag kann nicht gelöscht werden."
+    objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        if self.pk and type(self).objects.filter(pk=self.pk).exists():
-            raise ValidationError("Dieser Eintrag kann nicht geändert werden.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Dieser Eintrag kann nicht gelöscht werden.")
+    def frozen_in_db(self):
+        return self.pk is not None and type(self)._base_manager.filter(pk=self.pk).exists()
 
 
 class Correction(AppendOnly):
     """A dated correction of approved minutes by the ministry; the approved text stays."""
+
+    frozen_message = "Eine Korrektur kann nicht geändert oder gelöscht werden."
+    delete_message = "Eine Korrektur kann nicht gelöscht werden."
 
     dialog = models.ForeignKey(Dialog, on_delete=models.PROTECT, related_name="corrections")
     item = models.ForeignKey(
@@ -716,7 +710,12 @@ class EventAction(models.TextChoices):
 
 
 class DialogEvent(AppendOnly):
-    """Who did what when: the workflow log printed with the minutes."""
+    """Who did what when: the workflow log printed with the minutes. A draft deleted takes
+    its log along; the log of approved minutes stays."""
+
+    frozen_rows = Q(dialog__status=DialogStatus.APPROVED)
+    refusal_class = MinutesFrozen
+    frozen_message = FROZEN_MESSAGE
 
     dialog = models.ForeignKey(Dialog, on_delete=models.CASCADE, related_name="events")
     action = models.CharField("Schritt", max_length=30, choices=EventAction.choices)
@@ -737,39 +736,13 @@ class DialogEvent(AppendOnly):
         return f"{self.get_action_display()} ({self.user_name})"
 
 
-# Bulk deletes (querysets, cascades from a deleted agreement goal or dialog) bypass
-# Model.delete(); these receivers hold the line for approved minutes there too.
-@receiver(pre_delete, sender=Dialog)
-def _refuse_deleting_approved_dialog(sender, instance, **kwargs):
-    if instance.is_frozen_in_db():
-        raise MinutesFrozen()
-
-
-@receiver(pre_delete, sender=Participant)
-@receiver(pre_delete, sender=AgendaItem)
-@receiver(pre_delete, sender=MeasureReview)
-@receiver(pre_delete, sender=Approval)
-@receiver(pre_delete, sender=FinalAssessment)
-def _refuse_deleting_minutes_part(sender, instance, **kwargs):
-    if instance.minutes_frozen():
-        raise MinutesFrozen()
-
-
+# Cascades from a deleted agreement goal or dialog bypass Model.delete(); the guard in
+# zielsteuerung/immutable.py holds the line for every Immutable model, this receiver for the
+# measures (whose state may still change).
 @receiver(pre_delete, sender=Measure)
 def _refuse_deleting_agreed_measure(sender, instance, **kwargs):
     if instance.in_approved_minutes():
         raise MinutesFrozen(MEASURE_FROZEN_MESSAGE)
-
-
-@receiver(pre_delete, sender=Correction)
-def _refuse_deleting_correction(sender, instance, **kwargs):
-    raise ValidationError("Eine Korrektur kann nicht gelöscht werden.")
-
-
-@receiver(pre_delete, sender=DialogEvent)
-def _refuse_deleting_event_of_approved_minutes(sender, instance, **kwargs):
-    if Dialog.objects.filter(pk=instance.dialog_id, status=DialogStatus.APPROVED).exists():
-        raise MinutesFrozen()
 
 
 class ReminderEvent(models.TextChoices):

@@ -23,6 +23,7 @@ from zielsteuerung.access import (
     Role,
     ScopedQuerySet,
 )
+from zielsteuerung.immutable import Immutable, ImmutableQuerySet
 from zielsteuerung.models import Organisation
 
 
@@ -77,18 +78,6 @@ class DeliverySource(models.TextChoices):
     DEMO = "demo", "Demodaten"
 
 
-class ImmutableQuerySet(models.QuerySet):
-    """Stored deliveries and values are never changed or deleted, not even in bulk."""
-
-    refusal = "Gespeicherte Daten können nicht geändert oder gelöscht werden."
-
-    def update(self, **kwargs):
-        raise ValidationError(self.refusal)
-
-    def delete(self):
-        raise ValidationError(self.refusal)
-
-
 # Which of two deliveries is newer: the later Ladestand, then the longer waiting time, then the
 # one stored later (and the higher id of two stored at once). The one rule behind
 # `newest_first()` and `DataDelivery.newness`.
@@ -96,8 +85,6 @@ NEWNESS = ("ladestand", "waiting_months", "created_at", "pk")
 
 
 class DataDeliveryQuerySet(ScopedQuerySet, ImmutableQuerySet):
-    refusal = "Eine gespeicherte Datenlieferung kann nicht geändert oder gelöscht werden."
-
     # Nobody changes a stored delivery (an administrator withdraws one, manage.py); the
     # ministries upload for every unit, a Jobcenter for its own Landkreis.
     landkreis = "organisation"
@@ -129,11 +116,16 @@ class DataDeliveryQuerySet(ScopedQuerySet, ImmutableQuerySet):
         return newest, withdrawn
 
 
-class DataDelivery(models.Model):
+class DataDelivery(Immutable):
     """One Ladestand: a set of monthly values as extracted on one date.
 
-    A delivery is immutable once stored; newer deliveries never change older ones.
+    A delivery is immutable once stored (zielsteuerung/immutable.py); newer deliveries never
+    change older ones.
     """
+
+    frozen_message = "Eine gespeicherte Datenlieferung kann nicht geändert oder gelöscht werden."
+    change_message = "Eine gespeicherte Datenlieferung kann nicht geändert werden."
+    delete_message = "Eine gespeicherte Datenlieferung kann nicht gelöscht werden."
 
     ladestand = models.DateField("Ladestand")
     waiting_months = models.PositiveSmallIntegerField(
@@ -183,14 +175,6 @@ class DataDelivery(models.Model):
     def __str__(self):
         return f"Ladestand {self.ladestand:%d.%m.%Y} ({self.waiting_label})"
 
-    def save(self, *args, **kwargs):
-        if self.pk and DataDelivery.objects.filter(pk=self.pk).exists():
-            raise ValidationError("Eine gespeicherte Datenlieferung kann nicht geändert werden.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Eine gespeicherte Datenlieferung kann nicht gelöscht werden.")
-
     @property
     def newness(self):
         """A sort key: of two deliveries the newer has the greater (NEWNESS, as newest_first)."""
@@ -219,8 +203,10 @@ class DataDelivery(models.Model):
                 user,
                 reason,
             )
-            # Past the guard in save(): the withdrawal fields are all that is written.
-            super().save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+            # Past the guard: the withdrawal fields are all that is written.
+            self.save_past_guard(
+                update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"]
+            )
 
     @property
     def waiting_label(self):
@@ -328,7 +314,6 @@ class ValuesQuerySet(ScopedQuerySet, ImmutableQuerySet):
     """The one way to read delivered values, in the words of the field. Every app asks through
     these methods; none touches the fields of `Values` itself (tests/test_architecture.py)."""
 
-    refusal = "Gelieferte Werte können nicht geändert oder gelöscht werden."
     landkreis = "unit"
     rules = {VIEW: STANDARD_RULES[VIEW]}  # values are written by storage.py alone
 
@@ -490,12 +475,16 @@ class ValuesQuerySet(ScopedQuerySet, ImmutableQuerySet):
                 yield Cell(unit_id, delivery_id, code, sex, month, value)
 
 
-class Values(models.Model):
+class Values(Immutable):
     """The figures one delivery holds for one unit, code and sex in one year: a row of twelve
     months, January to December, as users see a year in a spreadsheet. A month the delivery
     has no figure for is empty. A row is stored only with at least one figure; rows are
     written by `indicators.storage.write_values` and never changed. Read them through
     `Values.objects` (`ValuesQuerySet`)."""
+
+    frozen_message = "Gelieferte Werte können nicht geändert oder gelöscht werden."
+    change_message = "Gelieferte Werte können nicht geändert werden."
+    delete_message = "Gelieferte Werte können nicht gelöscht werden."
 
     # No index of their own: the unique constraint (delivery first) and the index (unit first)
     # serve every query, and each index more slows the storing of a national delivery. The
@@ -558,14 +547,6 @@ class Values(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.indicator_id} {self.sex} {self.year}"
-
-    def save(self, *args, **kwargs):
-        if self.pk and Values.objects.filter(pk=self.pk).exists():
-            raise ValidationError("Gelieferte Werte können nicht geändert werden.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Gelieferte Werte können nicht gelöscht werden.")
 
     def flag_of(self, month):
         """The flag of `month` (a date in this row's year): `(`, `p`, `r`, `s` or ""."""

@@ -6,13 +6,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from zielsteuerung.immutable import Immutable, ImmutableQuerySet
+
 
 class PublicationKind(models.TextChoices):
     TARGETS = "ziele", "Ziele der unterzeichneten Zielvereinbarungen"
     RESULTS = "ergebnisse", "Jahresergebnisse nach der Frühjahrsbilanz"
 
 
-class PublicationQuerySet(models.QuerySet):
+class PublicationQuerySet(ImmutableQuerySet):
     def current(self):
         """The publications the public sees: not withdrawn."""
         return self.filter(withdrawn_at__isnull=True)
@@ -25,7 +27,16 @@ class PublicationQuerySet(models.QuerySet):
         return sorted(set(self.current().values_list("year", flat=True)), reverse=True)
 
 
-class Publication(models.Model):
+class Publication(Immutable):
+    """An act of publishing: stored once and never changed or deleted
+    (zielsteuerung/immutable.py); its withdrawal (`services.withdraw`) only records who
+    withdrew it and when."""
+
+    frozen_message = (
+        "Eine Veröffentlichung kann nicht geändert oder gelöscht werden; "
+        "sie kann nur zurückgezogen werden."
+    )
+
     year = models.PositiveSmallIntegerField("Jahr")
     kind = models.CharField("Art", max_length=20, choices=PublicationKind.choices)
     content = models.JSONField(

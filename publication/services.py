@@ -35,7 +35,7 @@ def withdraw(user, year, kind):
     return (
         Publication.objects.current()
         .filter(year=year, kind=PublicationKind(kind))
-        .update(
+        .update_past_guard(  # the one change of a publication, recorded with it
             withdrawn_at=timezone.now(),
             withdrawn_by=user,
             withdrawn_by_name=formats.person_name(user),

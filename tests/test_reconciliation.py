@@ -304,3 +304,14 @@ def test_the_ministry_page_downloads_every_row_of_the_month(as_user, reader, exa
     assert "attachment" in response["Content-Disposition"]
     assert len(lines) == 1 + 7  # the header and the seven rows of the worked example
     assert sum(line.endswith(";ja") for line in lines) == 1
+
+
+@pytest.mark.parametrize("query", [{"year": "x", "month": "2"}, {"year": "2020", "month": "13"}])
+def test_the_ministry_page_falls_back_to_the_latest_month_on_a_bad_query(
+    as_user, ministry_user, example, query
+):
+    from django.urls import reverse
+
+    response = as_user(ministry_user).get(reverse("dashboards:reconciliation"), query)
+    assert response.status_code == 200
+    assert "Februar 2020: 3 Werte mit berechnetem und veröffentlichtem Wert" in page_text(response)

@@ -89,6 +89,8 @@ def test_a_jobcenter_is_sent_to_its_own_landkreis(as_user, heidekreis_user, agre
     response = as_user(heidekreis_user).get(URL)
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboards:traeger", args=["03358"])
+    response = as_user(heidekreis_user).get(URL, {"year": 2020, "goal": "K2"})
+    assert response["Location"] == reverse("dashboards:traeger", args=["03358"]) + "?year=2020"
 
 
 def test_the_overview_links_to_the_map(as_user, reader, agreement):
@@ -97,3 +99,13 @@ def test_the_overview_links_to_the_map(as_user, reader, agreement):
 
 def test_without_agreements(as_user, reader):
     assert "noch keine Zielvereinbarungen" in as_user(reader).get(URL).text
+
+
+@pytest.mark.parametrize(
+    "query", [{"year": "zwanzig"}, {"year": "2020.5", "month": "x"}, {"month": "-1", "goal": ""}]
+)
+def test_a_bad_query_string_falls_back_to_the_defaults(as_user, reader, agreement, query):
+    response = as_user(reader).get(URL, query)
+    assert response.status_code == 200
+    assert tile_status(response.text, "HK") == "on"  # 2020, the newest month, the first goal
+    assert '<option value="2020" selected>' in response.text

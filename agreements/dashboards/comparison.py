@@ -4,7 +4,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from agreements import attainment, charts
+from agreements import attainment, charts, ranking
 from agreements.dashboards.basis import basis_text, demo_label
 from agreements.dashboards.figures import (
     UNIT_LABELS,
@@ -125,18 +125,6 @@ class Comparison:
         )
 
 
-def _ranked(rows, better):
-    descending = better != Better.LOWER
-    rows = sorted(rows, key=lambda row: row.unit.name)
-    rows = sorted(rows, key=lambda row: row.value, reverse=descending)
-    ranked, previous, rank = [], None, 0
-    for index, row in enumerate(rows, start=1):
-        if row.value != previous:
-            rank, previous = index, row.value
-        ranked.append(replace(row, rank=rank))
-    return ranked
-
-
 def build_comparison(
     indicator, year, *, month=None, delivery=None, deliveries=None, rank_by=RANK_LEVEL
 ):
@@ -225,7 +213,8 @@ def build_comparison(
             result.references.append(row)
             continue
         (ranked if value is not None else without).append(row)
-    result.rows = _ranked(ranked, Better.HIGHER if rank_by == RANK_TARGET else indicator.better)
+    better = Better.HIGHER if rank_by == RANK_TARGET else indicator.better
+    result.rows = [replace(row, rank=rank) for rank, row in ranking.ranked(ranked, better)]
     result.without_value = sorted(without, key=lambda row: row.unit.name)
     result.basis_text = basis_text(
         reporting,
