@@ -12,7 +12,7 @@ from indicators import storage
 from indicators.imports.cells import _count
 from indicators.imports.keys import KeyReading, _Keys
 from indicators.imports.layout import _indicator_codes, _layout, _texts
-from indicators.imports.numbers import NumberReading
+from indicators.imports.numbers import read_numbers
 from indicators.imports.problems import KEPT_PROBLEMS, ImportCheck, Problem, Refused
 from indicators.imports.rows import RowCollecting
 from indicators.imports.sheets import Sheet, read_sheets
@@ -127,7 +127,7 @@ def already_delivered_message(delivery):
     )
 
 
-class _Checker(NumberReading, KeyReading, RowCollecting):
+class _Checker(KeyReading, RowCollecting):
     def __init__(self, check, sheets, codes, user, create_units, progress):
         self.check = check
         self.sheets = sheets
@@ -174,7 +174,7 @@ class _Checker(NumberReading, KeyReading, RowCollecting):
             self.check.problems.append(Problem("Die Datei enthält keine Werte."))
             return
         self.progress("Prüfen", 0, 3)
-        numbers = self.read_numbers(blocks)
+        numbers = read_numbers(self, blocks)
         self.progress("Prüfen", 1, 3)
         cells = self.read_keys(blocks, numbers)
         self.progress("Prüfen", 2, 3)
