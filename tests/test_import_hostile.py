@@ -123,6 +123,26 @@ def test_a_long_cell_is_quoted_with_at_most_80_characters():
     assert "x" * 79 + "…" in problem.message
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        "{long};ELB;g;2019-12;5",  # unit
+        "03358;{long};g;2019-12;5",  # code
+        "03358;ELB;{long};2019-12;5",  # sex
+        "03358;ELB;g;{long};5",  # month
+        "03358;ELB;g;2019-12;{long}",  # value
+    ],
+)
+def test_no_message_quotes_more_than_80_characters_of_a_cell(row):
+    long_text = "y" * 3000
+    data = f"traeger;kennzahl;geschlecht;monat;wert\n{row.format(long=long_text)}\n".encode()
+    result = check(data, "daten.csv")
+    problems = [p for p in result.problems if not p.hint]
+    assert len(problems) == 1
+    assert "y" * 79 + "…" in problems[0].message
+    assert "y" * 80 not in problems[0].message
+
+
 LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(

@@ -284,7 +284,7 @@ class KeyReading:
         key = _code_key(text.removeprefix(NATIVE))
         indicator = self.codes.get(key) or self.codes.get(key.replace("_", ""))
         if indicator is None:
-            return None, f"„{text.strip()}“ ist keine bekannte Kennzahl. {_known_codes(self.codes)}"
+            return None, f"„{_shown(text)}“ ist keine bekannte Kennzahl. {_known_codes(self.codes)}"
         rank = self.indicator_ranks.get(indicator.pk)
         if rank is None:
             rank = self.indicator_ranks[indicator.pk] = len(self.check.indicators)
@@ -320,7 +320,7 @@ class KeyReading:
         sex = SEXES.get(_header_key(text.removeprefix(NATIVE)))
         if sex is None:
             return None, (
-                f"„{text.strip()}“ ist kein Geschlecht; erlaubt sind g (gesamt), m (Männer) und "
+                f"„{_shown(text)}“ ist kein Geschlecht; erlaubt sind g (gesamt), m (Männer) und "
                 "w (Frauen)."
             )
         return SEX_ORDER[sex], None
