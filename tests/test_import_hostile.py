@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from indicators import imports, storage
-from indicators.imports import sheets
+from indicators.imports import workbooks
 from indicators.models import DataDelivery, Values
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +197,6 @@ def test_an_entity_expansion_workbook_is_a_german_refusal_in_the_check():
 
 @pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
 def test_defusedxml_is_the_second_line_behind_the_check(monkeypatch, part):
-    monkeypatch.setattr(sheets, "_declares_entities", lambda archive, part: False)
+    monkeypatch.setattr(workbooks, "_declares_entities", lambda archive, part: False)
     with pytest.raises(imports.Refused, match="XML-Entity-Deklarationen|beschädigt"):
         imports.read_sheets(workbook_with_entities(part), "lachen.xlsx", imports._indicator_codes())

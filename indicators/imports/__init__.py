@@ -13,8 +13,9 @@ Three steps, as in pretix' model import:
 docs/import.md describes the accepted files for users and which module holds which rule.
 """
 
+from indicators.imports.cells import file_size
 from indicators.imports.checking import already_delivered_message, check_file
-from indicators.imports.layout import _indicator_codes
+from indicators.imports.layout import Sheet, _indicator_codes
 from indicators.imports.problems import (
     ImportCheck,
     IndicatorRef,
@@ -23,7 +24,7 @@ from indicators.imports.problems import (
     SummaryRow,
     UnitRef,
 )
-from indicators.imports.sheets import Sheet, file_size, read_sheets
+from indicators.imports.sheets import read_sheets
 from indicators.imports.store import store_delivery
 from indicators.imports.template import template_workbook
 

@@ -237,3 +237,12 @@ def _shown(text):
 
 def _count(number, one, many):
     return f"{formats.number(number)} {one if number == 1 else many}"
+
+
+def file_size(size):
+    """`61,2 MB`, `12,3 kB` or `404 Byte`."""
+    if size >= 1024 * 1024:
+        return f"{formats.number(size / 1024 / 1024, 1)} MB"
+    if size >= 1024:
+        return f"{formats.number(size / 1024, 1)} kB"
+    return f"{size} Byte"

@@ -11,11 +11,11 @@ from django.utils import timezone
 from indicators import storage
 from indicators.imports.cells import _count
 from indicators.imports.keys import KeyReading, _Keys
-from indicators.imports.layout import _indicator_codes, _layout, _texts
+from indicators.imports.layout import Sheet, _indicator_codes, _layout, _texts
 from indicators.imports.numbers import read_numbers
 from indicators.imports.problems import KEPT_PROBLEMS, ImportCheck, Problem, Refused
 from indicators.imports.rows import RowCollecting
-from indicators.imports.sheets import Sheet, read_sheets
+from indicators.imports.sheets import read_sheets
 from indicators.models import (
     DataDelivery,
 )

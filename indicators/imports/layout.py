@@ -1,6 +1,6 @@
 """The header row and the layout (long or wide) of a sheet."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -185,3 +185,27 @@ def _texts(column):
 def _known_codes(codes):
     known = sorted({i for i in codes.values()}, key=lambda i: (i.sort_order, i.code))
     return f"Bekannt sind: {', '.join(i.code for i in known)}."
+
+
+@dataclass(eq=False)
+class Sheet:
+    """One table's cells below the header row, as strings, column by column.
+
+    Row i of each column is line `first_line + i` of the file (or row of the worksheet). A
+    column is a list of str (XLSX) or a NumPy array of str objects (CSV, as pandas reads it)."""
+
+    name: str | None  # the worksheet's name (None for CSV)
+    header: list[str]  # the header row's cells, as written
+    header_line: int
+    columns: list[list[str] | np.ndarray] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def first_line(self):
+        return self.header_line + 1
+
+
+HEADER_SCAN_ROWS = 30  # the header row must be among the first 30 rows of a sheet
+
+
+MAX_COLUMNS = 500  # a table of indicators never has more columns than this
