@@ -168,6 +168,7 @@ class _Checker(KeyReading, RowCollecting):
         blocks = []
         for sheet in self.sheets:
             blocks.extend(self.blocks_of(sheet))
+            sheet.columns = []  # the blocks hold what is needed: let pandas' table go
         if self.check.problems:
             return
         if not any(b.values for b in blocks):

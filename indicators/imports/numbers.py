@@ -26,18 +26,24 @@ class _Numbers(NamedTuple):
     whole: np.ndarray  # the value is digits only (a count needs no further look)
 
 
+# The kinds of cell `parse_number` tells apart, kept as one byte per cell.
+KINDS = ("int", "native", "german", "plain", "either", "missing", "bad")
+KIND = {kind: number for number, kind in enumerate(KINDS)}
+
+
 class _Parsed(NamedTuple):
     """One block's cells as the parser read them, before the file's format is known."""
 
     numbers: list[str | None]
-    kinds: list[str]
+    kinds: np.ndarray  # int8, an index into KINDS per cell
     present: np.ndarray
     whole: np.ndarray
 
 
 def _parse_block(values, marks):
     """Every cell of one block through the one parser; statistical marks counted in `marks`."""
-    numbers, kinds = [], []
+    numbers = []
+    kinds = np.zeros(len(values), dtype=np.int8)
     present = np.ones(len(values), dtype=bool)
     whole = np.zeros(len(values), dtype=bool)
     for row, text in enumerate(values):
@@ -50,18 +56,19 @@ def _parse_block(values, marks):
                 marks[mark] = marks.get(mark, 0) + 1
         if kind == "missing":
             present[row] = False
-        elif kind == "int" and number.isdigit():
-            whole[row] = True
+        elif kind == "int" and number.isdigit() and len(number) <= INTEGER_DIGITS:
+            whole[row] = True  # the common case: nothing more to look at
         numbers.append(number)
-        kinds.append(kind)
+        kinds[row] = KIND[kind]
     return _Parsed(numbers, kinds, present, whole)
 
 
 def _first(blocks, parsed, kind):
     """(block, row) of the file's first cell of `kind`, or None."""
     for block, read in zip(blocks, parsed, strict=True):
-        if kind in read.kinds:
-            return block, read.kinds.index(kind)
+        rows = np.flatnonzero(read.kinds == KIND[kind])
+        if len(rows):
+            return block, int(rows[0])
     return None
 
 
@@ -91,9 +98,8 @@ def read_numbers(checker, blocks):
     result = []
     for block, (numbers, kinds, present, whole) in zip(blocks, parsed, strict=True):
         bad = np.zeros(len(numbers), dtype=bool)
-        for row, kind in enumerate(kinds):
-            if kind == "missing":
-                continue
+        for row in np.flatnonzero(present & ~whole).tolist():
+            kind = KINDS[kinds[row]]
             if kind == "bad":
                 text = _shown(block.values[row])
                 checker.problem(f"„{text}“ ist keine Zahl.", block, row, block.column)
