@@ -165,6 +165,8 @@ def _parse_number(text):
     "int" (digits only), "native" (an Excel number), "german" (decimal comma or `1.234.567`),
     "plain" (decimal point, `1234.5`), "either" (`1.234`: 1234 in German, 1.234 plain),
     "missing" (empty or a statistical mark like `*`), "bad" (not a number)."""
+    if text.isdigit() and text.isascii():  # the commonest form first: 1234, not "²" or "٣"
+        return "int", text
     simple = _SIMPLE_NUMBER.fullmatch(text)  # the common forms, quickly
     if simple is not None:
         sign, whole, separator, fraction = simple.groups()

@@ -26,16 +26,11 @@ class _Numbers(NamedTuple):
     whole: np.ndarray  # the value is digits only (a count needs no further look)
 
 
-# The kinds of cell `parse_number` tells apart, kept as one byte per cell.
-KINDS = ("int", "native", "german", "plain", "either", "missing", "bad")
-KIND = {kind: number for number, kind in enumerate(KINDS)}
-
-
 class _Parsed(NamedTuple):
     """One block's cells as the parser read them, before the file's format is known."""
 
     numbers: list[str | None]
-    kinds: np.ndarray  # int8, an index into KINDS per cell
+    kinds: dict[int, str]  # row → kind of every cell that is not a short whole number
     present: np.ndarray
     whole: np.ndarray
 
@@ -43,32 +38,32 @@ class _Parsed(NamedTuple):
 def _parse_block(values, marks):
     """Every cell of one block through the one parser; statistical marks counted in `marks`."""
     numbers = []
-    kinds = np.zeros(len(values), dtype=np.int8)
-    present = np.ones(len(values), dtype=bool)
-    whole = np.zeros(len(values), dtype=bool)
+    kinds = {}
+    missing = []
     for row, text in enumerate(values):
-        if not text:
-            kind, number = "missing", None
-        else:
-            kind, number = _parse_number(text)
-            if kind == "missing":
+        kind, number = _parse_number(text) if text else ("missing", None)
+        numbers.append(number)
+        if kind == "int" and len(number) <= INTEGER_DIGITS and number.isdigit():
+            continue  # the common case: nothing more to look at
+        kinds[row] = kind
+        if kind == "missing":
+            missing.append(row)
+            if text:
                 mark = text.strip()
                 marks[mark] = marks.get(mark, 0) + 1
-        if kind == "missing":
-            present[row] = False
-        elif kind == "int" and number.isdigit() and len(number) <= INTEGER_DIGITS:
-            whole[row] = True  # the common case: nothing more to look at
-        numbers.append(number)
-        kinds[row] = KIND[kind]
+    present = np.ones(len(values), dtype=bool)
+    present[missing] = False
+    whole = np.ones(len(values), dtype=bool)
+    whole[list(kinds)] = False
     return _Parsed(numbers, kinds, present, whole)
 
 
 def _first(blocks, parsed, kind):
     """(block, row) of the file's first cell of `kind`, or None."""
     for block, read in zip(blocks, parsed, strict=True):
-        rows = np.flatnonzero(read.kinds == KIND[kind])
-        if len(rows):
-            return block, int(rows[0])
+        for row, found in read.kinds.items():
+            if found == kind:
+                return block, row
     return None
 
 
@@ -98,8 +93,9 @@ def read_numbers(checker, blocks):
     result = []
     for block, (numbers, kinds, present, whole) in zip(blocks, parsed, strict=True):
         bad = np.zeros(len(numbers), dtype=bool)
-        for row in np.flatnonzero(present & ~whole).tolist():
-            kind = KINDS[kinds[row]]
+        for row, kind in kinds.items():
+            if kind == "missing":
+                continue
             if kind == "bad":
                 text = _shown(block.values[row])
                 checker.problem(f"„{text}“ ist keine Zahl.", block, row, block.column)
