@@ -10,16 +10,16 @@ from django.utils import timezone
 
 from indicators import storage
 from indicators.imports.cells import _count
-from indicators.imports.keys import KeyReading, _Keys
+from indicators.imports.keys import _Keys, read_keys
 from indicators.imports.layout import Sheet, _indicator_codes, _layout, _texts
 from indicators.imports.numbers import read_numbers
 from indicators.imports.problems import KEPT_PROBLEMS, ImportCheck, Problem, Refused
-from indicators.imports.rows import RowCollecting
+from indicators.imports.rows import collect
 from indicators.imports.sheets import read_sheets
+from indicators.imports.units import Units
 from indicators.models import (
     DataDelivery,
 )
-from zielsteuerung.access import is_ministry, traeger_of
 
 
 @dataclass(eq=False)
@@ -127,21 +127,21 @@ def already_delivered_message(delivery):
     )
 
 
-class _Checker(KeyReading, RowCollecting):
+class _Checker:
+    """One file's check: what the steps share (the check being filled, the sheets, the
+    catalogue, the units, the number format) and where a problem is told. The steps are
+    functions of their own modules: `read_numbers`, `read_keys`, `collect`."""
+
     def __init__(self, check, sheets, codes, user, create_units, progress):
         self.check = check
         self.sheets = sheets
         self.codes = codes
-        self.own = traeger_of(user) if user is not None else None
-        self.may_create = create_units and (user is None or is_ministry(user))
+        self.units = Units(check, user, create_units)
         self.progress = progress or (lambda *args: None)
         self.latest_month = storage.month_number(check.ladestand)
         self.several_sheets = len(sheets) > 1
-        self.unit_ranks = {}
         self.indicator_ranks = {}
         self.skipped = 0
-        self._units = self._names = None
-        self._organisations = []
         self.number_style = "german"  # or "plain", as read_numbers decides for the file
         self.number_example = None
 
@@ -177,9 +177,9 @@ class _Checker(KeyReading, RowCollecting):
         self.progress("Prüfen", 0, 3)
         numbers = read_numbers(self, blocks)
         self.progress("Prüfen", 1, 3)
-        cells = self.read_keys(blocks, numbers)
+        cells = read_keys(self, blocks, numbers)
         self.progress("Prüfen", 2, 3)
-        self.collect(blocks, cells)
+        collect(self, blocks, cells)
         self.progress("Prüfen", 3, 3)
         if self.skipped:
             self.check.notes.append(
