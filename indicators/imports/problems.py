@@ -13,9 +13,6 @@ from indicators.imports.cells import SEX_ORDER, _count, _shown
 from zielsteuerung import formats
 from zielsteuerung.models import OrganisationKind
 
-# ---------------------------------------------------------------------------------------------
-# Results
-
 
 @dataclass(frozen=True)
 class Problem:

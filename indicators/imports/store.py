@@ -13,9 +13,6 @@ from indicators.models import (
 from zielsteuerung.access import traeger_of
 from zielsteuerung.models import Organisation, OrganisationKind
 
-# ---------------------------------------------------------------------------------------------
-# Storing
-
 
 def store_delivery(check, *, waiting_months, source, user=None, progress=None, is_demo=False):
     """Store the checked values as one new delivery, in one transaction.
