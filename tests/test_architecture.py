@@ -302,3 +302,37 @@ def test_the_check_finds_a_fetch_past_the_scope(tmp_path):
         (11, "Dialog.objects"),
         (12, "Measure.objects.filter"),
     ]
+
+
+# -- modules a reader holds in mind (issue 16) -------------------------------------------------
+# No module is longer than MAX_MODULE_LINES. The folders listed are checked recursively,
+# migrations excepted; add a folder once its modules are short.
+
+MAX_MODULE_LINES = 500
+SHORT_MODULE_FOLDERS = ["indicators/imports"]
+
+
+def long_modules(folder, limit=MAX_MODULE_LINES):
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > limit:
+            found.append(f"{path.relative_to(folder)}: {lines} Zeilen")
+    return found
+
+
+@pytest.mark.parametrize("folder", SHORT_MODULE_FOLDERS)
+def test_no_module_is_longer_than_500_lines(folder):
+    assert (ROOT / folder).is_dir()
+    assert long_modules(ROOT / folder) == []
+
+
+def test_the_check_finds_a_long_module(tmp_path):
+    (tmp_path / "short.py").write_text("x = 1\n" * 10)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "long.py").write_text("x = 1\n" * 501)
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "0001_initial.py").write_text("x = 1\n" * 900)
+    assert long_modules(tmp_path) == ["sub/long.py: 501 Zeilen"]

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from indicators import imports, storage
+from indicators.imports import workbooks
 from indicators.models import DataDelivery, Values
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +123,26 @@ def test_a_long_cell_is_quoted_with_at_most_80_characters():
     assert "x" * 79 + "…" in problem.message
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        "{long};ELB;g;2019-12;5",  # unit
+        "03358;{long};g;2019-12;5",  # code
+        "03358;ELB;{long};2019-12;5",  # sex
+        "03358;ELB;g;{long};5",  # month
+        "03358;ELB;g;2019-12;{long}",  # value
+    ],
+)
+def test_no_message_quotes_more_than_80_characters_of_a_cell(row):
+    long_text = "y" * 3000
+    data = f"traeger;kennzahl;geschlecht;monat;wert\n{row.format(long=long_text)}\n".encode()
+    result = check(data, "daten.csv")
+    problems = [p for p in result.problems if not p.hint]
+    assert len(problems) == 1
+    assert "y" * 79 + "…" in problems[0].message
+    assert "y" * 80 not in problems[0].message
+
+
 LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(
@@ -176,6 +197,6 @@ def test_an_entity_expansion_workbook_is_a_german_refusal_in_the_check():
 
 @pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
 def test_defusedxml_is_the_second_line_behind_the_check(monkeypatch, part):
-    monkeypatch.setattr(imports, "_declares_entities", lambda archive, part: False)
+    monkeypatch.setattr(workbooks, "_declares_entities", lambda archive, part: False)
     with pytest.raises(imports.Refused, match="XML-Entity-Deklarationen|beschädigt"):
         imports.read_sheets(workbook_with_entities(part), "lachen.xlsx", imports._indicator_codes())

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -48,9 +49,7 @@ def store(client, name="lang_semikolon.csv", **fields):
 
 def stored_by(user, name="lang_semikolon.csv", **options):
     data = (CORPUS / name).read_bytes()
-    check = imports.check_file(
-        data, name, ladestand=imports.date(2020, 3, 17), user=user, **options
-    )
+    check = imports.check_file(data, name, ladestand=date(2020, 3, 17), user=user, **options)
     return imports.store_delivery(check, waiting_months=0, source="ba", user=user)
 
 
@@ -273,7 +272,7 @@ def test_national_delivery_shows_a_jobcenter_only_its_own_values(
     as_user, ministry_user, heidekreis_user
 ):
     data = b"traeger;kennzahl;monat;wert\n03358;ELB;2020-01;5950\n03361;ELB;2020-01;4700\n"
-    check = imports.check_file(data, "land.csv", ladestand=imports.date(2020, 3, 17))
+    check = imports.check_file(data, "land.csv", ladestand=date(2020, 3, 17))
     delivery = imports.store_delivery(check, waiting_months=0, source="land", user=ministry_user)
     page = as_user(heidekreis_user).get(reverse("indicators:delivery_detail", args=[delivery.pk]))
     assert page.status_code == 200

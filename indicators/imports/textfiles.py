@@ -1,0 +1,187 @@
+"""Text files (CSV): encoding, separator, header line and the columns, read by pandas."""
+
+import csv
+import io
+import re
+
+import pandas as pd
+from django.conf import settings
+
+from indicators.imports.cells import _shown
+from indicators.imports.layout import (
+    HEADER_SCAN_ROWS,
+    MAX_COLUMNS,
+    Sheet,
+    _is_header,
+    _no_header_problem,
+)
+from indicators.imports.problems import Problem, Refused
+from zielsteuerung import formats
+
+
+def _decode(data):
+    """(text for pandas as bytes, pandas encoding, encoding label) of a text file."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        payload, label = data[3:], "UTF-8 (mit BOM)"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8"), "utf-8", "UTF-16"
+        except UnicodeDecodeError:
+            raise Refused("Die Datei ist keine gültige UTF-16-Textdatei.") from None
+    else:
+        payload, label = data, "UTF-8"
+    if payload.isascii():  # ASCII is UTF-8; checked without making a copy of the text
+        return payload, "utf-8", label
+    try:
+        payload.decode("utf-8")
+        return payload, "utf-8", label
+    except UnicodeDecodeError:
+        pass
+    try:
+        payload.decode("cp1252")
+        return payload, "cp1252", "Windows-1252"
+    except UnicodeDecodeError:
+        return payload, "latin-1", "ISO-8859-1"
+
+
+def _read_csv(data, codes):
+    payload, encoding, label = _decode(data)
+    head_text = payload[:262144].decode(encoding, errors="ignore")
+    head_lines = LINE_BREAK.split(head_text, maxsplit=HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
+    for number, line in enumerate(head_lines, start=1):
+        widest = max(line.count(sep) for sep in SEPARATORS) + 1
+        if widest > MAX_COLUMNS:
+            raise Refused(
+                Problem(
+                    f"Die Zeile hat mehr als {MAX_COLUMNS} Spalten, zu viele für eine "
+                    "Kennzahlentabelle. Die Datei wurde nicht weiter gelesen.",
+                    line=number,
+                )
+            )
+    header_index, separator, header = _find_csv_header(head_lines, codes)
+    columns = _csv_columns(payload, encoding, separator, header_index, len(header))
+    if len(columns[0]) > settings.UPLOAD_MAX_ROWS:  # read up to one row more than allowed
+        line_count = payload.count(b"\n")
+        if b"\r" in payload:  # Windows or old Macintosh line ends
+            line_count = max(line_count, payload.count(b"\r"))
+        raise Refused(
+            f"Die Datei hat {formats.number(line_count - header_index - 1)} Zeilen; erlaubt "
+            f"sind höchstens {formats.number(settings.UPLOAD_MAX_ROWS)}."
+        )
+    return Sheet(
+        name=None,
+        header=header,
+        header_line=header_index + 1,
+        columns=columns,
+        notes=[f"Zeichensatz {label}, Trennzeichen {SEPARATORS[separator]}."],
+    )
+
+
+def _find_csv_header(lines, codes):
+    """(index, separator, cells) of the first line that reads as a header row."""
+    candidates = []
+    for index, line in enumerate(lines):
+        for separator in SEPARATORS:
+            if separator not in line:
+                continue
+            cells = next(csv.reader([line], delimiter=separator), [])
+            candidates.append((index, separator, cells))
+            if _is_header([c.strip() for c in cells], codes):
+                return index, separator, [c.strip() for c in cells]
+    if not any(len(c[2]) >= 3 for c in candidates):  # traeger, monat and a value at least
+        raise Refused(
+            "Die Datei enthält keine Tabelle: keine der ersten Zeilen hat drei oder mehr "
+            "durch Semikolon, Komma oder Tabulator getrennte Spalten."
+        )
+    rows = [[c.strip() for c in cells] for _, _, cells in candidates]
+    raise Refused(_no_header_problem(rows, [index + 1 for index, _, _ in candidates], codes))
+
+
+def _csv_columns(payload, encoding, separator, header_index, width):
+    """The data rows below the header, as one array of str objects per column; at most one
+    row more than UPLOAD_MAX_ROWS, so that a file too long is not read to its end.
+
+    pandas' C parser with dtype=object (the texts as written, like dtype=str, but quicker);
+    blank lines are kept so that row i is line header + 1 + i. Lines with more fields than the
+    header are refused with their line numbers, except trailing empty fields (Excel writes
+    `…;6000;;`)."""
+    names = [f"c{i}" for i in range(width)]
+    read = dict(
+        sep=separator,
+        header=None,
+        skiprows=header_index + 1,
+        nrows=settings.UPLOAD_MAX_ROWS + 1,
+        dtype=object,
+        na_filter=False,
+        skip_blank_lines=False,
+        encoding=encoding,
+        quotechar='"',
+        engine="c",
+    )
+    try:
+        frame = pd.read_csv(io.BytesIO(payload), names=names, **read)
+        if isinstance(frame.index, pd.RangeIndex):
+            return [frame[name].to_numpy() for name in names]
+    except pd.errors.ParserError as error:
+        if "Expected" not in str(error):
+            raise Refused(_parser_problem(error)) from None
+    # Some lines have more fields than the header: allow empty extra fields, refuse others.
+    spare = [f"x{i}" for i in range(16)]
+    try:
+        frame = pd.read_csv(io.BytesIO(payload), names=names + spare, **read)
+    except pd.errors.ParserError:
+        frame = None
+    if frame is not None and isinstance(frame.index, pd.RangeIndex):
+        extra = frame[spare].ne("").any(axis=1)
+        if not extra.any():
+            return [frame[name].to_numpy() for name in names]
+    raise Refused(*_extra_field_problems(payload, encoding, separator, header_index, width))
+
+
+def _parser_problem(error):
+    match = re.search(r"row (\d+)", str(error))
+    if "EOF inside string" in str(error) and match:
+        line = int(match.group(1)) + 1  # pandas counts rows from 0 at the start of the file
+        return Problem(
+            "Hier beginnt ein Feld mit einem Anführungszeichen, das bis zum Dateiende nicht "
+            "geschlossen wird.",
+            line=line,
+        )
+    return Problem("Die Datei ist keine lesbare CSV-Tabelle.")
+
+
+def _extra_field_problems(payload, encoding, separator, header_index, width):
+    """Every line with more non-empty fields than the header (up to 1000 of them)."""
+    hint = ""
+    if separator == ",":
+        hint = (
+            " In einer durch Kommas getrennten Datei müssen Zahlen mit Dezimalkomma in "
+            "Anführungszeichen stehen („1234,5“) – oder speichern Sie die Datei mit Semikolon."
+        )
+    problems = []
+    lines = LINE_BREAK.split(payload.decode(encoding))
+    for number, line in enumerate(lines[header_index + 1 :], start=header_index + 2):
+        if line.count(separator) < width:
+            continue
+        if line.count(separator) >= MAX_COLUMNS:
+            message = f"Die Zeile hat mehr als {MAX_COLUMNS} Spalten."
+        else:
+            cells = next(csv.reader([line], delimiter=separator))
+            extra = [c.strip() for c in cells[width:] if c.strip()]
+            if not extra:
+                continue
+            shown = ", ".join(f"„{_shown(c)}“" for c in extra[:3])
+            message = (
+                f"Die Zeile hat {len(cells)} Felder, die Kopfzeile nur {width}; zu viel: "
+                f"{shown}.{hint}"
+            )
+        problems.append(Problem(message, line=number))
+        if len(problems) >= 1000:
+            break
+    return problems or [Problem("Die Datei ist keine lesbare CSV-Tabelle.")]
+
+
+SEPARATORS = {";": "Semikolon", "\t": "Tabulator", ",": "Komma"}
+
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")

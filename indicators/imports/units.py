@@ -1,0 +1,125 @@
+"""The units of a file: keys and names of Träger and comparison units, the uploader's rights,
+comparison units new to the product."""
+
+import numpy as np
+
+from indicators.imports.cells import (
+    CREATABLE_KEY,
+    TOTAL_ROWS,
+    _shown,
+    header_key,
+    name_key,
+    unit_key,
+)
+from indicators.imports.problems import UnitRef
+from zielsteuerung.access import is_ministry, traeger_of
+from zielsteuerung.models import Organisation, OrganisationKind
+
+SKIP = -2  # a unit rank meaning "a total row, not a unit": the row is left out
+
+
+class Units:
+    """Resolves the unit column's texts to ranks into `check.units`. A Jobcenter user delivers
+    only for its own Landkreis; ministries (and the command line, `user` None) for the zkT and
+    declared comparison units, and with `create_units` a new key becomes a comparison unit."""
+
+    def __init__(self, check, user, create_units):
+        self.check = check
+        self.own = traeger_of(user) if user is not None else None
+        self.may_create = create_units and (user is None or is_ministry(user))
+        self.ranks = {}
+        self._units = self._names = None
+        self._organisations = []
+
+    def keys(self):
+        """{key, and key in capitals: UnitRef} of every organisation."""
+        if self._units is None:
+            fields = ("pk", "key", "name", "kind", "short_name")
+            self._organisations = list(
+                map(UnitRef._make, Organisation.objects.values_list(*fields))
+            )
+            units = {}
+            for org in self._organisations:
+                units[org.key] = org
+                units.setdefault(org.key.upper(), org)
+            self._units = units
+        return self._units
+
+    def names(self):
+        """{normalised name: UnitRef} of the Träger and comparison units whose name is unique
+        and no key; built only when a text is not a key."""
+        if self._names is None:
+            keys, names = self.keys(), {}
+            for org in self._organisations:
+                if org.kind in (OrganisationKind.TRAEGER, OrganisationKind.COMPARISON):
+                    for name in {org.name, org.short_name} - {""}:
+                        names.setdefault(name_key(name), set()).add(org)
+            self._names = {
+                name: orgs.pop()
+                for name, orgs in names.items()
+                if name and len(orgs) == 1 and name not in keys
+            }
+        return self._names
+
+    def find(self, key):
+        keys = self.keys()
+        unit = keys.get(key) or keys.get(key.upper())
+        if unit is None:
+            name = name_key(key)
+            unit = keys.get(name) or self.names().get(name)
+        return unit
+
+    def resolve(self, text):
+        shown = _shown(text)
+        key = unit_key(text)
+        if not key:
+            return None, "Der Träger fehlt."
+        if header_key(key) in TOTAL_ROWS:
+            return SKIP, None
+        unit = self.find(key)
+        if self.own is not None and (unit is None or unit.pk != self.own.pk):
+            other = f"; „{shown}“ ist {unit.name}" if unit is not None else f", nicht für „{shown}“"
+            return None, (
+                f"Sie dürfen nur Daten für {self.own.name} ({self.own.key}) liefern{other}."
+            )
+        if unit is not None and unit.kind not in (
+            OrganisationKind.TRAEGER,
+            OrganisationKind.COMPARISON,
+        ):
+            return None, f"„{shown}“ ist {unit.name}, kein Träger und keine Vergleichseinheit."
+        if unit is not None:
+            return self.rank(UnitRef(unit.pk, unit.key, unit.name, unit.kind)), None
+        if not self.may_create:
+            self.check.unknown_units.append(key)
+            return None, (
+                f"„{shown}“ ist weder einer der zugelassenen kommunalen Träger noch eine "
+                "angelegte Vergleichseinheit."
+            )
+        if not CREATABLE_KEY.fullmatch(key):
+            return None, (
+                f"„{shown}“ ist kein bekannter Träger; als Vergleichseinheit angelegt werden kann "
+                "nur ein Schlüssel (bis 20 Zeichen, ohne Leerzeichen)."
+            )
+        return self.rank(UnitRef(None, key, "", OrganisationKind.COMPARISON)), None
+
+    def rank(self, ref):
+        rank = self.ranks.get(ref.key)
+        if rank is None:
+            rank = self.ranks[ref.key] = len(self.check.units)
+            self.check.units.append(ref)
+        return rank
+
+    def name_new(self, blocks, cells):
+        """New comparison units take their name from a name column, if the file has one."""
+        names = {}
+        for block, cell in zip(blocks, cells, strict=True):
+            if block.names is None or not len(cell.units):
+                continue
+            ranks, first = np.unique(cell.units, return_index=True)
+            for rank, position in zip(ranks.tolist(), first.tolist(), strict=True):
+                if rank >= 0 and not names.get(rank):
+                    names[rank] = block.names[cell.rows[position]].strip()
+        for rank, ref in enumerate(self.check.units):
+            if ref.pk is None:
+                name = (names.get(rank) or f"Vergleichseinheit {ref.key}")[:200]
+                self.check.units[rank] = UnitRef(None, ref.key, name, ref.kind)
