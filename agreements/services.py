@@ -6,7 +6,6 @@ locking) and leaves a history record with who and why."""
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from agreements.models import (
     Agreement,
@@ -22,41 +21,12 @@ from indicators.models import Values
 from zielsteuerung import formats
 from zielsteuerung.access import CHANGE, require
 from zielsteuerung.formats import MONTH_NAMES
+from zielsteuerung.locking import claim
 from zielsteuerung.models import Organisation
-
-
-class AgreementConflict(Exception):
-    """Someone else saved the agreement since the form was opened."""
-
-    def __init__(self, agreement):
-        self.agreement = agreement
-        current = Agreement.objects.filter(pk=agreement.pk).first()
-        last = current.history.select_related("history_user").first() if current else None
-        self.by = _person(last.history_user) if last and last.history_user else ""
-        self.at = last.history_date if last else None
-        super().__init__("Die Vereinbarung wurde inzwischen von jemand anderem gespeichert.")
 
 
 class AgreementRefused(Exception):
     """A change the rules do not allow, with the German message to show."""
-
-
-def _person(user):
-    return user.get_full_name() or user.get_username()
-
-
-def claim(agreement, version):
-    """Move the agreement from `version` to the next one, or raise AgreementConflict."""
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        version = -1
-    updated = Agreement.objects.filter(pk=agreement.pk, version=version).update(
-        version=F("version") + 1
-    )
-    if not updated:
-        raise AgreementConflict(agreement)
-    agreement.version = version + 1
 
 
 def default_parties(agreement):

@@ -25,6 +25,7 @@ from agreements.models import (
 )
 from agreements.start import default_year
 from zielsteuerung.access import CHANGE, REPORT, can, require
+from zielsteuerung.locking import Conflict, claim
 from zielsteuerung.models import Organisation
 from zielsteuerung.pdf import pdf_response, render_pdf
 
@@ -179,7 +180,7 @@ def _edit(request, agreement):
             unclear = services.restate_targets(formsets["goals"])
             try:
                 saved = services.save_agreement(form, user=request.user, **formsets)
-            except services.AgreementConflict as error:
+            except Conflict as error:
                 conflict = error
             except services.AgreementRefused as error:
                 form.add_error(None, str(error))
@@ -319,7 +320,7 @@ def agreement_status(request, pk):
             form.cleaned_data["version"],
             form.change_reason(),
         )
-    except services.AgreementConflict:
+    except Conflict:
         messages.error(
             request,
             "Nicht geändert: Die Vereinbarung wurde inzwischen von jemand anderem gespeichert. "
@@ -378,13 +379,13 @@ def step_report(request, pk):
             with transaction.atomic():
                 if changed:
                     # Steps are part of the agreement: an editor opened earlier must notice.
-                    services.claim(agreement, version.cleaned_data["version"])
+                    claim(agreement, version.cleaned_data["version"])
                 for form in changed:
                     step = form.save(commit=False)
                     step.status_updated_at = timezone.now()
                     step._change_reason = "Stand gemeldet"
                     step.save()
-        except services.AgreementConflict as error:
+        except Conflict as error:
             conflict = error
         else:
             if changed:

@@ -135,6 +135,8 @@ class Dialog(models.Model):
             )
         ]
 
+    CONFLICT_SUBJECT = "Das Protokoll"  # for zielsteuerung.locking.Conflict
+
     def __str__(self):
         return f"{self.get_kind_display()} am {self.date:%d.%m.%Y} – {self.agreement.traeger}"
 
@@ -150,6 +152,11 @@ class Dialog(models.Model):
         if self.is_frozen_in_db():
             raise MinutesFrozen()
         return super().delete(*args, **kwargs)
+
+    def last_change(self):
+        """Who changed the dialog last and when, from its events: (name, datetime)."""
+        last = self.events.order_by("-at", "-pk").first()
+        return (last.user_name, last.at) if last else ("", self.updated_at)
 
     @property
     def traeger_shown(self):

@@ -44,9 +44,10 @@ from dialogs.models import (
     reason_required,
 )
 from indicators.computations import Verdict
-from zielsteuerung import formats
+from zielsteuerung import formats, locking
 from zielsteuerung.access import CHANGE, REPORT, REVIEW, can, membership_of, require
 from zielsteuerung.formats import person_name
+from zielsteuerung.locking import Conflict
 from zielsteuerung.models import OrganisationKind
 
 MISC_TITLE = "Verschiedenes"
@@ -54,22 +55,6 @@ MISC_TITLE = "Verschiedenes"
 
 class WorkflowError(Exception):
     """A refused step; the message is German and tells the user what to do."""
-
-
-class StaleDialog(WorkflowError):
-    """Someone else changed the dialog since the user loaded the page."""
-
-    def __init__(self, dialog):
-        self.dialog = dialog
-        last = dialog.events.order_by("-at", "-pk").first()
-        self.by = last.user_name if last else ""
-        self.at = last.at if last else dialog.updated_at
-        when = timezone.localtime(self.at).strftime("%d.%m.%Y um %H:%M Uhr") if self.at else ""
-        who = f" von {self.by}" if self.by else ""
-        super().__init__(
-            f"Das Protokoll wurde inzwischen{who} geändert ({when}). Ihre Änderung wurde "
-            "nicht gespeichert, damit nichts überschrieben wird."
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -630,28 +615,21 @@ def open_measures(agreement, today=None):
 
 
 def claim(dialog, version, status):
-    """Take the dialog from `version` to the next one if it is still at `status`.
-
-    This is the one place where concurrent work is detected: the conditional UPDATE matches
-    only if nobody changed the dialog since the page was loaded."""
+    """Claim the dialog's `version` (zielsteuerung.locking) for a step that needs it at
+    `status`. A dialog that has moved to another state meets the refusal for that state;
+    one changed at the same state raises Conflict."""
     try:
-        version = int(version)
-    except (TypeError, ValueError):
-        version = -1
-    updated = Dialog.objects.filter(pk=dialog.pk, version=version, status=status).update(
-        version=F("version") + 1
-    )
-    if not updated:
-        fresh = Dialog.objects.get(pk=dialog.pk)
-        if fresh.status != status:
-            if fresh.is_frozen:
-                raise WorkflowError(FROZEN_MESSAGE)
-            raise WorkflowError(
-                f"Dieser Schritt ist nicht mehr möglich: Das Protokoll ist inzwischen "
-                f"„{fresh.get_status_display()}“. Bitte laden Sie die Seite neu."
-            )
-        raise StaleDialog(fresh)
-    dialog.version = version + 1
+        locking.claim(dialog, version, status=status)
+    except Conflict as conflict:
+        fresh = conflict.current
+        if fresh.status == status:
+            raise
+        if fresh.is_frozen:
+            raise WorkflowError(FROZEN_MESSAGE) from conflict
+        raise WorkflowError(
+            f"Dieser Schritt ist nicht mehr möglich: Das Protokoll ist inzwischen "
+            f"„{fresh.get_status_display()}“. Bitte laden Sie die Seite neu."
+        ) from conflict
 
 
 def readiness_problems(dialog):

@@ -32,6 +32,7 @@ from dialogs.history import dialog_history
 from dialogs.models import FROZEN_MESSAGE, Dialog, DialogKind, EventAction, Measure
 from dialogs.pdf import dialog_folder_pdf, minutes_pdf
 from zielsteuerung.access import CHANGE, REPORT, REVIEW, can, require
+from zielsteuerung.locking import Conflict
 from zielsteuerung.pdf import pdf_response
 
 
@@ -208,7 +209,7 @@ def dialog_edit(request, pk):
     if forms.is_valid():
         try:
             services.save_draft(dialog, forms, request.user)
-        except services.StaleDialog as stale:
+        except Conflict as stale:
             return _edit_conflict(request, stale)
         except (services.WorkflowError, ValidationError) as refusal:
             return _edit_refused(request, dialog, _message_of(refusal))
@@ -230,7 +231,7 @@ def _back_to_section(dialog, section):
 def _edit_conflict(request, stale):
     """Someone saved the draft since this user opened it: keep what the user typed, show the
     newer version, and let them save again on purpose (with the new version number)."""
-    current = _get_dialog_for_user(request, stale.dialog.pk)
+    current = _get_dialog_for_user(request, stale.current.pk)
     data = request.POST.copy()
     data["dialog-version"] = str(current.version)
     forms = _draft_forms(current, data)
@@ -281,7 +282,7 @@ def _step(request, pk, action, *, right, form_class=StepForm):
         return redirect("dialogs:detail", dialog.pk)
     try:
         result = action(dialog, form.cleaned_data)
-    except services.StaleDialog as stale:
+    except Conflict as stale:
         messages.error(
             request,
             f"{stale} Bitte prüfen Sie die aktuelle Fassung und wiederholen Sie den Schritt.",
@@ -364,7 +365,7 @@ def dialog_comment(request, pk):
                 withdrawn = services.save_comments(
                     dialog, request.user, version_form.cleaned_data["version"], formset
                 )
-            except services.StaleDialog as stale:
+            except Conflict as stale:
                 messages.error(
                     request,
                     f"{stale} Ihre Anmerkungen stehen unten noch im Formular; bitte prüfen Sie "
