@@ -137,7 +137,7 @@ class ItemFigures(Figures):
 
     delivery: object
     frozen: bool
-    # The year-end forecast (indicators.computations.Forecast) while the figures are live;
+    # The year-end forecast (indicators.forecast.Forecast) while the figures are live;
     # approved minutes keep what was approved and show none.
     forecast: object = None
 
