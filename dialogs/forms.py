@@ -15,7 +15,6 @@ from dialogs.models import (
     Assessment,
     Correction,
     Dialog,
-    DialogKind,
     FinalAssessment,
     ItemKind,
     Measure,
@@ -104,6 +103,8 @@ class DialogForm(forms.ModelForm):
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.agreement = agreement
+        # The rules of the data basis are the dialog's (Dialog.clean), run on validation.
+        self.instance.agreement = agreement
         self.helper = _helper()
         month_field = self.fields["reporting_month"]
         month_field.choices = [("", "– noch offen –"), *month_choices(agreement.year)]
@@ -112,42 +113,12 @@ class DialogForm(forms.ModelForm):
             self.initial["reporting_month"] = f"{month:%Y-%m}"
         delivery = self.fields["delivery"]
         delivery.queryset = deliveries_for(agreement.traeger)
-        # Offer only what `clean` accepts for the date shown; a changed date filters the list
-        # in the browser (static/js/dialog-basis.js) and is checked again in `clean`.
+        # Offer only what `Dialog.clean` accepts for the date shown; a changed date filters the
+        # list in the browser (static/js/dialog-basis.js) and is checked again on validation.
         delivery.widget.held_on = None if self.is_bound else self.initial.get("date")
         delivery.label_from_instance = delivery_label
         delivery.empty_label = "– noch offen –"
         delivery.help_text = "Datenstand, auf dem die Zahlen des Dialogs beruhen."
-
-    def clean(self):
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
-        month = cleaned.get("reporting_month")
-        delivery = cleaned.get("delivery")
-        held_on = cleaned.get("date")
-        year = self.agreement.year
-        if delivery is not None and held_on is not None and delivery.ladestand > held_on:
-            self.add_error(
-                "delivery",
-                f"Der Ladestand vom {delivery.ladestand:%d.%m.%Y} liegt nach dem Dialog am "
-                f"{held_on:%d.%m.%Y}; die Zahlen des Dialogs können nur auf einem Datenstand "
-                "beruhen, der am Tag des Dialogs vorlag.",
-            )
-        if kind == DialogKind.SPRING and month is not None and month != date(year, 12, 1):
-            self.add_error(
-                "reporting_month",
-                f"Die Frühjahrsbilanz bewertet die Jahresendwerte: Berichtsmonat ist "
-                f"Dezember {year}.",
-            )
-        if delivery is not None and month is None:
-            self.add_error("reporting_month", "Bitte wählen Sie den Berichtsmonat zum Ladestand.")
-        if delivery is not None and month is not None and delivery.ladestand < month:
-            self.add_error(
-                "delivery",
-                f"Der Ladestand vom {delivery.ladestand:%d.%m.%Y} kann den Berichtsmonat "
-                f"{formats.month_name(month)} noch nicht enthalten.",
-            )
-        return cleaned
 
 
 class DialogEditForm(DialogForm):
