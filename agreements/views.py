@@ -28,6 +28,7 @@ from zielsteuerung.access import CHANGE, REPORT, can, require
 from zielsteuerung.locking import Conflict, claim
 from zielsteuerung.models import Organisation
 from zielsteuerung.pdf import pdf_response, render_pdf
+from zielsteuerung.rows import Rows
 
 
 def _document_queryset(user):
@@ -156,16 +157,6 @@ def _formsets(request, agreement):
     }
 
 
-def _qualitative_numbers(goals):
-    numbers = set()
-    for form in goals.forms:
-        if goals._should_delete_form(form) or not form.cleaned_data:
-            continue
-        if form.cleaned_data.get("kind") == GoalKind.QUALITATIVE:
-            numbers.add(form.cleaned_data.get("number"))
-    return numbers
-
-
 def _edit(request, agreement):
     form = forms.AgreementForm(request.POST or None, instance=agreement)
     formsets = _formsets(request, agreement)
@@ -173,13 +164,14 @@ def _edit(request, agreement):
     if request.method == "POST":
         valid = form.is_valid() and all(f.is_valid() for f in formsets.values())
         if valid:
-            valid = services.check_step_goals(
-                _qualitative_numbers(formsets["goals"]), formsets["steps"]
-            )
+            valid = forms.check_step_goals(formsets["goals"], formsets["steps"])
         if valid:
-            unclear = services.restate_targets(formsets["goals"])
+            rows = {name: Rows.of(formset) for name, formset in formsets.items()}
+            unclear = services.restate_targets(rows["goals"])
             try:
-                saved = services.save_agreement(form, user=request.user, **formsets)
+                saved = services.save_agreement(
+                    form.instance, form.cleaned_data, user=request.user, **rows
+                )
             except Conflict as error:
                 conflict = error
             except services.AgreementRefused as error:
