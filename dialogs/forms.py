@@ -16,7 +16,6 @@ from dialogs.models import (
     Correction,
     Dialog,
     FinalAssessment,
-    ItemKind,
     Measure,
     MeasureStatus,
     Participant,
@@ -166,16 +165,6 @@ class BaseAgendaItemFormSet(forms.BaseInlineFormSet):
         if not item.pk or not item.is_misc or item.order >= MISC_ORDER:
             form.fields.pop("DELETE", None)
 
-    def save_new(self, form, commit=True):
-        item = form.save(commit=False)
-        item.dialog = self.instance
-        item.kind = ItemKind.MISC
-        last = self.instance.items.exclude(order__gte=MISC_ORDER).order_by("-order").first()
-        item.order = max(last.order + 1 if last else 1, MISC_ORDER - 100)
-        if commit:
-            item.save()
-        return item
-
 
 AgendaItemFormSet = forms.inlineformset_factory(
     Dialog,
@@ -251,14 +240,6 @@ class BaseMeasureFormSet(forms.BaseInlineFormSet):
                     f"„{formats.shorten(form.instance.text)}“ kann nicht entfernt werden: "
                     + MEASURE_FROZEN_MESSAGE
                 )
-
-    def save_new(self, form, commit=True):
-        measure = form.save(commit=False)
-        measure.dialog = self.instance
-        measure.agreement = self.instance.agreement
-        if commit:
-            measure.save()
-        return measure
 
 
 MeasureFormSet = forms.inlineformset_factory(

@@ -1,0 +1,74 @@
+"""The services take plain data, not forms: a command, an import or a test calls them with
+values and `Rows`, and the models' own rules still apply."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from agreements import services
+from agreements.models import Agreement, AgreementStatus, Goal, GoalKind, StepStatus
+from tests.dialogs_world import make_agreement
+from zielsteuerung.locking import Conflict
+from zielsteuerung.rows import Rows
+
+pytestmark = pytest.mark.django_db
+
+
+def qualitative_goal(number=1, **values):
+    return {"number": number, "kind": GoalKind.QUALITATIVE, "title": "Netzwerke", **values}
+
+
+def test_a_new_agreement_is_saved_from_plain_values(ministry_user, heidekreis):
+    agreement = services.save_agreement(
+        Agreement(),
+        {"year": 2031, "traeger": heidekreis, "version": 0, "eingliederung": Decimal("1000")},
+        goals=Rows(changed=[qualitative_goal(3)]),
+        steps=Rows(changed=[{"goal_number": 3, "order": 1, "text": "Runder Tisch"}]),
+        signatures=Rows(),
+        user=ministry_user,
+    )
+
+    assert agreement.status == AgreementStatus.DRAFT
+    goal = agreement.goals.get()
+    assert (goal.number, goal.title) == (3, "Netzwerke")
+    step = goal.steps.get()
+    assert (step.text, step.status) == ("Runder Tisch", StepStatus.OPEN)
+    assert agreement.budget_total == Decimal("1000")
+
+
+def test_a_goal_in_plain_data_meets_the_goal_rules(ministry_user, heidekreis):
+    agreement = make_agreement(heidekreis)
+    goal = {"number": 7, "kind": GoalKind.QUANTITATIVE, "title": "Ohne Zielwert"}
+
+    with pytest.raises(ValidationError) as refused:
+        services.save_agreement(
+            agreement,
+            {"version": agreement.version},
+            goals=Rows(changed=[goal]),
+            steps=Rows(),
+            signatures=Rows(),
+            user=ministry_user,
+        )
+
+    assert "Ein quantitatives Ziel braucht einen Zielwert." in refused.value.messages
+    assert not Goal.objects.filter(agreement=agreement, number=7).exists()
+
+
+def test_saving_from_an_old_version_is_a_conflict(ministry_user, heidekreis):
+    agreement = make_agreement(heidekreis)
+    opened_at = agreement.version
+    no_rows = {"goals": Rows(), "steps": Rows(), "signatures": Rows()}
+    first = {"version": opened_at, "preamble": "Zuerst gespeichert", "change_reason": "Präambel"}
+    services.save_agreement(agreement, first, **no_rows, user=ministry_user)
+
+    with pytest.raises(Conflict) as conflict:
+        services.save_agreement(
+            Agreement.objects.get(pk=agreement.pk),
+            {"version": opened_at, "preamble": "Überschrieben?"},
+            **no_rows,
+            user=ministry_user,
+        )
+
+    assert str(conflict.value).startswith("Die Vereinbarung wurde inzwischen")
+    assert Agreement.objects.get(pk=agreement.pk).preamble == "Zuerst gespeichert"
