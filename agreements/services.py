@@ -6,6 +6,7 @@ locking) and leaves a history record with who and why."""
 import re
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from agreements.models import (
     Agreement,
@@ -14,13 +15,14 @@ from agreements.models import (
     BudgetKind,
     BudgetLine,
     Goal,
+    GoalKind,
     ImplementationStep,
     Signature,
     StepStatus,
 )
 from indicators.models import Values
 from zielsteuerung import formats
-from zielsteuerung.access import CHANGE, require
+from zielsteuerung.access import CHANGE, REPORT, require
 from zielsteuerung.formats import MONTH_NAMES
 from zielsteuerung.locking import claim
 from zielsteuerung.models import Organisation
@@ -261,6 +263,33 @@ def change_status(agreement, user, status, version, reason=""):
     agreement._change_reason = reason or f"Status: {AgreementStatus(status).label}"
     agreement.save()
     return agreement
+
+
+@transaction.atomic
+def report_steps(agreement, user, version, reports):
+    """The Jobcenter's report on the qualitative steps: `reports` are the changed steps, each
+    {"id", "status", "status_note"}. Steps are part of the agreement, so a report claims its
+    version: an editor opened earlier must notice."""
+    require(user, REPORT, agreement)
+    if agreement.status == AgreementStatus.CLOSED:
+        raise AgreementRefused("Die Vereinbarung ist abgeschlossen.")
+    if not reports:
+        return
+    steps = ImplementationStep.objects.filter(
+        goal__agreement=agreement, goal__kind=GoalKind.QUALITATIVE
+    ).in_bulk([report.get("id") for report in reports])
+    if len(steps) != len(reports):
+        raise AgreementRefused(
+            "Gemeldet werden nur die qualitativen Umsetzungsschritte dieser Vereinbarung."
+        )
+    claim(agreement, version)
+    for report in reports:
+        step = steps[report["id"]]
+        step.status = report["status"]
+        step.status_note = report["status_note"]
+        step.status_updated_at = timezone.now()
+        step._change_reason = "Stand gemeldet"
+        step.save()
 
 
 def close_year(agreement, reason):

@@ -6,11 +6,9 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Case, Prefetch, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import forms, services, year_end, years
@@ -25,7 +23,7 @@ from agreements.models import (
 )
 from agreements.start import default_year
 from zielsteuerung.access import CHANGE, REPORT, can, require
-from zielsteuerung.locking import Conflict, claim
+from zielsteuerung.locking import Conflict
 from zielsteuerung.models import Organisation
 from zielsteuerung.pdf import pdf_response, render_pdf
 from zielsteuerung.rows import Rows
@@ -366,23 +364,17 @@ def step_report(request, pk):
     version = forms.VersionForm(request.POST or None, initial={"version": agreement.version})
     conflict = None
     if request.method == "POST" and formset.is_valid() and version.is_valid():
-        changed = [form for form in formset.forms if form.instance.pk and form.has_changed()]
+        reports = Rows.of(formset).changed
         try:
-            with transaction.atomic():
-                if changed:
-                    # Steps are part of the agreement: an editor opened earlier must notice.
-                    claim(agreement, version.cleaned_data["version"])
-                for form in changed:
-                    step = form.save(commit=False)
-                    step.status_updated_at = timezone.now()
-                    step._change_reason = "Stand gemeldet"
-                    step.save()
+            services.report_steps(agreement, request.user, version.cleaned_data["version"], reports)
         except Conflict as error:
             conflict = error
+        except services.AgreementRefused as error:
+            messages.error(request, str(error))
         else:
-            if changed:
+            if reports:
                 messages.success(
-                    request, f"Stand von {len(changed)} Umsetzungsschritt(en) gespeichert."
+                    request, f"Stand von {len(reports)} Umsetzungsschritt(en) gespeichert."
                 )
             else:
                 messages.info(request, "Keine Änderung.")

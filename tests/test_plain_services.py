@@ -7,7 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from agreements import services
-from agreements.models import Agreement, AgreementStatus, Goal, GoalKind, StepStatus
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Goal,
+    GoalKind,
+    ImplementationStep,
+    StepStatus,
+)
 from tests.dialogs_world import make_agreement
 from zielsteuerung.locking import Conflict
 from zielsteuerung.rows import Rows
@@ -72,3 +79,29 @@ def test_saving_from_an_old_version_is_a_conflict(ministry_user, heidekreis):
 
     assert str(conflict.value).startswith("Die Vereinbarung wurde inzwischen")
     assert Agreement.objects.get(pk=agreement.pk).preamble == "Zuerst gespeichert"
+
+
+def test_a_step_report_claims_the_agreement_and_keeps_to_its_own_steps(
+    heidekreis_user, heidekreis, verden
+):
+    agreement = make_agreement(heidekreis)
+    step = ImplementationStep.objects.filter(goal__agreement=agreement).first()
+    foreign = ImplementationStep.objects.filter(goal__agreement=make_agreement(verden)).first()
+    report = {"status": StepStatus.DONE, "status_note": "Erledigt"}
+
+    with pytest.raises(services.AgreementRefused):
+        services.report_steps(
+            agreement, heidekreis_user, agreement.version, [{"id": foreign.pk, **report}]
+        )
+    services.report_steps(
+        agreement, heidekreis_user, agreement.version, [{"id": step.pk, **report}]
+    )
+
+    step.refresh_from_db()
+    foreign.refresh_from_db()
+    assert (step.status, step.status_note) == (StepStatus.DONE, "Erledigt")
+    assert foreign.status == StepStatus.OPEN
+    with pytest.raises(Conflict):  # the report moved the version on
+        services.report_steps(
+            agreement, heidekreis_user, agreement.version - 1, [{"id": step.pk, **report}]
+        )

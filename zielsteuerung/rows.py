@@ -16,10 +16,13 @@ class Rows:
     @classmethod
     def of(cls, formset):
         """The rows of a validated formset: unchanged rows are left out, as a formset's own
-        save leaves them (no history record without a change)."""
+        save leaves them (no history record without a change), and so are new rows of an
+        `edit_only` formset, whatever the posted form count says."""
         rows = cls()
         for form in formset.forms:
             pk = form.instance.pk
+            if pk is None and formset.edit_only:
+                continue
             if formset.can_delete and formset._should_delete_form(form):
                 if pk is not None:
                     rows.removed.append(pk)
