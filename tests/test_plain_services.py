@@ -15,7 +15,8 @@ from agreements.models import (
     ImplementationStep,
     StepStatus,
 )
-from tests.dialogs_world import make_agreement
+from dialogs import services as dialog_services
+from tests.dialogs_world import make_agreement, make_dialog
 from zielsteuerung.locking import Conflict
 from zielsteuerung.rows import Rows
 
@@ -105,3 +106,23 @@ def test_a_step_report_claims_the_agreement_and_keeps_to_its_own_steps(
         services.report_steps(
             agreement, heidekreis_user, agreement.version - 1, [{"id": step.pk, **report}]
         )
+
+
+def test_comments_as_plain_text_withdraw_approvals_only_when_changed(
+    ministry_user, heidekreis_user, heidekreis
+):
+    dialog = make_dialog(make_agreement(heidekreis), ministry_user)
+    dialog_services.send_to_review(dialog, ministry_user, dialog.version)
+    dialog_services.approve(dialog, heidekreis_user, dialog.version)
+    item = dialog.items.order_by("order").first()
+
+    same = {item.pk: item.jobcenter_comment}
+    assert dialog_services.save_comments(dialog, heidekreis_user, dialog.version, same) == []
+    assert dialog.approvals.filter(side="landkreis").exists()
+
+    changed = {item.pk: "Zahlen Februar vorläufig."}
+    withdrawn = dialog_services.save_comments(dialog, heidekreis_user, dialog.version, changed)
+    assert [approval.side for approval in withdrawn] == ["landkreis"]
+    assert not dialog.approvals.exists()
+    item.refresh_from_db()
+    assert item.jobcenter_comment == "Zahlen Februar vorläufig."
