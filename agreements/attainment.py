@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from agreements.models import Agreement, Goal, GoalKind, TargetType
-from indicators import computations
+from indicators import computations, forecast
 from indicators.computations import Target, Verdict
 from indicators.models import DataDelivery, Values
 from zielsteuerung import formats
@@ -620,7 +620,7 @@ def _monthly_series(agreement, goal, delivery, year, code):
 
 
 def forecasts(attainments):
-    """The year-end forecast (`computations.Forecast`) of each attainment, in order: made at
+    """The year-end forecast (`forecast.Forecast`) of each attainment, in order: made at
     its reporting month from its own delivery — this year's JFW and the seasonal profile of
     the previous years, all from that one delivery. Cached like the attainment figures; the
     values of every delivery not in the cache are read in one query."""
@@ -640,7 +640,7 @@ def forecasts(attainments):
     values = {}
     if wanted:
         month = max(a.month for a in wanted)
-        first = min(a.month.year for a in wanted) - 1 - computations.FORECAST_YEARS
+        first = min(a.month.year for a in wanted) - 1 - forecast.FORECAST_YEARS
         codes = sorted({c for a in wanted for c in computations.FORMULAS[a.indicator_code].codes})
         values = _load_pairs(
             {(a.goal.agreement.traeger_id, a.delivery.pk) for a in wanted},
@@ -666,10 +666,10 @@ def _forecast(attainment, values):
     code, month = attainment.indicator_code, attainment.month
     if month is None or attainment.delivery is None:
         year = attainment.goal.agreement.year
-        return computations.Forecast(code, year, 0, reason=attainment.note)
+        return forecast.Forecast(code, year, 0, reason=attainment.note)
     if not computations.is_computable(code):
-        return computations.Forecast(code, month.year, month.month, reason=attainment.note)
+        return forecast.Forecast(code, month.year, month.month, reason=attainment.note)
     pair = (attainment.goal.agreement.traeger_id, attainment.delivery.pk)
-    return computations.forecast(
+    return forecast.forecast(
         code, values.get(pair, {}), month.year, month.month, target_of(attainment.goal)
     )

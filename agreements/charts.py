@@ -101,7 +101,7 @@ def month_chart(series, *, year, unit, title="", forecast=None):
 
     `series` is agreements.attainment.monthly_series(...): twelve rows with `jfw`,
     `jfw_previous_year` and `target_path` (None where the delivery has no figure);
-    `forecast` a computations.Forecast (drawn only when it has a value)."""
+    `forecast` an indicators.forecast.Forecast (drawn only when it has a value)."""
     months = list(MONTH_ABBREVIATIONS)
     full = [f"{name} {year}" for name in MONTH_NAMES]
     full_previous = [f"{name} {year - 1}" for name in MONTH_NAMES]

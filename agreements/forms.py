@@ -13,6 +13,7 @@ from agreements.models import (
     Cause,
     Explanation,
     Goal,
+    GoalKind,
     ImplementationStep,
     Signature,
     StepStatus,
@@ -198,6 +199,30 @@ class StepForm(forms.ModelForm):
 StepFormSet = forms.modelformset_factory(
     ImplementationStep, form=StepForm, extra=2, can_delete=True
 )
+
+
+def check_step_goals(goals, steps):
+    """Steps must name a qualitative goal of the same page; report where they do not."""
+    numbers = {
+        form.cleaned_data.get("number")
+        for form in goals.forms
+        if form.cleaned_data
+        and not goals._should_delete_form(form)
+        and form.cleaned_data.get("kind") == GoalKind.QUALITATIVE
+    }
+    valid = True
+    for form in steps.forms:
+        if not form.has_changed() and not form.instance.pk:
+            continue
+        if steps.can_delete and steps._should_delete_form(form):
+            continue
+        number = form.cleaned_data.get("goal_number")
+        if number is not None and number not in numbers:
+            form.add_error(
+                "goal_number", f"Ziel {number} ist kein qualitatives Ziel dieser Vereinbarung."
+            )
+            valid = False
+    return valid
 
 
 class SignatureForm(forms.ModelForm):

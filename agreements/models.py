@@ -155,6 +155,8 @@ class Agreement(models.Model):
             ),
         ]
 
+    CONFLICT_SUBJECT = "Die Vereinbarung"  # for zielsteuerung.locking.Conflict
+
     def __str__(self):
         return f"Zielvereinbarung {self.year} – {self.traeger}"
 
@@ -164,6 +166,13 @@ class Agreement(models.Model):
                 "Jahr und Landkreis einer Zielvereinbarung mit Zieldialogen bleiben, wie sie sind."
             )
         super().save(*args, **kwargs)
+
+    def last_change(self):
+        """Who saved the agreement last and when, from its history: (name, datetime)."""
+        last = self.history.select_related("history_user").first()
+        if last is None:
+            return "", None
+        return formats.person_name(last.history_user), last.history_date
 
     @property
     def budget_total(self):

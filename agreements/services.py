@@ -6,7 +6,7 @@ locking) and leaves a history record with who and why."""
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.utils import timezone
 
 from agreements.models import (
     Agreement,
@@ -15,48 +15,22 @@ from agreements.models import (
     BudgetKind,
     BudgetLine,
     Goal,
+    GoalKind,
     ImplementationStep,
+    Signature,
     StepStatus,
 )
 from indicators.models import Values
 from zielsteuerung import formats
-from zielsteuerung.access import CHANGE, require
+from zielsteuerung.access import CHANGE, REPORT, require
 from zielsteuerung.formats import MONTH_NAMES
+from zielsteuerung.locking import claim
 from zielsteuerung.models import Organisation
-
-
-class AgreementConflict(Exception):
-    """Someone else saved the agreement since the form was opened."""
-
-    def __init__(self, agreement):
-        self.agreement = agreement
-        current = Agreement.objects.filter(pk=agreement.pk).first()
-        last = current.history.select_related("history_user").first() if current else None
-        self.by = _person(last.history_user) if last and last.history_user else ""
-        self.at = last.history_date if last else None
-        super().__init__("Die Vereinbarung wurde inzwischen von jemand anderem gespeichert.")
+from zielsteuerung.rows import save_rows
 
 
 class AgreementRefused(Exception):
     """A change the rules do not allow, with the German message to show."""
-
-
-def _person(user):
-    return user.get_full_name() or user.get_username()
-
-
-def claim(agreement, version):
-    """Move the agreement from `version` to the next one, or raise AgreementConflict."""
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        version = -1
-    updated = Agreement.objects.filter(pk=agreement.pk, version=version).update(
-        version=F("version") + 1
-    )
-    if not updated:
-        raise AgreementConflict(agreement)
-    agreement.version = version + 1
 
 
 def default_parties(agreement):
@@ -84,12 +58,12 @@ def ensure_parties(agreement):
             AgreementParty.objects.create(agreement=agreement, order=order, **party)
 
 
-def _save_budget(agreement, form):
+def _save_budget(agreement, values):
     for kind, field in (
         (BudgetKind.ADMINISTRATION, "verwaltungskosten"),
         (BudgetKind.INTEGRATION, "eingliederung"),
     ):
-        amount = form.cleaned_data.get(field)
+        amount = values.get(field)
         if amount is None:
             BudgetLine.objects.filter(agreement=agreement, kind=kind).delete()
         else:
@@ -102,33 +76,11 @@ def _save_steps(agreement, steps):
     # Fresh from the database: goals added or renumbered by this save count, a prefetched
     # list would not have them.
     goals = {goal.number: goal for goal in Goal.objects.filter(agreement=agreement)}
-    for form in steps.forms:
-        if not form.has_changed() and not form.instance.pk:
-            continue
-        if steps.can_delete and steps._should_delete_form(form):
-            if form.instance.pk:
-                form.instance.delete()
-            continue
-        step = form.save(commit=False)
-        step.goal = goals[form.cleaned_data["goal_number"]]
-        step.save()
-
-
-def check_step_goals(agreement_goal_numbers, steps):
-    """Steps must name a qualitative goal of the same page; report where they do not."""
-    valid = True
-    for form in steps.forms:
-        if not form.has_changed() and not form.instance.pk:
-            continue
-        if steps.can_delete and steps._should_delete_form(form):
-            continue
-        number = form.cleaned_data.get("goal_number")
-        if number is not None and number not in agreement_goal_numbers:
-            form.add_error(
-                "goal_number", f"Ziel {number} ist kein qualitatives Ziel dieser Vereinbarung."
-            )
-            valid = False
-    return valid
+    for values in steps.changed:
+        values["goal"] = goals[values["goal_number"]]
+    save_rows(
+        ImplementationStep.objects.filter(goal__agreement=agreement), steps, ImplementationStep
+    )
 
 
 def _restated(text, old, new):
@@ -147,37 +99,45 @@ def _restated(text, old, new):
 
 
 def restate_targets(goals):
-    """Goals whose Zielwert changed while their target text (as the document prints it) was
-    left alone: the text follows the new value where it states the old one once. Returns the
-    numbers of goals whose text could not follow, for the editor to point out."""
+    """Goals (`Rows`) whose Zielwert changed while their target text (as the document prints
+    it) was left alone: the text follows the new value where it states the old one once.
+    Returns the numbers of goals whose text could not follow, for the editor to point out."""
+    changed = [values for values in goals.changed if values.get("id") is not None]
+    stored = Goal.objects.in_bulk([values["id"] for values in changed])
     unclear = []
-    for form in goals.forms:
-        if not form.instance.pk or not form.has_changed() or goals._should_delete_form(form):
+    for values in changed:
+        goal = stored[values["id"]]
+        if values["target_value"] == goal.target_value or values["target_text"] != goal.target_text:
             continue
-        if "target_value" not in form.changed_data or "target_text" in form.changed_data:
-            continue
-        goal = form.instance
-        restated = _restated(goal.target_text, form.initial.get("target_value"), goal.target_value)
+        restated = _restated(goal.target_text, goal.target_value, values["target_value"])
         if restated is not None:
-            goal.target_text = restated
+            values["target_text"] = restated
         elif goal.target_text.strip():
-            unclear.append(goal.number)
+            unclear.append(values["number"])
     return unclear
 
 
 @transaction.atomic
-def save_agreement(form, goals, steps, signatures, user):
-    """Save the one-page form. A new agreement starts as draft; an existing one must still be
-    at the version the form was opened with."""
-    agreement = form.instance
+def save_agreement(agreement, values, goals, steps, signatures, user):
+    """Save the one-page form: `values` of the agreement itself (its fields, `version`, the
+    budget amounts, `change_reason`), and the goals, steps and signatures as `Rows`. A new
+    agreement (no pk) starts as draft; an existing one must still be at the version the form
+    was opened with."""
     creating = agreement.pk is None
     require(user, CHANGE, Agreement if creating else agreement)
     # The reason goes on the very history record that holds the change.
-    reason = form.cleaned_data.get("change_reason") or ("angelegt" if creating else "bearbeitet")
+    reason = values.get("change_reason") or ("angelegt" if creating else "bearbeitet")
+    if not creating:
+        if agreement.status == AgreementStatus.CLOSED:
+            raise AgreementRefused("Eine abgeschlossene Vereinbarung wird nicht mehr geändert.")
+        claim(agreement, values["version"])
+    # Year and Landkreis identify the agreement: set when it is created, never changed.
+    for name in (*(("year", "traeger") if creating else ()), *Agreement.TEXT_FIELDS):
+        if name in values:
+            setattr(agreement, name, values[name])
+    agreement._change_reason = reason
     if creating:
-        agreement = form.save(commit=False)
         agreement.status = AgreementStatus.DRAFT
-        agreement._change_reason = reason
         try:
             with transaction.atomic():
                 agreement.save()
@@ -187,17 +147,15 @@ def save_agreement(form, goals, steps, signatures, user):
             ) from error
         ensure_parties(agreement)
     else:
-        if agreement.status == AgreementStatus.CLOSED:
-            raise AgreementRefused("Eine abgeschlossene Vereinbarung wird nicht mehr geändert.")
-        claim(agreement, form.cleaned_data["version"])
-        agreement._change_reason = reason
-        agreement = form.save()
-    _save_budget(agreement, form)
-    goals.instance = agreement
-    goals.save()
+        agreement.save()
+    _save_budget(agreement, values)
+    save_rows(Goal.objects.filter(agreement=agreement), goals, lambda: Goal(agreement=agreement))
     _save_steps(agreement, steps)
-    signatures.instance = agreement
-    signatures.save()
+    save_rows(
+        Signature.objects.filter(agreement=agreement),
+        signatures,
+        lambda: Signature(agreement=agreement),
+    )
     return agreement
 
 
@@ -305,6 +263,33 @@ def change_status(agreement, user, status, version, reason=""):
     agreement._change_reason = reason or f"Status: {AgreementStatus(status).label}"
     agreement.save()
     return agreement
+
+
+@transaction.atomic
+def report_steps(agreement, user, version, reports):
+    """The Jobcenter's report on the qualitative steps: `reports` are the changed steps, each
+    {"id", "status", "status_note"}. Steps are part of the agreement, so a report claims its
+    version: an editor opened earlier must notice."""
+    require(user, REPORT, agreement)
+    if agreement.status == AgreementStatus.CLOSED:
+        raise AgreementRefused("Die Vereinbarung ist abgeschlossen.")
+    if not reports:
+        return
+    steps = ImplementationStep.objects.filter(
+        goal__agreement=agreement, goal__kind=GoalKind.QUALITATIVE
+    ).in_bulk([report.get("id") for report in reports])
+    if len(steps) != len(reports):
+        raise AgreementRefused(
+            "Gemeldet werden nur die qualitativen Umsetzungsschritte dieser Vereinbarung."
+        )
+    claim(agreement, version)
+    for report in reports:
+        step = steps[report["id"]]
+        step.status = report["status"]
+        step.status_note = report["status_note"]
+        step.status_updated_at = timezone.now()
+        step._change_reason = "Stand gemeldet"
+        step.save()
 
 
 def close_year(agreement, reason):

@@ -6,11 +6,9 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Case, Prefetch, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import forms, services, year_end, years
@@ -25,8 +23,10 @@ from agreements.models import (
 )
 from agreements.start import default_year
 from zielsteuerung.access import CHANGE, REPORT, can, require
+from zielsteuerung.locking import Conflict
 from zielsteuerung.models import Organisation
 from zielsteuerung.pdf import pdf_response, render_pdf
+from zielsteuerung.rows import Rows
 
 
 def _document_queryset(user):
@@ -155,16 +155,6 @@ def _formsets(request, agreement):
     }
 
 
-def _qualitative_numbers(goals):
-    numbers = set()
-    for form in goals.forms:
-        if goals._should_delete_form(form) or not form.cleaned_data:
-            continue
-        if form.cleaned_data.get("kind") == GoalKind.QUALITATIVE:
-            numbers.add(form.cleaned_data.get("number"))
-    return numbers
-
-
 def _edit(request, agreement):
     form = forms.AgreementForm(request.POST or None, instance=agreement)
     formsets = _formsets(request, agreement)
@@ -172,14 +162,15 @@ def _edit(request, agreement):
     if request.method == "POST":
         valid = form.is_valid() and all(f.is_valid() for f in formsets.values())
         if valid:
-            valid = services.check_step_goals(
-                _qualitative_numbers(formsets["goals"]), formsets["steps"]
-            )
+            valid = forms.check_step_goals(formsets["goals"], formsets["steps"])
         if valid:
-            unclear = services.restate_targets(formsets["goals"])
+            rows = {name: Rows.of(formset) for name, formset in formsets.items()}
+            unclear = services.restate_targets(rows["goals"])
             try:
-                saved = services.save_agreement(form, user=request.user, **formsets)
-            except services.AgreementConflict as error:
+                saved = services.save_agreement(
+                    form.instance, form.cleaned_data, user=request.user, **rows
+                )
+            except Conflict as error:
                 conflict = error
             except services.AgreementRefused as error:
                 form.add_error(None, str(error))
@@ -319,7 +310,7 @@ def agreement_status(request, pk):
             form.cleaned_data["version"],
             form.change_reason(),
         )
-    except services.AgreementConflict:
+    except Conflict:
         messages.error(
             request,
             "Nicht geändert: Die Vereinbarung wurde inzwischen von jemand anderem gespeichert. "
@@ -373,23 +364,17 @@ def step_report(request, pk):
     version = forms.VersionForm(request.POST or None, initial={"version": agreement.version})
     conflict = None
     if request.method == "POST" and formset.is_valid() and version.is_valid():
-        changed = [form for form in formset.forms if form.instance.pk and form.has_changed()]
+        reports = Rows.of(formset).changed
         try:
-            with transaction.atomic():
-                if changed:
-                    # Steps are part of the agreement: an editor opened earlier must notice.
-                    services.claim(agreement, version.cleaned_data["version"])
-                for form in changed:
-                    step = form.save(commit=False)
-                    step.status_updated_at = timezone.now()
-                    step._change_reason = "Stand gemeldet"
-                    step.save()
-        except services.AgreementConflict as error:
+            services.report_steps(agreement, request.user, version.cleaned_data["version"], reports)
+        except Conflict as error:
             conflict = error
+        except services.AgreementRefused as error:
+            messages.error(request, str(error))
         else:
-            if changed:
+            if reports:
                 messages.success(
-                    request, f"Stand von {len(changed)} Umsetzungsschritt(en) gespeichert."
+                    request, f"Stand von {len(reports)} Umsetzungsschritt(en) gespeichert."
                 )
             else:
                 messages.info(request, "Keine Änderung.")

@@ -15,9 +15,7 @@ from dialogs.models import (
     Assessment,
     Correction,
     Dialog,
-    DialogKind,
     FinalAssessment,
-    ItemKind,
     Measure,
     MeasureStatus,
     Participant,
@@ -104,6 +102,8 @@ class DialogForm(forms.ModelForm):
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.agreement = agreement
+        # The rules of the data basis are the dialog's (Dialog.clean), run on validation.
+        self.instance.agreement = agreement
         self.helper = _helper()
         month_field = self.fields["reporting_month"]
         month_field.choices = [("", "– noch offen –"), *month_choices(agreement.year)]
@@ -112,42 +112,12 @@ class DialogForm(forms.ModelForm):
             self.initial["reporting_month"] = f"{month:%Y-%m}"
         delivery = self.fields["delivery"]
         delivery.queryset = deliveries_for(agreement.traeger)
-        # Offer only what `clean` accepts for the date shown; a changed date filters the list
-        # in the browser (static/js/dialog-basis.js) and is checked again in `clean`.
+        # Offer only what `Dialog.clean` accepts for the date shown; a changed date filters the
+        # list in the browser (static/js/dialog-basis.js) and is checked again on validation.
         delivery.widget.held_on = None if self.is_bound else self.initial.get("date")
         delivery.label_from_instance = delivery_label
         delivery.empty_label = "– noch offen –"
         delivery.help_text = "Datenstand, auf dem die Zahlen des Dialogs beruhen."
-
-    def clean(self):
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
-        month = cleaned.get("reporting_month")
-        delivery = cleaned.get("delivery")
-        held_on = cleaned.get("date")
-        year = self.agreement.year
-        if delivery is not None and held_on is not None and delivery.ladestand > held_on:
-            self.add_error(
-                "delivery",
-                f"Der Ladestand vom {delivery.ladestand:%d.%m.%Y} liegt nach dem Dialog am "
-                f"{held_on:%d.%m.%Y}; die Zahlen des Dialogs können nur auf einem Datenstand "
-                "beruhen, der am Tag des Dialogs vorlag.",
-            )
-        if kind == DialogKind.SPRING and month is not None and month != date(year, 12, 1):
-            self.add_error(
-                "reporting_month",
-                f"Die Frühjahrsbilanz bewertet die Jahresendwerte: Berichtsmonat ist "
-                f"Dezember {year}.",
-            )
-        if delivery is not None and month is None:
-            self.add_error("reporting_month", "Bitte wählen Sie den Berichtsmonat zum Ladestand.")
-        if delivery is not None and month is not None and delivery.ladestand < month:
-            self.add_error(
-                "delivery",
-                f"Der Ladestand vom {delivery.ladestand:%d.%m.%Y} kann den Berichtsmonat "
-                f"{formats.month_name(month)} noch nicht enthalten.",
-            )
-        return cleaned
 
 
 class DialogEditForm(DialogForm):
@@ -194,16 +164,6 @@ class BaseAgendaItemFormSet(forms.BaseInlineFormSet):
         item = form.instance
         if not item.pk or not item.is_misc or item.order >= MISC_ORDER:
             form.fields.pop("DELETE", None)
-
-    def save_new(self, form, commit=True):
-        item = form.save(commit=False)
-        item.dialog = self.instance
-        item.kind = ItemKind.MISC
-        last = self.instance.items.exclude(order__gte=MISC_ORDER).order_by("-order").first()
-        item.order = max(last.order + 1 if last else 1, MISC_ORDER - 100)
-        if commit:
-            item.save()
-        return item
 
 
 AgendaItemFormSet = forms.inlineformset_factory(
@@ -280,14 +240,6 @@ class BaseMeasureFormSet(forms.BaseInlineFormSet):
                     f"„{formats.shorten(form.instance.text)}“ kann nicht entfernt werden: "
                     + MEASURE_FROZEN_MESSAGE
                 )
-
-    def save_new(self, form, commit=True):
-        measure = form.save(commit=False)
-        measure.dialog = self.instance
-        measure.agreement = self.instance.agreement
-        if commit:
-            measure.save()
-        return measure
 
 
 MeasureFormSet = forms.inlineformset_factory(

@@ -6,6 +6,7 @@ the models refuse to save or delete any part of them, whatever the caller (page,
 A later change is a `Correction`, added beside the approved text.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -140,11 +141,47 @@ class Dialog(Immutable):
             )
         ]
 
+    CONFLICT_SUBJECT = "Das Protokoll"  # for zielsteuerung.locking.Conflict
+
     def __str__(self):
         return f"{self.get_kind_display()} am {self.date:%d.%m.%Y} – {self.agreement.traeger}"
 
     def get_absolute_url(self):
         return reverse("dialogs:detail", args=[self.pk])
+
+    def clean(self):
+        """The rules of the data basis: a Ladestand that existed on the day of the dialog and
+        already holds the reporting month, which a spring review has as December."""
+        errors = {}
+        delivery, month, held_on = self.delivery, self.reporting_month, self.date
+        year = self.agreement.year
+        if delivery is not None and held_on is not None and delivery.ladestand > held_on:
+            errors.setdefault("delivery", []).append(
+                f"Der Ladestand vom {delivery.ladestand:%d.%m.%Y} liegt nach dem Dialog am "
+                f"{held_on:%d.%m.%Y}; die Zahlen des Dialogs können nur auf einem Datenstand "
+                "beruhen, der am Tag des Dialogs vorlag."
+            )
+        if self.kind == DialogKind.SPRING and month is not None and month != date(year, 12, 1):
+            errors.setdefault("reporting_month", []).append(
+                f"Die Frühjahrsbilanz bewertet die Jahresendwerte: Berichtsmonat ist "
+                f"Dezember {year}."
+            )
+        if delivery is not None and month is None:
+            errors.setdefault("reporting_month", []).append(
+                "Bitte wählen Sie den Berichtsmonat zum Ladestand."
+            )
+        if delivery is not None and month is not None and delivery.ladestand < month:
+            errors.setdefault("delivery", []).append(
+                f"Der Ladestand vom {delivery.ladestand:%d.%m.%Y} kann den Berichtsmonat "
+                f"{formats.month_name(month)} noch nicht enthalten."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def last_change(self):
+        """Who changed the dialog last and when, from its events: (name, datetime)."""
+        last = self.events.order_by("-at", "-pk").first()
+        return (last.user_name, last.at) if last else ("", self.updated_at)
 
     @property
     def traeger_shown(self):

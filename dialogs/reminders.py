@@ -273,7 +273,7 @@ def mails_for(user, today, now):
 
 
 def _body(user, reminders):
-    name = user.get_full_name() or user.get_username()
+    name = formats.person_name(user)
     lines = [f"Guten Tag {name},", ""]
     for reminder in reminders:
         lines += [reminder.text, reminder.url, ""]

@@ -44,32 +44,18 @@ from dialogs.models import (
     reason_required,
 )
 from indicators.computations import Verdict
-from zielsteuerung import formats
+from zielsteuerung import formats, locking
 from zielsteuerung.access import CHANGE, REPORT, REVIEW, can, membership_of, require
 from zielsteuerung.formats import person_name
+from zielsteuerung.locking import Conflict
 from zielsteuerung.models import OrganisationKind
+from zielsteuerung.rows import Rows, save_rows
 
 MISC_TITLE = "Verschiedenes"
 
 
 class WorkflowError(Exception):
     """A refused step; the message is German and tells the user what to do."""
-
-
-class StaleDialog(WorkflowError):
-    """Someone else changed the dialog since the user loaded the page."""
-
-    def __init__(self, dialog):
-        self.dialog = dialog
-        last = dialog.events.order_by("-at", "-pk").first()
-        self.by = last.user_name if last else ""
-        self.at = last.at if last else dialog.updated_at
-        when = timezone.localtime(self.at).strftime("%d.%m.%Y um %H:%M Uhr") if self.at else ""
-        who = f" von {self.by}" if self.by else ""
-        super().__init__(
-            f"Das Protokoll wurde inzwischen{who} geändert ({when}). Ihre Änderung wurde "
-            "nicht gespeichert, damit nichts überschrieben wird."
-        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,7 +138,7 @@ class ItemFigures(Figures):
 
     delivery: object
     frozen: bool
-    # The year-end forecast (indicators.computations.Forecast) while the figures are live;
+    # The year-end forecast (indicators.forecast.Forecast) while the figures are live;
     # approved minutes keep what was approved and show none.
     forecast: object = None
 
@@ -630,28 +616,21 @@ def open_measures(agreement, today=None):
 
 
 def claim(dialog, version, status):
-    """Take the dialog from `version` to the next one if it is still at `status`.
-
-    This is the one place where concurrent work is detected: the conditional UPDATE matches
-    only if nobody changed the dialog since the page was loaded."""
+    """Claim the dialog's `version` (zielsteuerung.locking) for a step that needs it at
+    `status`. A dialog that has moved to another state meets the refusal for that state;
+    one changed at the same state raises Conflict."""
     try:
-        version = int(version)
-    except (TypeError, ValueError):
-        version = -1
-    updated = Dialog.objects.filter(pk=dialog.pk, version=version, status=status).update(
-        version=F("version") + 1
-    )
-    if not updated:
-        fresh = Dialog.objects.get(pk=dialog.pk)
-        if fresh.status != status:
-            if fresh.is_frozen:
-                raise WorkflowError(FROZEN_MESSAGE)
-            raise WorkflowError(
-                f"Dieser Schritt ist nicht mehr möglich: Das Protokoll ist inzwischen "
-                f"„{fresh.get_status_display()}“. Bitte laden Sie die Seite neu."
-            )
-        raise StaleDialog(fresh)
-    dialog.version = version + 1
+        locking.claim(dialog, version, status=status)
+    except Conflict as conflict:
+        fresh = conflict.current
+        if fresh.status == status:
+            raise
+        if fresh.is_frozen:
+            raise WorkflowError(FROZEN_MESSAGE) from conflict
+        raise WorkflowError(
+            f"Dieser Schritt ist nicht mehr möglich: Das Protokoll ist inzwischen "
+            f"„{fresh.get_status_display()}“. Bitte laden Sie die Seite neu."
+        ) from conflict
 
 
 def readiness_problems(dialog):
@@ -722,60 +701,102 @@ def _back_to_draft(dialog):
     dialog.save()
 
 
+@dataclass
+class Draft:
+    """What the draft page saves, as plain data: the dialog's own `header` values (kind, date,
+    place, delivery, reporting_month, version), the participants, agenda items, measures and
+    final assessments as `Rows`, and `carried`, one dict (measure id, status, note) for each
+    measure carried from an earlier dialog."""
+
+    header: dict
+    participants: Rows
+    items: Rows
+    measures: Rows
+    carried: list
+    assessments: Rows
+
+
+HEADER_FIELDS = ("kind", "date", "place", "delivery", "reporting_month")
+
+
+def _new_misc_item(dialog):
+    """An agenda item added by hand: under „Verschiedenes“, after the items before it."""
+    last = dialog.items.exclude(order__gte=MISC_ORDER).order_by("-order").first()
+    order = max(last.order + 1 if last else 1, MISC_ORDER - 100)
+    return AgendaItem(dialog=dialog, kind=ItemKind.MISC, order=order)
+
+
 @transaction.atomic
-def save_draft(dialog, forms, user):
-    """Save every form of the draft page, if nobody saved the draft in the meantime."""
+def save_draft(dialog, draft, user):
+    """Save the draft page (`Draft`), if nobody saved the draft in the meantime."""
     require(user, CHANGE, dialog)
     stored_kind = Dialog.objects.filter(pk=dialog.pk).values_list("kind", flat=True).get()
-    claim(dialog, forms.header.cleaned_data["version"], DialogStatus.DRAFT)
-    dialog = forms.header.save(commit=False)
+    claim(dialog, draft.header["version"], DialogStatus.DRAFT)
+    for name in HEADER_FIELDS:
+        setattr(dialog, name, draft.header[name])
+    others = [f.name for f in Dialog._meta.fields if f.name not in HEADER_FIELDS]
+    dialog.full_clean(exclude=others, validate_unique=False)
     dialog.waiting_months = dialog.delivery.waiting_months if dialog.delivery else 0
     dialog.save()
-    forms.participants.save()
-    forms.items.save()
-    new_measures = forms.measures.save()
+    save_rows(dialog.participants.all(), draft.participants, lambda: Participant(dialog=dialog))
+    save_rows(dialog.items.all(), draft.items, lambda: _new_misc_item(dialog))
+    measures = save_rows(
+        dialog.measures.all(),
+        draft.measures,
+        lambda: Measure(dialog=dialog, agreement=dialog.agreement),
+    )
     reviews = {
         review.measure_id: review
         for review in dialog.measure_reviews.select_related("measure").exclude(
             measure__dialog=dialog
         )
     }
-    for form in forms.carried.forms:
-        review = reviews.get(form.cleaned_data.get("measure"))
+    for carried in draft.carried:
+        review = reviews.get(carried.get("measure"))
         if review is None:  # the measure was removed from its dialog in the meantime
             continue
-        if review.note != form.cleaned_data["note"]:
-            review.note = form.cleaned_data["note"]
+        if review.note != carried["note"]:
+            review.note = carried["note"]
             review.save()
-        if review.measure.status != form.cleaned_data["status"]:
+        if review.measure.status != carried["status"]:
             report_measure_status(
-                review.measure, user, form.cleaned_data["status"], review.measure.status_note
+                review.measure, user, carried["status"], review.measure.status_note
             )
     if dialog.is_spring_review:
-        forms.assessments.save()
+        save_rows(
+            dialog.assessments.all(), draft.assessments, lambda: FinalAssessment(dialog=dialog)
+        )
         prefill_assessments(dialog)
     elif stored_kind == DialogKind.SPRING:
         for assessment in dialog.assessments.all():
             assessment.delete()
-    if new_measures:
+    if measures:
         carry_into_later_dialogs(dialog)
     log(dialog, user, EventAction.EDITED)
     return dialog
 
 
 @transaction.atomic
-def save_comments(dialog, user, version, items_formset):
-    """Save the Jobcenter's comments; returns the approvals this withdrew (see below)."""
+def save_comments(dialog, user, version, comments):
+    """Save the Jobcenter's comments, `{agenda item id: text}`; returns the approvals this
+    withdrew (see below)."""
     require(user, REVIEW, dialog)
     claim(dialog, version, DialogStatus.REVIEW)
+    changed = [
+        item
+        for item in dialog.items.filter(pk__in=comments)
+        if item.jobcenter_comment != comments[item.pk]
+    ]
     withdrawn = []
-    if items_formset.has_changed():
+    if changed:
         # Both sides approve the same text, comments included: a changed comment withdraws
         # every approval given so far, the Landkreis' own as well.
         withdrawn = list(dialog.approvals.order_by("side"))
         for approval in withdrawn:
             approval.delete()
-    items_formset.save()
+    for item in changed:
+        item.jobcenter_comment = comments[item.pk]
+        item.save()
     dialog.save()
     log(dialog, user, EventAction.COMMENTED, withdrawal_text(withdrawn))
     return withdrawn

@@ -32,7 +32,9 @@ from dialogs.history import dialog_history
 from dialogs.models import FROZEN_MESSAGE, Dialog, DialogKind, EventAction, Measure
 from dialogs.pdf import dialog_folder_pdf, minutes_pdf
 from zielsteuerung.access import CHANGE, REPORT, REVIEW, can, require
+from zielsteuerung.locking import Conflict
 from zielsteuerung.pdf import pdf_response
+from zielsteuerung.rows import Rows
 
 
 def _get_dialog_for_user(request, pk):
@@ -207,8 +209,8 @@ def dialog_edit(request, pk):
     forms = _draft_forms(dialog, request.POST)
     if forms.is_valid():
         try:
-            services.save_draft(dialog, forms, request.user)
-        except services.StaleDialog as stale:
+            services.save_draft(dialog, _draft_of(forms), request.user)
+        except Conflict as stale:
             return _edit_conflict(request, stale)
         except (services.WorkflowError, ValidationError) as refusal:
             return _edit_refused(request, dialog, _message_of(refusal))
@@ -216,6 +218,18 @@ def dialog_edit(request, pk):
         return redirect(_back_to_section(dialog, request.POST.get("abschnitt", "")))
     messages.error(request, "Bitte prüfen Sie die markierten Angaben; es wurde nichts gespeichert.")
     return render(request, "dialogs/edit.html", _edit_context(dialog, forms), status=400)
+
+
+def _draft_of(forms):
+    """The validated draft page as the plain data `services.save_draft` takes."""
+    return services.Draft(
+        header=forms.header.cleaned_data,
+        participants=Rows.of(forms.participants),
+        items=Rows.of(forms.items),
+        measures=Rows.of(forms.measures),
+        carried=[form.cleaned_data for form in forms.carried.forms],
+        assessments=Rows.of(forms.assessments),
+    )
 
 
 SECTION = re.compile(r"(termin|teilnehmende|massnahmen|bewertung|top-\d+)")
@@ -230,7 +244,7 @@ def _back_to_section(dialog, section):
 def _edit_conflict(request, stale):
     """Someone saved the draft since this user opened it: keep what the user typed, show the
     newer version, and let them save again on purpose (with the new version number)."""
-    current = _get_dialog_for_user(request, stale.dialog.pk)
+    current = _get_dialog_for_user(request, stale.current.pk)
     data = request.POST.copy()
     data["dialog-version"] = str(current.version)
     forms = _draft_forms(current, data)
@@ -281,7 +295,7 @@ def _step(request, pk, action, *, right, form_class=StepForm):
         return redirect("dialogs:detail", dialog.pk)
     try:
         result = action(dialog, form.cleaned_data)
-    except services.StaleDialog as stale:
+    except Conflict as stale:
         messages.error(
             request,
             f"{stale} Bitte prüfen Sie die aktuelle Fassung und wiederholen Sie den Schritt.",
@@ -361,10 +375,13 @@ def dialog_comment(request, pk):
     elif request.method == "POST":
         if version_form.is_valid() and formset.is_valid():
             try:
+                comments = {
+                    form.instance.pk: form.cleaned_data["jobcenter_comment"] for form in formset
+                }
                 withdrawn = services.save_comments(
-                    dialog, request.user, version_form.cleaned_data["version"], formset
+                    dialog, request.user, version_form.cleaned_data["version"], comments
                 )
-            except services.StaleDialog as stale:
+            except Conflict as stale:
                 messages.error(
                     request,
                     f"{stale} Ihre Anmerkungen stehen unten noch im Formular; bitte prüfen Sie "

@@ -135,13 +135,13 @@ def needed_values(code, year, month):
     return formula.needed(year, month) + formula.needed(year - 1, month)
 
 
-def _result(value):
+def at_result_precision(value):
     """Hand a figure out at the usual Decimal precision (the exact one stays inside)."""
     with localcontext(prec=RESULT_PRECISION):
         return +value
 
 
-def _exact():
+def exact_precision():
     return localcontext(prec=EXACT_PRECISION)
 
 
@@ -183,16 +183,20 @@ def year_to_date(code, values: Mapping[tuple[str, date], Decimal], year, month):
     if missing:
         return YearToDate(code, year, month, None, missing=missing)
     months = [date(year, i, 1) for i in range(1, month + 1)]
-    with _exact():
+    with exact_precision():
         flow = sum((Decimal(values[(formula.flow, m)]) for m in months), ZERO)
         if formula.kind == SUM:
-            return YearToDate(code, year, month, _result(flow), exact=(flow, Decimal(1)))
+            return YearToDate(
+                code, year, month, at_result_precision(flow), exact=(flow, Decimal(1))
+            )
         if formula.kind == MEAN:
             count = Decimal(month)
-            return YearToDate(code, year, month, _result(flow / count), exact=(flow, count))
+            return YearToDate(
+                code, year, month, at_result_precision(flow / count), exact=(flow, count)
+            )
         stock_months = [date(year - 1, 12, 1)] + months[:-1]
         stock = sum((Decimal(values[(formula.stock, m)]) for m in stock_months), ZERO)
-        mean_stock = _result(stock / month)
+        mean_stock = at_result_precision(stock / month)
         if stock == 0:
             return YearToDate(code, year, month, None, numerator=flow, denominator=mean_stock)
         # Σ flow / (Σ stock / m) × 100 = (100 · m · Σ flow) / Σ stock
@@ -201,8 +205,8 @@ def year_to_date(code, values: Mapping[tuple[str, date], Decimal], year, month):
             code,
             year,
             month,
-            _result(numerator / stock),
-            numerator=_result(flow),
+            at_result_precision(numerator / stock),
+            numerator=at_result_precision(flow),
             denominator=mean_stock,
             exact=(numerator, stock),
         )
@@ -237,8 +241,8 @@ def relative_change_percent(current, previous):
     """`current / previous − 1` in percent; None when either is missing or previous is 0."""
     if current is None or previous is None or previous == 0:
         return None
-    with _exact():
-        return _result((Decimal(current) / Decimal(previous) - 1) * HUNDRED)
+    with exact_precision():
+        return at_result_precision((Decimal(current) / Decimal(previous) - 1) * HUNDRED)
 
 
 @dataclass(frozen=True)
@@ -270,7 +274,7 @@ class Comparison:
         if not self.complete or self.previous.exact[0] == 0:
             return None
         (n_cur, d_cur), (n_prev, d_prev) = self.current.exact, self.previous.exact
-        with _exact():
+        with exact_precision():
             return n_cur * d_prev, d_cur * n_prev
 
     @property
@@ -278,8 +282,8 @@ class Comparison:
         ratio = self.ratio
         if ratio is None:
             return None
-        with _exact():
-            return _result((ratio[0] / ratio[1] - 1) * HUNDRED)
+        with exact_precision():
+            return at_result_precision((ratio[0] / ratio[1] - 1) * HUNDRED)
 
 
 def compare(code, values, year, month):
@@ -330,8 +334,8 @@ def target_path(target: Target, previous: YearToDate):
     if previous.exact is None:
         return None
     n_prev, d_prev = previous.exact
-    with _exact():
-        return _result(n_prev * (HUNDRED + Decimal(target.value)) / (d_prev * HUNDRED))
+    with exact_precision():
+        return at_result_precision(n_prev * (HUNDRED + Decimal(target.value)) / (d_prev * HUNDRED))
 
 
 def _sign(value):
@@ -341,7 +345,7 @@ def _sign(value):
 def _position(comparison: Comparison, target: Target):
     """Sign of (actual − target line), computed exactly; None if it cannot be decided."""
     t = Decimal(target.value)
-    with _exact():
+    with exact_precision():
         if target.type == QUOTA:
             if comparison.current.exact is None:
                 return None
@@ -395,243 +399,14 @@ def evaluate(code, values, year, month, target: Target | None, *, monitoring=Fal
     return Evaluation(comparison, target, verdict, path)
 
 
-# ---------------------------------------------------------------------------------------------
-# Year-end forecast
-
-# The previous years whose seasonal profile the forecast uses (the nearest first) and the fewest
-# it needs to draw a band; with fewer the forecast is left out (reason given).
-FORECAST_YEARS = 5
-FORECAST_MIN_YEARS = 2
+# The official Kennzahlen moved to indicators/official.py; agreements/reconciliation.py still
+# reaches them here. Resolved on first use, as official.py builds on this module.
+_OFFICIAL_NAMES = {"OFFICIAL_VARIANTS", "deviation", "exceeds", "official", "publishes_change"}
 
 
-class Outlook(StrEnum):
-    """How likely the forecast band says the year-end target is."""
+def __getattr__(name):
+    if name in _OFFICIAL_NAMES:
+        from indicators import official
 
-    REACHABLE = "reachable"
-    AT_RISK = "at_risk"
-    UNLIKELY = "unlikely"
-
-    @property
-    def label(self):
-        return {
-            Outlook.REACHABLE: "erreichbar",
-            Outlook.AT_RISK: "gefährdet",
-            Outlook.UNLIKELY: "kaum erreichbar",
-        }[self]
-
-    @property
-    def css_class(self):
-        return "outlook-" + self.value.replace("_", "-")
-
-
-@dataclass(frozen=True)
-class Forecast:
-    """The projected Jahresendwert of one indicator made at one month.
-
-    `value` is this year's JFW × the mean seasonal ratio JFW(December) / JFW(month) of the
-    previous `years`; `low` and `high` use the smallest and largest ratio. `target` is the
-    year-end target line (None for monitoring), `outlook` the verdict of the band against it.
-    Without a forecast every figure is None and `reason` says why, in German."""
-
-    code: str
-    year: int
-    month: int
-    value: Decimal | None = None
-    low: Decimal | None = None
-    high: Decimal | None = None
-    years: tuple[int, ...] = ()
-    target: Decimal | None = None
-    outlook: Outlook | None = None
-    reason: str = ""
-
-
-def _seasonal_ratio(code, values, year, month):
-    """JFW(year, 12) / JFW(year, month) of one previous year, or None if not computable."""
-    december = year_to_date(code, values, year, 12)
-    at_month = year_to_date(code, values, year, month)
-    if december.exact is None or at_month.exact is None or at_month.exact[0] == 0:
-        return None
-    (n_dec, d_dec), (n_mon, d_mon) = december.exact, at_month.exact
-    with _exact():
-        return (n_dec * d_mon) / (d_dec * n_mon)
-
-
-def _years_held(years):
-    if not years:
-        return "kein vollständiges Vorjahr"
-    if len(years) == 1:
-        return f"nur ein vollständiges Vorjahr ({years[0]})"
-    return f"nur {len(years)} vollständige Vorjahre"
-
-
-def outlook(low, high, target: Target | None, target_line):
-    """Erreichbar when the whole band lies on the target's side of the year-end target line
-    (the line itself counts as met), kaum erreichbar when the whole band lies off it,
-    gefährdet when the line falls inside the band. None for goals without a target."""
-    if target is None or target_line is None:
-        return None
-    if target.wants_higher:
-        if low >= target_line:
-            return Outlook.REACHABLE
-        if high < target_line:
-            return Outlook.UNLIKELY
-    else:
-        if high <= target_line:
-            return Outlook.REACHABLE
-        if low > target_line:
-            return Outlook.UNLIKELY
-    return Outlook.AT_RISK
-
-
-def forecast(code, values, year, month, target: Target | None = None, *, years=FORECAST_YEARS):
-    """The Jahresendwert of `code` in `year` projected at `month`, from one delivery's values.
-
-    The seasonal profile of a previous year is the ratio of its December JFW to its JFW at the
-    same month, both from the same values (the same delivery). The previous years are taken
-    from the nearest back, up to `years`, as long as the values hold them. In December the
-    Jahresendwert is known, so there is no forecast."""
-    if not 1 <= month <= 12:
-        raise ValueError(f"month must be 1..12, got {month!r}")
-    if month == 12:
-        return Forecast(code, year, month, reason="Im Dezember steht der Jahresendwert fest.")
-    current = year_to_date(code, values, year, month)
-    if current.exact is None:
-        return Forecast(code, year, month, reason="Der Jahresfortschrittswert dieses Monats fehlt.")
-    ratios, used = [], []
-    for previous in range(year - 1, year - 1 - years, -1):
-        ratio = _seasonal_ratio(code, values, previous, month)
-        if ratio is None:
-            break
-        ratios.append(ratio)
-        used.append(previous)
-    if len(ratios) < FORECAST_MIN_YEARS:
-        return Forecast(
-            code,
-            year,
-            month,
-            years=tuple(used),
-            reason=(
-                f"Zu kurzer Verlauf für eine Prognose: die Lieferung enthält {_years_held(used)}; "
-                f"nötig sind mindestens {FORECAST_MIN_YEARS}."
-            ),
-        )
-    n, d = current.exact
-    with _exact():
-        jfw = n / d
-        value = jfw * sum(ratios, ZERO) / len(ratios)
-        low, high = jfw * min(ratios), jfw * max(ratios)
-    line = None
-    if target is not None:
-        if target.type == QUOTA:
-            line = Decimal(target.value)
-        else:
-            line = target_path(target, year_to_date(code, values, year - 1, 12))
-    return Forecast(
-        code,
-        year,
-        month,
-        value=_result(value),
-        low=_result(low),
-        high=_result(high),
-        years=tuple(used),
-        target=line,
-        outlook=outlook(low, high, target, line),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The official Kennzahlen (Kennzahlen-Verordnung §§ 4–6) as the BA publishes them
-
-# The BA's variants of a published value (indicators.models.Variant, plain strings here).
-JFW = "jfw"
-TWELVE_MONTHS = "zwoelf_monate"
-PREVIOUS_YEAR_MONTH = "vorjahresmonat"
-
-# Which variants the product computes for an indicator: a quota as the JFW level and the
-# 12-month value (§ 5), a sum or a stock as the change of the JFW and the change of the month
-# against the same month of the previous year (§§ 4, 6).
-OFFICIAL_VARIANTS = {
-    code: (JFW, TWELVE_MONTHS) if formula.kind == RATE else (JFW, PREVIOUS_YEAR_MONTH)
-    for code, formula in FORMULAS.items()
-}
-
-
-def publishes_change(code):
-    """Whether the published figures of `code` are changes in percent (K1, K3: a sum or a
-    stock) rather than levels (a quota in percent)."""
-    return FORMULAS[code].kind != RATE
-
-
-def _shift(month, by):
-    """The first day of the month `by` months after `month` (negative: before)."""
-    number = month.year * 12 + month.month - 1 + by
-    return date(number // 12, number % 12 + 1, 1)
-
-
-@dataclass(frozen=True)
-class Official:
-    """One official Kennzahl of one month: `value` in percent (a level for a quota, a change
-    for K1/K3), or None with the `missing` (code, month) pairs named."""
-
-    code: str
-    variant: str
-    month: date
-    value: Decimal | None
-    missing: tuple[tuple[str, date], ...] = ()
-
-
-def official_needed(code, variant, year, month):
-    """The (code, month) pairs the official value of `code` in `variant` at `month` needs."""
-    formula = FORMULAS[code]
-    at = date(year, month, 1)
-    if variant == JFW:
-        return needed_values(code, year, month)
-    if variant == TWELVE_MONTHS and formula.kind == RATE:
-        flows = [(formula.flow, _shift(at, -i)) for i in range(12)]
-        return tuple(flows + [(formula.stock, _shift(at, -i)) for i in range(1, 13)])
-    if variant == PREVIOUS_YEAR_MONTH and formula.kind != RATE:
-        return ((formula.flow, at), (formula.flow, _shift(at, -12)))
-    raise ValueError(f"{code} has no variant {variant!r}")
-
-
-def official(code, variant, values: Mapping[tuple[str, date], Decimal], year, month):
-    """The official Kennzahl `code` in `variant` at `month` of `year`, from one delivery:
-
-    - `jfw`: for a quota its JFW (§ 5.3), for K1/K3 the change of the JFW against the
-      previous year's (the BA's „Jahresfortschrittswert“ of a change);
-    - `zwoelf_monate` (quotas, § 5): Σ flow of the 12 months up to `month` / mean stock of the
-      12 months before each (m−12 … m−1) × 100;
-    - `vorjahresmonat` (K1 § 4, K3 § 6): flow(y,m) / flow(y−1,m) − 1, in percent."""
-    needed = official_needed(code, variant, year, month)
-    at = date(year, month, 1)
-    missing = tuple(pair for pair in needed if values.get(pair) is None)
-    if missing:
-        return Official(code, variant, at, None, missing)
-    formula = FORMULAS[code]
-    if variant == JFW:
-        if formula.kind == RATE:
-            return Official(code, variant, at, year_to_date(code, values, year, month).value)
-        return Official(code, variant, at, compare(code, values, year, month).change_percent)
-    if variant == PREVIOUS_YEAR_MONTH:
-        change = relative_change_percent(values[needed[0]], values[needed[1]])
-        return Official(code, variant, at, change)
-    with _exact():
-        flow = sum((Decimal(values[pair]) for pair in needed[:12]), ZERO)
-        stock = sum((Decimal(values[pair]) for pair in needed[12:]), ZERO)
-        if stock == 0:
-            return Official(code, variant, at, None)
-        # Σ flow / (Σ stock / 12) × 100
-        return Official(code, variant, at, _result(HUNDRED * 12 * flow / stock))
-
-
-def deviation(computed, published):
-    """computed − published (both in percent, the published one as rounded by the BA), or
-    None when either is missing."""
-    if computed is None or published is None:
-        return None
-    return _result(Decimal(computed) - Decimal(published))
-
-
-def exceeds(difference, threshold):
-    """Whether a deviation is above the threshold (its magnitude; the threshold itself is not)."""
-    return difference is not None and abs(difference) > Decimal(threshold)
+        return getattr(official, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

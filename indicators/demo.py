@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from indicators import computations
+from indicators import official
 from indicators.models import DataDelivery, DeliverySource, Indicator, Sex
 from indicators.storage import store_cells
 from zielsteuerung.aggregates import aggregate_unit
@@ -185,7 +185,7 @@ def _published(values, rng, month=LATEST_MONTH):
     after the Wartezeit), rounded to one decimal."""
     result = {}
     for code, variant in PUBLISHED:
-        value = computations.official(code, variant, values, month.year, month.month).value
+        value = official.official(code, variant, values, month.year, month.month).value
         if value is not None:
             result[(code, variant)] = round(value + Decimal(str(rng.uniform(-0.04, 0.04))), 1)
     return result

@@ -21,7 +21,7 @@ from agreements.models import (
     Signature,
 )
 from agreements.serialization import export_agreements, import_agreements
-from agreements.services import AgreementConflict, claim
+from zielsteuerung.locking import Conflict, claim
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_reimporting_an_unchanged_export_writes_no_history_and_keeps_the_version
 def test_unchanged_import_does_not_disturb_a_form_opened_before(agreement):
     opened_at = agreement.version
     import_agreements(exported(agreement))
-    claim(agreement, opened_at)  # no AgreementConflict
+    claim(agreement, opened_at)  # no Conflict
 
 
 def test_changed_import_still_makes_a_form_opened_before_report_a_conflict(agreement):
@@ -98,7 +98,7 @@ def test_changed_import_still_makes_a_form_opened_before_report_a_conflict(agree
     ((imported, _),) = import_agreements(data, reason="Datei der Fachabteilung")
 
     assert imported.version == opened_at + 1
-    with pytest.raises(AgreementConflict):
+    with pytest.raises(Conflict):
         claim(agreement, opened_at)
 
 

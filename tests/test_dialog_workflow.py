@@ -234,6 +234,23 @@ def test_each_section_of_the_draft_saves_and_returns_to_that_section(client, min
     assert response["Location"] == url  # an unknown section: the top of the page
 
 
+def test_the_dialog_itself_refuses_a_ladestand_after_its_date(agreement, delivery):
+    """The rule is the dialog's, not the page's: the admin and the shell meet it too."""
+    dialog = Dialog(
+        agreement=agreement,
+        kind="unterjaehrig",
+        date=date(2020, 3, 20),
+        delivery=delivery,
+        reporting_month=date(2020, 2, 1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        dialog.full_clean()
+    assert refused.value.message_dict["delivery"] == [
+        "Der Ladestand vom 31.03.2020 liegt nach dem Dialog am 20.03.2020; die Zahlen des "
+        "Dialogs können nur auf einem Datenstand beruhen, der am Tag des Dialogs vorlag."
+    ]
+
+
 def test_a_draft_refused_with_errors_starts_as_unsaved(client, ministry_user, dialog):
     client.force_login(ministry_user)
     data = draft_post_data(dialog, **{"dialog-date": "2020-03-30"})

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from indicators.computations import Outlook, Target, forecast
+from indicators.computations import Target
+from indicators.forecast import Outlook, forecast
 from tests.dialogs_world import make_agreement, make_dialog
 from tests.test_attainment import agree, deliver
 from tests.test_dialog_pdf import pdf_text

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators import computations as c
+from indicators import official as c
 
 
 def worked_values():

@@ -92,7 +92,7 @@ def collect(sources, label, reason=None, quiet_fields=QUIET_FIELDS, shown=None):
             entries.append(
                 HistoryEntry(
                     at=record.history_date,
-                    user=(user.get_full_name() or user.get_username()) if user else "",
+                    user=formats.person_name(user),
                     part=str(model._meta.verbose_name),
                     label=label(model, record),
                     kind=KIND_LABELS.get(record.history_type, record.history_type),

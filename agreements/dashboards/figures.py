@@ -165,7 +165,7 @@ class Cell(FigureTexts):
     # The goal's final assessment once the spring review is approved (year_end.FinalVerdict):
     # it gives the colour; the computed verdict is shown beside it.
     final: object = None
-    # The year-end forecast made at the reporting month (computations.Forecast), if asked for.
+    # The year-end forecast made at the reporting month (forecast.Forecast), if asked for.
     forecast: object = None
 
     @property

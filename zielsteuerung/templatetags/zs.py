@@ -49,6 +49,11 @@ def de_date(value):
 
 
 @register.filter
+def person_name(user):
+    return formats.person_name(user)
+
+
+@register.filter
 def after_article(name):
     """A name as it reads after „das“: „Niedersächsisches Ministerium“ → „Niedersächsische …“."""
     first, _, rest = str(name).partition(" ")

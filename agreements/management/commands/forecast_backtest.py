@@ -3,7 +3,7 @@ year-end forecast has been.
 
 For every measured goal of the year's agreements, on the delivery the dashboards judge its
 Landkreis on, and for every earlier year whose December that delivery holds: the forecast
-made at each month January–November (`computations.forecast`, from the values of that one
+made at each month January–November (`indicators.forecast`, from the values of that one
 delivery, as the pages make it) against the actual Jahresendwert, and its verdict against the
 goal's target applied to that year (a change target to that year's previous year) against the
 actual December verdict. Printed as one table per indicator; `--write` puts the tables into a
@@ -20,7 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from agreements.attainment import _load_pairs, attainment_for_year, target_of
 from agreements.models import Agreement
 from indicators import computations
-from indicators.computations import Outlook, Verdict
+from indicators.computations import Verdict
+from indicators.forecast import Outlook, forecast
 from zielsteuerung import formats
 
 START, END = "<!-- backtest:start -->", "<!-- backtest:end -->"
@@ -53,22 +54,22 @@ def backtest(code, values, years, target):
             continue
         verdict = computations.judge(computations.compare(code, values, year, 12), target)
         for month, figures in result.items():
-            forecast = computations.forecast(code, values, year, month, target)
-            if forecast.value is None:
+            projected = forecast(code, values, year, month, target)
+            if projected.value is None:
                 continue
-            error = abs(forecast.value - actual)
+            error = abs(projected.value - actual)
             figures.errors.append(error)
             if actual:
                 figures.relative.append(error / abs(actual) * 100)
-            figures.in_band += forecast.low <= actual <= forecast.high
-            if forecast.outlook is None or verdict not in (Verdict.MET, Verdict.NOT_MET):
+            figures.in_band += projected.low <= actual <= projected.high
+            if projected.outlook is None or verdict not in (Verdict.MET, Verdict.NOT_MET):
                 continue
             figures.judged += 1
-            if forecast.outlook == Outlook.AT_RISK:
+            if projected.outlook == Outlook.AT_RISK:
                 figures.at_risk += 1
                 continue
             figures.decided += 1
-            figures.right += (forecast.outlook == Outlook.REACHABLE) == (verdict == Verdict.MET)
+            figures.right += (projected.outlook == Outlook.REACHABLE) == (verdict == Verdict.MET)
     return result
 
 
