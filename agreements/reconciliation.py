@@ -2,7 +2,7 @@
 
 For one month, each unit (Landkreis, comparison unit, aggregate), code and variant: the value
 the product computes from the unit's base quantities (the official definition of the variant,
-indicators.computations.official), from the delivery the dashboards use for that unit (the
+indicators.official.official), from the delivery the dashboards use for that unit (the
 comparison's rule, `attainment.choose_basis` per code), and the value the BA published, from
 the newest delivery holding it. Where both exist, their difference; above the threshold of the
 settings (`RECONCILIATION_THRESHOLD_POINTS` for a quota, `…_PERCENT` for a change) it is
@@ -21,7 +21,7 @@ from django.conf import settings
 
 from agreements import attainment, ranking
 from agreements.exports import Column, Number, Table
-from indicators import computations
+from indicators import computations, official
 from indicators.models import Better, DataDelivery, Flag, Indicator, Values, Variant, flag_text
 from zielsteuerung import formats
 from zielsteuerung.models import Organisation, OrganisationKind
@@ -38,7 +38,7 @@ VARIANT_LABELS = dict(Variant.choices)
 
 def threshold(code):
     """The largest difference of `code` that is not flagged (in points or percent)."""
-    if code in computations.FORMULAS and computations.publishes_change(code):
+    if code in computations.FORMULAS and official.publishes_change(code):
         return settings.RECONCILIATION_THRESHOLD_PERCENT
     return settings.RECONCILIATION_THRESHOLD_POINTS
 
@@ -81,7 +81,7 @@ class Row:
 
     @property
     def is_change(self):
-        return self.code in computations.FORMULAS and computations.publishes_change(self.code)
+        return self.code in computations.FORMULAS and official.publishes_change(self.code)
 
     @property
     def value(self):
@@ -90,11 +90,11 @@ class Row:
 
     @property
     def deviation(self):
-        return computations.deviation(self.computed, self.published)
+        return official.deviation(self.computed, self.published)
 
     @property
     def flagged(self):
-        return computations.exceeds(self.deviation, threshold(self.code))
+        return official.exceeds(self.deviation, threshold(self.code))
 
     @property
     def flag_text(self):
@@ -167,12 +167,12 @@ def _computed(month, *, units, deliveries, codes, basis):
     )
     result = {}
     for (unit_id, code), delivery in chosen.items():
-        for variant in computations.OFFICIAL_VARIANTS[code]:
-            official = computations.official(
+        for variant in official.OFFICIAL_VARIANTS[code]:
+            computed = official.official(
                 code, variant, values[(unit_id, delivery.pk)], month.year, month.month
             )
-            if official.value is not None:
-                result[(unit_id, code, variant)] = (official.value, delivery)
+            if computed.value is not None:
+                result[(unit_id, code, variant)] = (computed.value, delivery)
     return result
 
 

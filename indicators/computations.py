@@ -397,16 +397,3 @@ def evaluate(code, values, year, month, target: Target | None, *, monitoring=Fal
     path = None if target is None else target_path(target, comparison.previous)
     verdict = judge(comparison, target, monitoring=monitoring)
     return Evaluation(comparison, target, verdict, path)
-
-
-# The official Kennzahlen moved to indicators/official.py; agreements/reconciliation.py still
-# reaches them here. Resolved on first use, as official.py builds on this module.
-_OFFICIAL_NAMES = {"OFFICIAL_VARIANTS", "deviation", "exceeds", "official", "publishes_change"}
-
-
-def __getattr__(name):
-    if name in _OFFICIAL_NAMES:
-        from indicators import official
-
-        return getattr(official, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
