@@ -285,7 +285,211 @@ def zip_bomb():
     (HERE / "zipbombe.xlsx").write_bytes(buffer.getvalue())
 
 
+# ---------------------------------------------------------------------------------------------
+# BA-style files (issue 17, docs/import-ba.md): as the BA publishes them, for the 16 zkT of
+# Niedersachsen plus the rows of Deutschland and Niedersachsen. `BA_EXPECTED` says what each
+# file holds, for the tests.
+
+ZKT_NIEDERSACHSEN = [
+    ("03451", "Ammerland"),
+    ("03452", "Aurich"),
+    ("03454", "Emsland"),
+    ("03455", "Friesland"),
+    ("03159", "Göttingen"),
+    ("03456", "Grafschaft Bentheim"),
+    ("03457", "Leer"),
+    ("03458", "Oldenburg"),
+    ("03459", "Osnabrück"),
+    ("03356", "Osterholz"),
+    ("03157", "Peine"),
+    ("03357", "Rotenburg (Wümme)"),
+    ("03257", "Schaumburg"),
+    ("03358", "Heidekreis"),
+    ("03361", "Verden"),
+    ("03462", "Wittmund"),
+]
+BA_AGGREGATES = [("D", "Deutschland", "Deutschland"), ("03", "Niedersachsen", "03 Niedersachsen")]
+# Columns of the published table: (code, variant) under the merged labels.
+BA_KENNZAHLEN = [
+    ("K1", "vorjahresmonat"),
+    ("K1", "jfw"),
+    ("K2", "zwoelf_monate"),
+    ("K2", "jfw"),
+    ("K3", "vorjahresmonat"),
+    ("K3", "jfw"),
+]
+BA_LABELS = {
+    "K1": "K1 – Veränderung der Summe der Leistungen zum Lebensunterhalt",
+    "K2": "K2 – Integrationsquote",
+    "K3": "K3 – Veränderung des Bestands an Langzeitleistungsbeziehenden",
+}
+BA_SUBLABELS = {
+    "vorjahresmonat": "Veränderung zum Vorjahresmonat in %",
+    "jfw": "Jahresfortschrittswert in %",
+    "zwoelf_monate": "12-Monats-Wert in %",
+}
+# Cells that hold a mark or a flagged number instead of a plain number: (key, column) → text.
+BA_SPECIAL = {
+    ("03358", 0): "(1,5)",
+    ("03358", 1): "x",
+    ("03358", 2): "21,0 p",
+    ("03452", 3): "*",
+    ("03457", 4): "r -2,4",
+    ("03462", 5): "-",
+    ("03159", 2): ".",
+    ("03356", 3): "22,5p",
+    ("D", 5): "…",
+}
+BA_VARIABLES = ["llu", "luh", "elb", "int", "lzb", "elb_allein", "int_allein", "int_lzb"]
+BA_VARIABLE_LABELS = [
+    "Summe der Leistungen zum Lebensunterhalt in Euro",
+    "Summe der Leistungen für Unterkunft und Heizung in Euro",
+    "Erwerbsfähige Leistungsberechtigte",
+    "Integrationen",
+    "Langzeitleistungsbeziehende",
+    "Erwerbsfähige Leistungsberechtigte, Alleinerziehende",
+    "Integrationen von Alleinerziehenden",
+    "Integrationen von Langzeitleistungsbeziehenden",
+]
+BA_CODES = ["LLU", "LUH", "ELB", "INT", "LZB", "ELB_AE", "INT_AE", "INT_LZB"]
+
+
+def ba_published(row, column):
+    """The published value of region `row` (0 = Deutschland) in `column`: one decimal."""
+    code, variant = BA_KENNZAHLEN[column]
+    if code == "K2":
+        return round(20 + row * 0.7 + (0.4 if variant == "jfw" else 0), 1)
+    return round(-3.5 + row * 0.3 + column * 0.1, 1)
+
+
+def ba_base(row, variable, month):
+    """A base quantity of region `row` (Heidekreis: the worked example where it has one)."""
+    key = ([a[0] for a in BA_AGGREGATES] + [k for k, _ in ZKT_NIEDERSACHSEN])[row]
+    example = {(c, (y, m)): v for c, y, m, v in EXAMPLE}
+    code = BA_CODES[variable]
+    if key == "03358" and (code, month) in example:
+        return example[code, month]
+    size = 400 if row == 0 else 40 if row == 1 else 1
+    base = [3_000_000, 1_500_000, 5000, 150, 3500, 800, 20, 40][variable]
+    return size * (base + (row * 37 + variable * 11 + month[1] * 3) % 200 * (base // 1000 or 1))
+
+
+def ba_region_labels():
+    return [label for _, _, label in BA_AGGREGATES] + [f"{k} {n}" for k, n in ZKT_NIEDERSACHSEN]
+
+
+def ba_region_keys():
+    return [key for key, _, _ in BA_AGGREGATES] + [k for k, _ in ZKT_NIEDERSACHSEN]
+
+
+def ba_kennzahlen_xlsx():
+    """Published Kennzahlen for June 2020: title rows with Berichtsmonat and Datenstand, a label
+    row merged over two sub-columns (K3 repeated instead of merged), the sub-label row, a
+    numbered column row, Deutschland and Niedersachsen before the 16 zkT, marks and flags,
+    footnotes and a notes sheet."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Kennzahlen"
+    sheet.append(["Kennzahlen nach § 48a SGB II – zugelassene kommunale Träger"])
+    sheet.append(["Berichtsmonat: Juni 2020"])
+    sheet.append(["Datenstand: Oktober 2020 (Daten nach einer Wartezeit von 3 Monaten)"])
+    sheet.append([])
+    sheet.append(["Region", BA_LABELS["K1"], None, BA_LABELS["K2"], None, *[BA_LABELS["K3"]] * 2])
+    sheet.merge_cells("B5:C5")
+    sheet.merge_cells("D5:E5")
+    sheet.append([None, *(BA_SUBLABELS[variant] for _, variant in BA_KENNZAHLEN)])
+    sheet.append(list(range(1, len(BA_KENNZAHLEN) + 2)))
+    for row, (key, label) in enumerate(zip(ba_region_keys(), ba_region_labels(), strict=True)):
+        cells = [
+            BA_SPECIAL.get((key, column), ba_published(row, column))
+            for column in range(len(BA_KENNZAHLEN))
+        ]
+        sheet.append([label, *cells])
+    sheet.append([])
+    sheet.append(["1) K2: Integrationen der letzten 12 Monate je durchschnittlichem ELB-Bestand."])
+    sheet.append(["Quelle: Statistik der Bundesagentur für Arbeit"])
+    sheet.append(["© Statistik der Bundesagentur für Arbeit, Nürnberg 2020"])
+    notes = workbook.create_sheet("Hinweise")
+    notes.append(["Zeichenerklärung"])
+    for mark, meaning in [("-", "nichts vorhanden"), ("x", "Nachweis nicht sinnvoll"),
+                          ("*", "Geheimhaltung"), ("( )", "Aussagewert eingeschränkt"),
+                          ("p", "vorläufig"), ("r", "berichtigt")]:  # fmt: skip
+        notes.append([mark, meaning])
+    workbook.save(HERE / "ba_kennzahlen.xlsx")
+
+
+def ba_grunddaten():
+    """Base data with a label row over the BA's variable names: January 2020 as XLSX (the month
+    in the title only), January and February 2020 as CSV (Windows-1252, `;`, German numbers, a
+    month column „Jan 20“ / „2020/02“)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Grunddaten"
+    sheet.append(["Grunddaten nach § 48a SGB II"])
+    sheet.append(["Berichtsmonat: Januar 2020"])
+    sheet.append(["Datenstand: 20.05.2020 (Daten nach einer Wartezeit von 3 Monaten)"])
+    sheet.append(["Region", *BA_VARIABLE_LABELS])
+    sheet.append([None, *BA_VARIABLES])
+    sheet.append(list(range(1, len(BA_VARIABLES) + 2)))
+    for row, label in enumerate(ba_region_labels()):
+        sheet.append([label, *(ba_base(row, v, (2020, 1)) for v in range(len(BA_VARIABLES)))])
+    sheet.append(["Quelle: Statistik der Bundesagentur für Arbeit"])
+    workbook.save(HERE / "ba_grunddaten.xlsx")
+    rows = []
+    for month, shown in [((2020, 1), "Jan 20"), ((2020, 2), "2020/02")]:
+        for row, label in enumerate(ba_region_labels()):
+            values = [german(ba_base(row, v, month)) for v in range(len(BA_VARIABLES))]
+            rows.append([label, shown, *values])
+    text = csv_text(["Region", "Berichtsmonat", *BA_VARIABLE_LABELS], rows, newline="\r\n")
+    label_row, *data = text.split("\r\n")
+    variables = ";".join(["", "", *BA_VARIABLES])
+    footnote = "Hinweis: Werte ohne Gewähr"
+    text = "\r\n".join([label_row, variables, *data[:-1], footnote, ""])
+    write("ba_grunddaten.csv", text, encoding="cp1252")
+
+
+def ba_expected():
+    """{file: what it holds}: the titles and, per (region key, code, variant, year, month), the
+    value text for the number parser and its flag, or the mark standing instead."""
+    published = {}
+    for row, key in enumerate(ba_region_keys()):
+        for column, (code, variant) in enumerate(BA_KENNZAHLEN):
+            text = BA_SPECIAL.get((key, column))
+            value = german_decimal(ba_published(row, column)) if text is None else text
+            published[key, code, variant, 2020, 6] = value
+    base = {}
+    for month in [(2020, 1), (2020, 2)]:
+        for row, key in enumerate(ba_region_keys()):
+            for variable, code in enumerate(BA_CODES):
+                base[key, code, "", *month] = str(ba_base(row, variable, month))
+    return {
+        "ba_kennzahlen.xlsx": {
+            "titles": ((2020, 6), datetime.date(2020, 10, 1), 3),
+            "cells": published,
+        },
+        "ba_grunddaten.xlsx": {
+            "titles": ((2020, 1), datetime.date(2020, 5, 20), 3),
+            "cells": {k: v for k, v in base.items() if k[3:] == (2020, 1)},
+        },
+        "ba_grunddaten.csv": {"titles": (None, None, None), "cells": base},
+    }
+
+
+def german_decimal(number):
+    """-1.5 → "-1,5": how the tests write an expected published value."""
+    return f"{number:.1f}".replace(".", ",")
+
+
+def ba_files():
+    ba_kennzahlen_xlsx()
+    ba_grunddaten()
+
+
+BA_EXPECTED = ba_expected()
+
+
 if __name__ == "__main__":
     accepted()
     refused()
+    ba_files()
     print(f"Korpus geschrieben: {HERE}")
