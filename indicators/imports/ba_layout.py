@@ -1,5 +1,5 @@
 """The layout of the BA's tables: title rows, a two-row header, a numbered column row,
-footnotes and notes sheets (docs/import-ba.md).
+footnotes and notes sheets (docs/import.md, „Dateien der BA“).
 
 Pure functions on the rows of a sheet as `read_sheets` gives them: lists of cell texts (an
 Excel number behind `NATIVE`, an Excel date as `2020-06-30`)."""
@@ -8,7 +8,9 @@ import re
 from datetime import date
 from typing import NamedTuple
 
-from indicators.ba_cells import NATIVE, base_code_of, read_ba_month
+from indicators.imports.cells import NATIVE
+from indicators.imports.cells import _parse_month as read_month
+from indicators.imports.marks import base_code_of
 from indicators.models import Variant
 
 TITLE_ROWS = 30  # the header stands among the first 30 rows, as in the importer
@@ -68,7 +70,7 @@ def read_titles(rows):
         text = " | ".join(filled(cells))
         found = _REPORTING_MONTH.search(text)
         if found and month is None:
-            month = read_ba_month(found.group(1).strip())
+            month = read_month(found.group(1).strip())
         found = _DATA_STATE.search(text)
         if found and ladestand is None:
             ladestand = _read_day(found.group(1).strip())
@@ -87,7 +89,7 @@ def _read_day(text):
             return date(int(y or y2), int(m or m2), int(d or d2))
         except ValueError:
             return None
-    month = read_ba_month(text)
+    month = read_month(text)
     return date(month[0], month[1], 1) if month else None
 
 

@@ -7,12 +7,10 @@ Pure functions: the known organisations are passed in as {key: name}."""
 import re
 from typing import NamedTuple
 
-from indicators.ba_cells import NATIVE
+from indicators.imports.cells import NAME_PREFIXES, NATIVE, _name_key
 from zielsteuerung.aggregates import REGIONS, aggregate_of
 
-# The words a label puts before a name or key („LK Heidekreis“, „zkT 03452“).
-# Not „Stadt“: the city of Oldenburg is another Jobcenter than the Landkreis Oldenburg.
-PREFIXES = ("landkreis", "jobcenter", "kreis", "region", "lk", "jc", "zkt")
+PREFIXES = NAME_PREFIXES
 _KEY_FIRST = re.compile(r"(\d{1,8})(?:\s*[-–:]\s*|\s+)(\S.*)")
 _NAME_FIRST = re.compile(r"(\D*?\S)\s*[(\[]?\s*(\d{5}|\d{8})\s*[)\]]?")
 _AGGREGATE_NAMES = {name.lower(): key for key, name in REGIONS.items()} | {
@@ -45,15 +43,7 @@ def normal_key(text):
     return text
 
 
-def name_key(text):
-    """A name compared without case, umlauts, prefixes and signs: „LK Heidekreis“ → heidekreis."""
-    text = text.strip().lower()
-    for prefix in PREFIXES:
-        if text.startswith(prefix + " ") or text.startswith(prefix + "."):
-            text = text[len(prefix) + 1 :]
-            break
-    text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    return re.sub(r"[^a-z0-9]", "", text)
+name_key = _name_key
 
 
 def split_label(text):
