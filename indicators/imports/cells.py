@@ -57,6 +57,10 @@ ROLE_HEADERS = {
     ),
     "value": _words("wert werte value anzahl betrag"),
     "sex": _words("geschlecht sex gender"),
+    # A published Kennzahl's variant (jfw, zwoelf_monate, vorjahresmonat) and a value's flag
+    # (`(`, p, r, s): written so by the BA tables (ba_layout.ba_sheet), optional elsewhere.
+    "variant": _words("variante variant"),
+    "flag": _words("kennzeichen flag"),
 }
 # Columns a wide file may carry besides the codes; other unknown columns are refused there,
 # because they are most likely misspelt codes.
@@ -70,6 +74,8 @@ ROLE_LABELS = {
     "month": "monat",
     "value": "wert",
     "sex": "geschlecht",
+    "variant": "variante",
+    "flag": "kennzeichen",
 }
 SEX_WORDS = {
     "g": "g i gesamt insgesamt alle zusammen total",

@@ -109,6 +109,11 @@ class ImportCheck:
     indicator_column: np.ndarray | None = None
     month_column: np.ndarray | None = None
     sex_column: np.ndarray | None = None
+    # Ranks in storage.VARIANTS and storage.FLAGS (0: a base quantity, no flag).
+    variant_column: np.ndarray | None = None
+    flag_column: np.ndarray | None = None
+    # What a BA table's title rows say (ba_layout.Titles): offered, never applied silently.
+    file_titles: object = None
     value_column: list[str] = field(default_factory=list)
     unknown_units: list[str] = field(default_factory=list)
     # Cells holding a mark instead of a number (`k.A.`, `n.v.`, `-` …): {mark: count}.
@@ -129,7 +134,7 @@ class ImportCheck:
 
     @property
     def new_units(self):
-        return [u for u in self.units if u.pk is None]
+        return [u for u in self.units if u.pk is None and u.kind == OrganisationKind.COMPARISON]
 
     @property
     def first_month(self):
