@@ -161,7 +161,7 @@ class _Checker:
                 line=line,
                 column=column,
                 sheet=sheet.name if sheet and self.several_sheets else None,
-                more_lines=tuple(sheet.line(r) for r in more_rows),
+                more_lines=tuple(sorted({sheet.line(r) for r in more_rows} - {line})),
                 order=(sheet_no, line or 0, column_no),
             )
         )
@@ -187,17 +187,8 @@ class _Checker:
             self.check.notes.append(
                 f"{_count(self.skipped, 'Zeile', 'Zeilen')} ohne Wert oder mit Summen übergangen."
             )
-        marks = self.check.skipped_marks
-        if marks:
-            listed = ", ".join(
-                f"{n} × „{mark}“" + (f" ({MARKS[mark]})" if mark in MARKS else "")
-                for mark, n in sorted(marks.items())
-            )
-            total = sum(marks.values())
-            self.check.notes.append(
-                f"{_count(total, 'Zelle', 'Zellen')} ohne Zahl übergangen ({listed}); "
-                "für diese Monate liefert die Datei keinen Wert."
-            )
+        if self.check.skipped_marks:
+            self.check.notes.append(marks_note(self.check.skipped_marks))
 
     # -- the layout of each sheet ------------------------------------------------------------
 
@@ -283,3 +274,16 @@ def titles_offer(titles):
     if titles.waiting_months is not None:
         parts.append(f"Wartezeit {_count(titles.waiting_months, 'Monat', 'Monate')}")
     return f"Laut Datei: {', '.join(parts)}." if parts else ""
+
+
+def marks_note(marks):
+    """The note on the cells holding a statistical mark instead of a number, counted per mark
+    with its meaning: „2 Zellen ohne Zahl übergangen (1 × „*“ (Geheimhaltung), …)“."""
+    listed = ", ".join(
+        f"{n} × „{mark}“" + (f" ({MARKS[mark]})" if mark in MARKS else "")
+        for mark, n in sorted(marks.items())
+    )
+    return (
+        f"{_count(sum(marks.values()), 'Zelle', 'Zellen')} ohne Zahl übergangen ({listed}); "
+        "für diese Monate liefert die Datei keinen Wert."
+    )
