@@ -1,4 +1,4 @@
-"""The building blocks for the BA's files (issue 17, docs/import-ba.md): months, statistical
+"""The building blocks for the BA's files (issue 17, docs/import.md „Dateien der BA“): months, statistical
 marks and flags, the BA's variable names, region labels, title rows, two-row headers, numbered
 column rows, footnotes and notes sheets — on the texts of domain.md § 7 and on the BA files of
 the corpus (tests/data/import, written by make_corpus.py)."""
