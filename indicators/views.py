@@ -307,7 +307,11 @@ def _monthly_values(check):
         rows = []
         for code, sex in sorted(
             {(code, sex) for code, sex, _ in values},
-            key=lambda pair: (order.get(pair[0], (0, pair[0])), "gmw".index(pair[1])),
+            key=lambda pair: (
+                order.get(pair[0].partition(" ")[0], (0, pair[0])),
+                pair[0],
+                "gmw".index(pair[1]),
+            ),
         ):
             cells = [values.get((code, sex, month)) for month in months]
             rows.append(

@@ -133,6 +133,8 @@ def test_ministry_uploads_previews_and_confirms_the_published_kennzahlen(as_user
     assert "Laut Datei: Datenstand 01.10.2020, Wartezeit 3 Monate." in response.text
     assert "1 × „*“ (Geheimhaltung)" in response.text
     assert "1 × „x“ (Nachweis nicht sinnvoll)" in response.text
+    assert "K2 (12-Monats-Wert)" in response.text  # each variant its own line, not summed
+    assert "K2 (Jahresfortschrittswert)" in response.text
     assert DataDelivery.objects.count() == 0
     token = re.search(r'name="token" value="([^"]+)"', response.text).group(1)
     response = client.post(reverse("indicators:upload_confirm"), {"token": token})

@@ -10,6 +10,7 @@ import pandas as pd
 
 from indicators import storage
 from indicators.imports.cells import SEX_ORDER, _count, _shown
+from indicators.models import Variant
 from zielsteuerung import formats
 from zielsteuerung.models import OrganisationKind
 
@@ -164,19 +165,24 @@ class ImportCheck:
         )
 
     def cells(self):
-        """The values as (unit key, code, month, sex, Decimal), in the order of the file."""
+        """The values as (unit key, code, month, sex, Decimal), in the order of the file; the
+        code of a published Kennzahl with its variant („K2 (Jahresfortschrittswert)“)."""
         sexes = list(SEX_ORDER)
+        variants = self.variant_column
+        if variants is None:
+            variants = np.zeros(self.value_count, dtype=np.int64)
         return [
             (
                 self.units[unit].key,
-                self.indicators[indicator].code,
+                self.code_shown(indicator, variant),
                 _month_date(month),
                 sexes[sex],
                 Decimal(value),
             )
-            for unit, indicator, month, sex, value in zip(
+            for unit, indicator, variant, month, sex, value in zip(
                 self.unit_column.tolist(),
                 self.indicator_column.tolist(),
+                variants.tolist(),
                 self.month_column.tolist(),
                 self.sex_column.tolist(),
                 self.value_column,
@@ -184,12 +190,22 @@ class ImportCheck:
             )
         ]
 
+    def code_shown(self, indicator, variant):
+        """The code of rank `indicator`, with the label of variant rank `variant` if any."""
+        code = self.indicators[indicator].code
+        if variant:  # a published Kennzahl: „K2 (Jahresfortschrittswert)“
+            code = f"{code} ({Variant(storage.VARIANTS[variant]).label})"
+        return code
+
     def summary(self):
         """Per unit, code and sex: count, first and last month and the sum of the values."""
         if not self.value_count:
             return []
         groups = self.unit_column * len(self.indicators) + self.indicator_column
-        groups = groups * 3 + self.sex_column
+        variants = self.variant_column
+        if variants is None:
+            variants = np.zeros(self.value_count, dtype=np.int64)
+        groups = (groups * len(storage.VARIANTS) + variants) * 3 + self.sex_column
         frame = pd.DataFrame(
             {
                 "group": groups,
@@ -207,11 +223,12 @@ class ImportCheck:
         rows = []
         for group, count, first, last, total in table.itertuples(name=None):
             rest, sex = divmod(int(group), 3)
+            rest, variant = divmod(rest, len(storage.VARIANTS))
             unit, indicator = divmod(rest, len(self.indicators))
             rows.append(
                 SummaryRow(
                     unit=self.units[unit],
-                    code=self.indicators[indicator].code,
+                    code=self.code_shown(indicator, variant),
                     sex=sex_names[sex],
                     count=int(count),
                     first_month=_month_date(int(first)),
@@ -221,7 +238,12 @@ class ImportCheck:
             )
         order = {ref.code: ref.sort_order for ref in self.indicators}
         rows.sort(
-            key=lambda r: (r.unit.kind != OrganisationKind.TRAEGER, r.unit.key, order[r.code])
+            key=lambda r: (
+                r.unit.kind != OrganisationKind.TRAEGER,
+                r.unit.key,
+                order[r.code.partition(" ")[0]],
+                r.code,
+            )
         )
         return rows
 
