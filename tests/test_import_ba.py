@@ -142,6 +142,8 @@ def test_ministry_uploads_previews_and_confirms_the_published_kennzahlen(as_user
     delivery = DataDelivery.objects.get()
     assert delivery.source == "ba"
     assert stored(delivery) == expected(name)[0]
+    page = client.get(response["Location"]).text
+    assert "K2 (12-Monats-Wert)" in page and "K2 (Jahresfortschrittswert)" in page
 
     rows = json.loads(kennzahlen("--year", 2020, "--month", 6, "--format", "json"))
     shown = {(r["traeger"], r["indicator"], r["variant"]): r for r in rows}
