@@ -185,3 +185,16 @@ def test_the_command_line_imports_a_ba_file_with_quelle_ba():
     delivery = DataDelivery.objects.get()
     assert delivery.source == "ba"
     assert stored(delivery) == expected("ba_kennzahlen.xlsx")[0]
+
+
+def test_another_jobcenter_of_a_ba_label_becomes_a_comparison_unit_with_its_name():
+    text = (CORPUS / "ba_grunddaten.csv").read_bytes().decode("cp1252")
+    text = text.replace("03358 Heidekreis", "03241 Region Hannover")
+    result = imports.check_file(
+        text.encode("cp1252"), "hannover.csv", ladestand=LADESTAND, create_units=True
+    )
+    assert result.ok
+    assert [(u.key, u.name) for u in result.new_units] == [("03241", "Region Hannover")]
+    imports.store_delivery(result, waiting_months=3, source="ba")
+    hannover = Organisation.objects.get(key="03241")
+    assert (hannover.name, hannover.kind) == ("Region Hannover", OrganisationKind.COMPARISON)

@@ -29,7 +29,7 @@ class Units:
         self.own = traeger_of(user) if user is not None else None
         self.may_create = create_units and (user is None or is_ministry(user))
         self.ranks = {}
-        self._units = self._names = None
+        self._units = self._names = self._zkt = None
         self._organisations = []
 
     def keys(self):
@@ -116,12 +116,16 @@ class Units:
                 f"„{shown}“ ist kein bekannter Träger; als Vergleichseinheit angelegt werden kann "
                 "nur ein Schlüssel (bis 20 Zeichen, ohne Leerzeichen)."
             )
-        return self.rank(UnitRef(None, key, "", OrganisationKind.COMPARISON)), None
+        name = region.name if region is not None else ""  # „03241 Region Hannover“
+        return self.rank(UnitRef(None, key, name, OrganisationKind.COMPARISON)), None
 
     def zkt(self):
         """{key: name} of the zkT, for region labels."""
-        self.keys()
-        return {o.key: o.name for o in self._organisations if o.kind == OrganisationKind.TRAEGER}
+        if self._zkt is None:
+            self.keys()
+            kind = OrganisationKind.TRAEGER
+            self._zkt = {o.key: o.name for o in self._organisations if o.kind == kind}
+        return self._zkt
 
     def rank(self, ref):
         rank = self.ranks.get(ref.key)
@@ -142,5 +146,5 @@ class Units:
                     names[rank] = block.names[cell.rows[position]].strip()
         for rank, ref in enumerate(self.check.units):
             if ref.pk is None and ref.kind == OrganisationKind.COMPARISON:
-                name = (names.get(rank) or f"Vergleichseinheit {ref.key}")[:200]
+                name = (names.get(rank) or ref.name or f"Vergleichseinheit {ref.key}")[:200]
                 self.check.units[rank] = UnitRef(None, ref.key, name, ref.kind)
