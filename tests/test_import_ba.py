@@ -88,6 +88,16 @@ def test_the_preview_counts_marks_with_meaning_and_offers_the_datenstand():
     ) in notes
 
 
+def test_a_datenstand_other_than_the_chosen_ladestand_is_told_not_applied():
+    data = (CORPUS / "ba_kennzahlen.xlsx").read_bytes()
+    result = imports.check_file(data, "ba.xlsx", ladestand=date(2020, 11, 2))
+    assert (
+        "Laut Datei: Datenstand 01.10.2020, Wartezeit 3 Monate. Gewählt ist der Ladestand "
+        "02.11.2020; gespeichert wird so."
+    ) in result.notes
+    assert result.ladestand == date(2020, 11, 2)
+
+
 def test_a_key_that_is_no_zkt_is_told_what_it_is(tmp_path):
     text = (CORPUS / "ba_grunddaten.csv").read_bytes().decode("cp1252")
     text = text.replace("03358 Heidekreis", "03241 Region Hannover", 1)

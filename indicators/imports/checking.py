@@ -211,6 +211,9 @@ class _Checker:
         if sheet.titles is not None and self.check.file_titles is None:
             self.check.file_titles = sheet.titles
             offer = titles_offer(sheet.titles)
+            chosen = self.check.ladestand
+            if sheet.titles.ladestand not in (None, chosen):  # told, never applied
+                offer += f" Gewählt ist der Ladestand {chosen:%d.%m.%Y}; gespeichert wird so."
             if offer:
                 self.check.notes.append(offer)
         above = ""
