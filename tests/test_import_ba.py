@@ -81,6 +81,7 @@ def test_each_ba_file_is_checked_and_stored_with_its_values(name):
 def test_the_preview_counts_marks_with_meaning_and_offers_the_datenstand():
     notes = check("ba_kennzahlen.xlsx").notes
     assert "Laut Datei: Datenstand 01.10.2020, Wartezeit 3 Monate." in notes
+    assert "Blatt „Hinweise“ enthält Erläuterungen, keine Werte: übergangen." in notes
     assert (
         "5 Zellen ohne Zahl übergangen (1 × „*“ (Geheimhaltung), 1 × „-“ (nichts vorhanden), "
         "1 × „.“ (Zahlenwert unbekannt), 1 × „x“ (Nachweis nicht sinnvoll), 1 × „…“ (Angabe "

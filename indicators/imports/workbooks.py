@@ -9,7 +9,7 @@ from decimal import Decimal
 from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 
-from indicators.imports.ba_layout import ba_sheet, find_table
+from indicators.imports.ba_layout import ba_sheet, find_table, is_notes_sheet
 from indicators.imports.cells import NATIVE, _shown, file_size
 from indicators.imports.layout import (
     HEADER_SCAN_ROWS,
@@ -82,6 +82,10 @@ def _read_xlsx(data, codes, progress):
     finally:
         workbook.close()
     if sheets:
+        passed = [title for title, rows, _ in scanned if is_notes_sheet(rows, title)]
+        if passed:  # a BA notes sheet („Hinweise“, „Zeichenerklärung“ …)
+            shown = ", ".join(f"„{title}“" for title in passed)
+            sheets[0].notes.append(f"Blatt {shown} enthält Erläuterungen, keine Werte: übergangen.")
         return sheets
     if empty:
         raise Refused("Die Datei enthält keine Werte (nur Kopfzeilen).")
