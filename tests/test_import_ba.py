@@ -192,7 +192,8 @@ def test_the_command_line_imports_a_ba_file_with_quelle_ba():
     text = out.getvalue()
     assert "Laut Datei: Datenstand 01.10.2020, Wartezeit 3 Monate." in text
     assert "1 × „*“ (Geheimhaltung)" in text
-    assert "Gespeichert: Ladestand 01.10.2020 (Wartezeit 3)" in text
+    assert "Gespeichert: Ladestand 01.10.2020 (Wartezeit 3), 103 Werte für 16 Träger und 2 " in text
+    assert "Aggregate (K1, K2, K3), 06/2020 bis 06/2020 (Lieferung" in text
     delivery = DataDelivery.objects.get()
     assert delivery.source == "ba"
     assert stored(delivery) == expected("ba_kennzahlen.xlsx")[0]

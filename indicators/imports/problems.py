@@ -155,9 +155,13 @@ class ImportCheck:
 
     def describe(self):
         """One German line: how many values, units, codes and which months."""
-        units = self.used_units()
+        used = self.used_units()
+        aggregates = [u for u in used if u.kind == OrganisationKind.AGGREGATE]
+        units = [u for u in used if u.kind != OrganisationKind.AGGREGATE] or used
         codes = self.used_codes()
         unit_text = units[0].key if len(units) == 1 else f"{formats.number(len(units))} Träger"
+        if aggregates and units is not used:  # Deutschland, Länder: not counted as Träger
+            unit_text += f" und {_count(len(aggregates), 'Aggregat', 'Aggregate')}"
         code_text = ", ".join(codes) if len(codes) <= 8 else f"{len(codes)} Kennzahlen"
         return (
             f"{_count(self.value_count, 'Wert', 'Werte')} für {unit_text} ({code_text}), "
