@@ -10,7 +10,6 @@ from typing import NamedTuple
 from indicators.imports.cells import NAME_PREFIXES, NATIVE, _name_key
 from zielsteuerung.aggregates import REGIONS, aggregate_of
 
-PREFIXES = NAME_PREFIXES
 _KEY_FIRST = re.compile(r"(\d{1,8})(?:\s*[-–:]\s*|\s+)(\S.*)")
 _NAME_FIRST = re.compile(r"(\D*?\S)\s*[(\[]?\s*(\d{5}|\d{8})\s*[)\]]?")
 _AGGREGATE_NAMES = {name.lower(): key for key, name in REGIONS.items()} | {
@@ -43,9 +42,6 @@ def normal_key(text):
     return text
 
 
-name_key = _name_key
-
-
 def split_label(text):
     """(key, name) of a label: „03358 Heidekreis“ → ("03358", "Heidekreis"), „zkT 03452“ →
     ("03452", ""), „Heidekreis (03358)“ → ("03358", "Heidekreis"), „Heidekreis“ → ("",
@@ -59,7 +55,7 @@ def split_label(text):
     match = _NAME_FIRST.fullmatch(text)
     if match:
         name = match.group(1).strip()
-        return match.group(2), "" if name.lower().rstrip(".") in PREFIXES else name
+        return match.group(2), "" if name.lower().rstrip(".") in NAME_PREFIXES else name
     return "", text
 
 
@@ -87,8 +83,8 @@ def read_region(label, known, name=""):
     if aggregate is not None:
         return aggregate
     if not key:
-        wanted = name_key(named)
-        matches = [k for k, n in known.items() if name_key(n) == wanted and wanted]
+        wanted = _name_key(named)
+        matches = [k for k, n in known.items() if _name_key(n) == wanted and wanted]
         if len(matches) == 1:
             return Region(matches[0], known[matches[0]], ZKT)
         if matches:
