@@ -23,7 +23,7 @@ from indicators.imports.ba_layout import (
     merge_header,
     read_titles,
 )
-from indicators.imports.cells import _parse_month as read_month
+from indicators.imports.cells import parse_month as read_month
 from indicators.imports.marks import base_code_of, split_mark
 from indicators.imports.regions import classify_key, read_region, split_label
 from indicators.models import Flag, Variant

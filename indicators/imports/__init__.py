@@ -2,11 +2,13 @@
 
 Three steps, as in pretix' model import:
 
-1. `read_sheets` (sheets.py) turns the file's bytes into sheets of plain strings. pandas (CSV,
-   strings only) and openpyxl (XLSX) are used only there; everything after works on strings.
+1. `read_sheets` (sheets.py, with textfiles.py for CSV and workbooks.py for XLSX) turns the
+   file's bytes into sheets of plain strings. pandas (CSV, strings only) and openpyxl (XLSX)
+   are used only there; everything after works on strings.
 2. `check_file` (checking.py) finds the header row and the layout (layout.py), reads every
-   cell (cells.py, numbers.py, keys.py, rows.py) and collects every problem at once, in
-   German, with line and column ("Zeile 7, Spalte „wert“: …").
+   cell (cells.py: the one number parser and the one month parser; numbers.py, keys.py,
+   units.py, rows.py) and collects every problem at once, in German, with line and column
+   ("Zeile 7, Spalte „wert“: …").
 3. `store_delivery` (store.py) writes the delivery and all its values in one transaction,
    and only for a check without problems.
 

@@ -8,8 +8,8 @@ import re
 from datetime import date
 from typing import NamedTuple
 
-from indicators.imports.cells import NATIVE, ROLE_HEADERS, _header_key
-from indicators.imports.cells import _parse_month as read_month
+from indicators.imports.cells import NATIVE, ROLE_HEADERS, header_key
+from indicators.imports.cells import parse_month as read_month
 from indicators.imports.layout import Sheet
 from indicators.imports.marks import base_code_of, split_mark
 from indicators.models import Variant
@@ -226,7 +226,7 @@ def ba_sheet(name, rows, lines, table):
     header = table.header
     values = [i for i, column in enumerate(header) if column.code and column.variant is not None]
     month_column = next(
-        (i for i, c in enumerate(header) if _header_key(c.label) in ROLE_HEADERS["month"]), None
+        (i for i, c in enumerate(header) if header_key(c.label) in ROLE_HEADERS["month"]), None
     )
     region_column = next(
         (i for i, c in enumerate(header) if i not in values and i != month_column), 0

@@ -40,7 +40,7 @@ def _words(text):
     return frozenset(text.split())
 
 
-# Header names, compared after `_header_key` (lower case, ä → ae, ß → ss, no spaces or signs).
+# Header names, compared after `header_key` (lower case, ä → ae, ß → ss, no spaces or signs).
 # A key column wins over a name column: "Kreisschlüssel;Jobcenter;…" keys by Kreisschlüssel.
 UNIT_KEY_HEADERS = _words(
     "kreisschluessel schluessel traegerschluessel jobcenterschluessel jcschluessel "
@@ -102,20 +102,20 @@ MONTH_NUMBERS = {word: number for number, words in MONTH_WORDS.items() for word 
 CREATABLE_KEY = re.compile(r"[0-9A-Za-z][0-9A-Za-z._/-]{0,19}")
 
 
-def _header_key(text):
+def header_key(text):
     text = text.strip().lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
     text = text.replace("ß", "ss")
     text = re.sub(r"\(.*?\)|\[.*?\]", "", text)
     return re.sub(r"[^a-z0-9]", "", text)
 
 
-def _code_key(text):
+def code_key(text):
     text = text.strip().strip("\"'").upper()
     text = text.replace("Ä", "AE").replace("Ö", "OE").replace("Ü", "UE")
     return re.sub(r"[\s\-./]+", "_", text).strip("_")
 
 
-def _unit_key(text):
+def unit_key(text):
     """`3358` (Excel dropped the zero), `3.358` and `3358.0` all mean Kreisschlüssel 03358."""
     text = text.removeprefix(NATIVE).strip()
     if re.fullmatch(r"\d{1,2}\.\d{3}", text):
@@ -134,11 +134,11 @@ NAME_PREFIXES = ("landkreis", "jobcenter", "kreis", "region", "lk", "jc", "zkt")
 _NAME_PREFIX = re.compile(rf"(?:(?:{'|'.join(NAME_PREFIXES)})(?:[\s.:-]+|$))+")
 
 
-def _name_key(text):
+def name_key(text):
     """A name compared without case, umlauts, prefixes and signs: „LK Heidekreis“ → heidekreis."""
     text = text.strip().lower()
     text = _NAME_PREFIX.sub("", text, count=1) if _NAME_PREFIX.match(text) else text
-    return _header_key(text)
+    return header_key(text)
 
 
 _MONTH_PATTERNS = [
@@ -153,7 +153,7 @@ _MONTH_PATTERNS = [
 ]
 
 
-def _parse_month(text):
+def parse_month(text):
     """(year, month) of `2020-01`, `2020/01`, `01/2020`, `01.2020`, `Jan 2020`, `Jan 20`,
     `Januar 2020`, `März 2020`, `202001`, `31.01.2020`, an Excel date (`2020-01-31`, or a
     date or datetime) or Excel serial number (`43831`); else None. The one month parser of
@@ -199,7 +199,7 @@ def _parse_month(text):
 _SIMPLE_NUMBER = re.compile(r"(-?)(\d+)([.,])(\d+)", re.ASCII)
 
 
-def _parse_number(text):
+def parse_number(text):
     """(kind, exact decimal text) of a number cell; kind is one of
     "int" (digits only), "native" (an Excel number), "german" (decimal comma or `1.234.567`),
     "plain" (decimal point, `1234.5`), "either" (`1.234`: 1234 in German, 1.234 plain),

@@ -14,10 +14,10 @@ from indicators.imports.cells import (
     NATIVE,
     SEX_ORDER,
     SEXES,
-    _code_key,
-    _header_key,
-    _parse_month,
     _shown,
+    code_key,
+    header_key,
+    parse_month,
 )
 from indicators.imports.layout import _known_codes
 from indicators.imports.problems import IndicatorRef
@@ -195,7 +195,7 @@ def read_keys(checker, blocks, numbers):
 def resolve_code(checker, text):
     if not text.strip():
         return None, "Die Kennzahl fehlt."
-    key = _code_key(text.removeprefix(NATIVE))
+    key = code_key(text.removeprefix(NATIVE))
     indicator = checker.codes.get(key) or checker.codes.get(key.replace("_", ""))
     if indicator is None:
         return None, f"„{_shown(text)}“ ist keine bekannte Kennzahl. {_known_codes(checker.codes)}"
@@ -212,7 +212,7 @@ def resolve_month(checker, text):
     shown = _shown(text)
     if not shown:
         return None, "Der Monat fehlt."
-    parsed = _parse_month(text)
+    parsed = parse_month(text)
     if parsed is None:
         return None, (
             f"„{shown}“ ist kein Monat; erwartet z. B. 2020-01, 01/2020, 01.2020 oder Januar 2020."
@@ -232,7 +232,7 @@ def resolve_month(checker, text):
 
 
 def resolve_sex(checker, text):
-    sex = SEXES.get(_header_key(text.removeprefix(NATIVE)))
+    sex = SEXES.get(header_key(text.removeprefix(NATIVE)))
     if sex is None:
         return None, (
             f"„{_shown(text)}“ ist kein Geschlecht; erlaubt sind g (gesamt), m (Männer) und "

@@ -11,9 +11,9 @@ from indicators.imports.cells import (
     ROLE_LABELS,
     UNIT_HEADERS,
     UNIT_KEY_HEADERS,
-    _code_key,
-    _header_key,
     _shown,
+    code_key,
+    header_key,
 )
 from indicators.imports.problems import Problem
 from indicators.models import (
@@ -25,8 +25,8 @@ def _indicator_codes():
     """{normalised spelling: Indicator} for every code in the catalogue."""
     codes = {}
     for indicator in Indicator.objects.all():
-        codes[_code_key(indicator.code)] = indicator
-        codes.setdefault(_code_key(indicator.code).replace("_", ""), indicator)
+        codes[code_key(indicator.code)] = indicator
+        codes.setdefault(code_key(indicator.code).replace("_", ""), indicator)
     return codes
 
 
@@ -43,7 +43,7 @@ def _roles_of(cells, codes):
     """Role or indicator of each header cell; None when the cell means nothing to us."""
     found = []
     for cell in cells:
-        key = _header_key(cell)
+        key = header_key(cell)
         role = None
         if key in UNIT_KEY_HEADERS:
             role = "unit_key"
@@ -54,7 +54,7 @@ def _roles_of(cells, codes):
         else:
             role = next((r for r, names in ROLE_HEADERS.items() if key in names), None)
         if role is None and cell.strip():
-            indicator = codes.get(_code_key(cell))
+            indicator = codes.get(code_key(cell))
             if indicator is not None:
                 role = indicator
         found.append(role)
@@ -168,7 +168,7 @@ def _layout(header, codes, columns):
         if not cell:
             if index < len(columns) and any(_texts(columns[index])):
                 ignored.append(f"Spalte {index + 1} (ohne Überschrift)")
-        elif long or _header_key(cell) in IGNORED_HEADERS:
+        elif long or header_key(cell) in IGNORED_HEADERS:
             ignored.append(f"„{_shown(cell)}“")
         else:  # wide layout: an unknown column is most likely a misspelt code
             problems.append(

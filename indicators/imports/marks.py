@@ -3,7 +3,7 @@ names.
 
 Pure functions on cell texts (docs/import.md, „Dateien der BA“). They do not parse numbers: a
 cell is split into its number text and flag, and the number parser reads the number text. The
-marks and their meanings have their home in cells.py (`MARKS`), months too (`_parse_month`)."""
+marks and their meanings have their home in cells.py (`MARKS`), months too (`parse_month`)."""
 
 import re
 from typing import NamedTuple

@@ -12,8 +12,8 @@ from indicators.imports.cells import (
     INTEGER_DIGITS,
     _count,
     _fit,
-    _parse_number,
     _shown,
+    parse_number,
 )
 
 
@@ -41,7 +41,7 @@ def _parse_block(values, marks):
     kinds = {}
     missing = []
     for row, text in enumerate(values):
-        kind, number = _parse_number(text) if text else ("missing", None)
+        kind, number = parse_number(text)
         numbers.append(number)
         if kind == "int" and len(number) <= INTEGER_DIGITS and number.isdigit():
             continue  # the common case: nothing more to look at

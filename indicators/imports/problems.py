@@ -14,9 +14,6 @@ from indicators.models import Variant
 from zielsteuerung import formats
 from zielsteuerung.models import OrganisationKind
 
-# ---------------------------------------------------------------------------------------------
-# Results
-
 
 @dataclass(frozen=True)
 class Problem:

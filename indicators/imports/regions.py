@@ -7,7 +7,7 @@ Pure functions: the known organisations are passed in as {key: name}."""
 import re
 from typing import NamedTuple
 
-from indicators.imports.cells import NAME_PREFIXES, NATIVE, _name_key
+from indicators.imports.cells import NAME_PREFIXES, NATIVE, name_key
 from zielsteuerung.aggregates import REGIONS, aggregate_of
 
 _KEY_FIRST = re.compile(r"(\d{1,8})(?:\s*[-–:]\s*|\s+)(\S.*)")
@@ -83,8 +83,8 @@ def read_region(label, known, name=""):
     if aggregate is not None:
         return aggregate
     if not key:
-        wanted = _name_key(named)
-        matches = [k for k, n in known.items() if _name_key(n) == wanted and wanted]
+        wanted = name_key(named)
+        matches = [k for k, n in known.items() if name_key(n) == wanted and wanted]
         if len(matches) == 1:
             return Region(matches[0], known[matches[0]], ZKT)
         if matches:

@@ -1,4 +1,5 @@
-"""Bytes → sheets of strings: file kind, decoding, CSV and XLSX."""
+"""Bytes → sheets of strings: the file kind from the content; CSV in textfiles.py, XLSX in
+workbooks.py."""
 
 from django.conf import settings
 
@@ -6,9 +7,6 @@ from indicators.imports.cells import file_size
 from indicators.imports.problems import Refused
 from indicators.imports.textfiles import _read_csv
 from indicators.imports.workbooks import _read_xlsx
-
-# ---------------------------------------------------------------------------------------------
-# Reading: bytes → sheets of strings
 
 
 def read_sheets(data, file_name, codes, progress=None):
@@ -64,7 +62,3 @@ def _file_kind(data):
             "Bitte in Excel als „Excel-Arbeitsmappe (.xlsx)“ oder als CSV speichern."
         )
     return "csv"
-
-
-# ---------------------------------------------------------------------------------------------
-# The header row and the layout

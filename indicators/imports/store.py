@@ -14,9 +14,6 @@ from zielsteuerung.access import traeger_of
 from zielsteuerung.aggregates import aggregate_unit
 from zielsteuerung.models import Organisation, OrganisationKind
 
-# ---------------------------------------------------------------------------------------------
-# Storing
-
 
 def store_delivery(check, *, waiting_months, source, user=None, progress=None, is_demo=False):
     """Store the checked values as one new delivery, in one transaction.

@@ -6,9 +6,6 @@ from indicators.models import (
     Indicator,
 )
 
-# ---------------------------------------------------------------------------------------------
-# The template workbook
-
 
 def template_workbook():
     """An XLSX with an empty sheet for each layout and an explanation listing every code."""

@@ -6,10 +6,10 @@ import numpy as np
 from indicators.imports.cells import (
     CREATABLE_KEY,
     TOTAL_ROWS,
-    _header_key,
-    _name_key,
     _shown,
-    _unit_key,
+    header_key,
+    name_key,
+    unit_key,
 )
 from indicators.imports.problems import UnitRef
 from indicators.imports.regions import AGGREGATE, OTHER_JOBCENTER, classify_key, read_region
@@ -54,7 +54,7 @@ class Units:
             for org in self._organisations:
                 if org.kind in (OrganisationKind.TRAEGER, OrganisationKind.COMPARISON):
                     for name in {org.name, org.short_name} - {""}:
-                        names.setdefault(_name_key(name), set()).add(org)
+                        names.setdefault(name_key(name), set()).add(org)
             self._names = {
                 name: orgs.pop()
                 for name, orgs in names.items()
@@ -66,16 +66,16 @@ class Units:
         keys = self.keys()
         unit = keys.get(key) or keys.get(key.upper())
         if unit is None:
-            name = _name_key(key)
+            name = name_key(key)
             unit = keys.get(name) or self.names().get(name)
         return unit
 
     def resolve(self, text):
         shown = _shown(text)
-        key = _unit_key(text)
+        key = unit_key(text)
         if not key:
             return None, "Der Träger fehlt."
-        if _header_key(key) in TOTAL_ROWS:
+        if header_key(key) in TOTAL_ROWS:
             return SKIP, None
         unit = self.find(key)
         region = None
