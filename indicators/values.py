@@ -227,21 +227,27 @@ class ValuesQuerySet(ScopedQuerySet, ImmutableQuerySet):
         return self.aggregate(count=Sum(_figure_count()))["count"] or 0
 
     def summary(self):
-        """Per unit, code and sex: count of figures, first and last month and their sum."""
+        """Per unit, code, variant and sex: count of figures, first and last month and their
+        sum (a published Kennzahl's variants are never summed together)."""
         months = [
             Coalesce(F(name), Value(0), output_field=models.DecimalField()) for name in MONTH_FIELDS
         ]
         groups = self.values(
-            "unit__key", "unit__name", "indicator__code", "indicator__sort_order", "sex"
+            "unit__key", "unit__name", "indicator__code", "indicator__sort_order", "variant", "sex"
         )
         rows = groups.annotate(
             count=Sum(_figure_count()),
             first=Min(_first_month()),
             last=Max(_last_month(LAST_DAY)),
             total=Sum(sum(months[1:], start=months[0])),
-        ).order_by("unit__key", "indicator__sort_order", "sex")
+        ).order_by("unit__key", "indicator__sort_order", "variant", "sex")
         return [
-            {**row, "first": _number_month(row["first"]), "last": _number_month(row["last"])}
+            {
+                **row,
+                "first": _number_month(row["first"]),
+                "last": _number_month(row["last"]),
+                "variant_label": Variant(row["variant"]).label,
+            }
             for row in rows
         ]
 

@@ -12,7 +12,6 @@ task (indicators/tasks.py); the user follows it on a status page.
 import os
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators import imports, tasks
+from indicators import imports, preview, tasks
 from indicators.forms import ConfirmForm, UploadForm
 from indicators.models import DataDelivery, DeliverySource, Values
 from zielsteuerung import access, formats
@@ -266,87 +265,12 @@ def _preview_page(request, check, details, token):
             "problems": [str(p) for p in check.problems[:SHOWN_PROBLEMS]],
             "more_problems": max(0, check.error_count - SHOWN_PROBLEMS),
             "summary": summary,
-            "code_totals": _code_totals(summary),
-            "monthly": _monthly_values(check),
+            "code_totals": preview.code_totals(summary),
+            "monthly": preview.monthly_values(check),
             "confirm_form": ConfirmForm(initial={"token": token}) if token else None,
             "nav": "upload",
         },
     )
-
-
-MONTHLY_MAX_CELLS = 200_000  # larger files are previewed by their sums only
-
-
-@dataclass
-class MonthlyTable:
-    """One unit's values month by month, one row per code and sex (the preview)."""
-
-    key: str
-    name: str
-    months: list
-    rows: list  # (code, sex label, [formatted value or "" per month])
-
-
-SEX_LABELS = {"g": "gesamt", "m": "Männer", "w": "Frauen"}
-
-
-def _monthly_values(check):
-    """Per unit of the file: its values month by month. Sums say nothing about stocks (ELB,
-    LZB), so the preview shows the months themselves."""
-    if not check.ok or check.value_count > MONTHLY_MAX_CELLS:
-        return []
-    by_unit = {}
-    for key, code, month, sex, value in check.cells():
-        by_unit.setdefault(key, {})[(code, sex, month)] = value
-    names = {unit.key: unit.name or unit.key for unit in check.units}
-    order = {ref.code: (ref.sort_order, ref.code) for ref in check.indicators}
-    tables = []
-    for key in sorted(by_unit):
-        values = by_unit[key]
-        months = sorted({month for _, _, month in values})
-        rows = []
-        for code, sex in sorted(
-            {(code, sex) for code, sex, _ in values},
-            key=lambda pair: (order.get(pair[0], (0, pair[0])), "gmw".index(pair[1])),
-        ):
-            cells = [values.get((code, sex, month)) for month in months]
-            rows.append(
-                (
-                    code,
-                    SEX_LABELS.get(sex, sex),
-                    ["" if v is None else formats.number(v, _places(v)) for v in cells],
-                )
-            )
-        tables.append(MonthlyTable(key, names.get(key, key), months, rows))
-    return tables
-
-
-def _places(value):
-    return 0 if value == value.to_integral_value() else 2
-
-
-def _code_totals(summary):
-    """Per code and sex over all units: units, values, months and sum."""
-    totals = {}
-    for row in summary:
-        entry = totals.get((row.code, row.sex))
-        if entry is None:
-            totals[(row.code, row.sex)] = {
-                "code": row.code,
-                "sex": row.sex,
-                "units": 1,
-                "count": row.count,
-                "first": row.first_month,
-                "last": row.last_month,
-                "total": row.total,
-            }
-            continue
-        entry["units"] += 1
-        entry["count"] += row.count
-        entry["first"] = min(entry["first"], row.first_month)
-        entry["last"] = max(entry["last"], row.last_month)
-        entry["total"] += row.total
-    return list(totals.values())
 
 
 # -- waiting uploads ---------------------------------------------------------------------------

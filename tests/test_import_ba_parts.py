@@ -1,4 +1,4 @@
-"""The building blocks for the BA's files (issue 17, docs/import-ba.md): months, statistical
+"""The building blocks for the BA's files (issue 17, docs/import.md „Dateien der BA“): months, statistical
 marks and flags, the BA's variable names, region labels, title rows, two-row headers, numbered
 column rows, footnotes and notes sheets — on the texts of domain.md § 7 and on the BA files of
 the corpus (tests/data/import, written by make_corpus.py)."""
@@ -13,9 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from indicators import ba_cells
-from indicators.ba_cells import base_code_of, read_ba_month, split_mark
-from indicators.ba_layout import (
+from indicators.imports import marks as ba_cells
+from indicators.imports.ba_layout import (
     Column,
     find_table,
     is_column_numbers,
@@ -24,7 +23,9 @@ from indicators.ba_layout import (
     merge_header,
     read_titles,
 )
-from indicators.ba_regions import classify_key, read_region, split_label
+from indicators.imports.cells import parse_month as read_month
+from indicators.imports.marks import base_code_of, split_mark
+from indicators.imports.regions import classify_key, read_region, split_label
 from indicators.models import Flag, Variant
 
 CORPUS = Path(__file__).parent / "data" / "import"
@@ -60,22 +61,22 @@ ZKT = {key: f"Landkreis {name}" for key, name in make_corpus.ZKT_NIEDERSACHSEN}
     ],
 )
 def test_a_month_as_the_ba_writes_it(text):
-    assert read_ba_month(text) == (2020, 6)
+    assert read_month(text) == (2020, 6)
 
 
 def test_a_month_from_excel_values():
-    assert read_ba_month(datetime(2020, 6, 30, 0, 0)) == (2020, 6)
-    assert read_ba_month(date(2021, 3, 1)) == (2021, 3)
-    assert read_ba_month(44012) == (2020, 6)
-    assert read_ba_month("März 2021") == (2021, 3)
-    assert read_ba_month("Dez 19") == (2019, 12)
+    assert read_month(datetime(2020, 6, 30, 0, 0)) == (2020, 6)
+    assert read_month(date(2021, 3, 1)) == (2021, 3)
+    assert read_month(44012) == (2020, 6)
+    assert read_month("März 2021") == (2021, 3)
+    assert read_month("Dez 19") == (2019, 12)
 
 
 @pytest.mark.parametrize(
     "text", ["", "Juno 2020", "13/2020", "2020/13", "Summe", "12345", "K2", None, True]
 )
 def test_no_month(text):
-    assert read_ba_month(text) is None
+    assert read_month(text) is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,7 +405,7 @@ def read_cells(rows, month=None):
         cells = rows[index]
         region = read_region(cells[0], ZKT)
         assert region.kind in ("zkt", "aggregat"), region.message
-        row_month = read_ba_month(cells[month_column]) if month_column else month
+        row_month = read_month(cells[month_column]) if month_column else month
         for column, cell in zip(table.header, cells, strict=False):
             if column.code is None:
                 continue

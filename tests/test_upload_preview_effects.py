@@ -108,6 +108,7 @@ def test_marks_are_reported_as_skipped_cells_with_their_count():
 
     assert check.ok
     assert check.skipped_marks == {"k.A.": 2, "-": 1, "n.v.": 1}
-    assert "4 Zellen ohne Zahl übergangen (1 × „-“, 2 × „k.A.“, 1 × „n.v.“)" in " ".join(
-        check.notes
-    )
+    assert (
+        "4 Zellen ohne Zahl übergangen (1 × „-“ (nichts vorhanden), 2 × „k.A.“ (keine Angabe), "
+        "1 × „n.v.“ (nicht vorhanden))"
+    ) in " ".join(check.notes)

@@ -16,7 +16,12 @@ docs/import.md describes the accepted files for users and which module holds whi
 """
 
 from indicators.imports.cells import file_size
-from indicators.imports.checking import already_delivered_message, check_file
+from indicators.imports.checking import (
+    already_delivered_message,
+    check_file,
+    marks_note,
+    titles_offer,
+)
 from indicators.imports.layout import Sheet, _indicator_codes
 from indicators.imports.problems import (
     ImportCheck,
@@ -44,5 +49,7 @@ __all__ = [
     "file_size",
     "read_sheets",
     "store_delivery",
+    "marks_note",
     "template_workbook",
+    "titles_offer",
 ]

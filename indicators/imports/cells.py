@@ -14,7 +14,25 @@ EARLIEST_MONTH = (2005, 1)  # SGB II exists since January 2005
 DECIMAL_PLACES = VALUE_PLACES
 INTEGER_DIGITS = VALUE_DIGITS - VALUE_PLACES
 NATIVE = "\x00"  # prefix of an Excel number cell's text: exact, not subject to format guessing
-NOT_A_VALUE = {"", "*", ".", "x", "X", "-", "–", "—", "…", "...", "k.A.", "k. A.", "n.v."}
+# Marks that stand where a number would (domain.md § 7): the cell holds no value. The one
+# table of marks with their meanings, for the preview (marks.py splits a cell into number,
+# flag and mark).
+MARKS = {
+    "-": "nichts vorhanden",
+    "–": "nichts vorhanden",
+    "—": "nichts vorhanden",
+    "x": "Nachweis nicht sinnvoll",
+    "X": "Nachweis nicht sinnvoll",
+    "*": "Geheimhaltung",
+    ".": "Zahlenwert unbekannt",
+    "…": "Angabe fällt später an",
+    "...": "Angabe fällt später an",
+    "•": "keine Angabe",
+    "k.A.": "keine Angabe",
+    "k. A.": "keine Angabe",
+    "n.v.": "nicht vorhanden",
+}
+NOT_A_VALUE = {"", *MARKS}
 TOTAL_ROWS = {"summe", "gesamtsumme", "insgesamt", "gesamt", "total", "gesamtergebnis"}
 
 
@@ -39,6 +57,10 @@ ROLE_HEADERS = {
     ),
     "value": _words("wert werte value anzahl betrag"),
     "sex": _words("geschlecht sex gender"),
+    # A published Kennzahl's variant (jfw, zwoelf_monate, vorjahresmonat) and a value's flag
+    # (`(`, p, r, s): written so by the BA tables (ba_layout.ba_sheet), optional elsewhere.
+    "variant": _words("variante variant"),
+    "flag": _words("kennzeichen flag"),
 }
 # Columns a wide file may carry besides the codes; other unknown columns are refused there,
 # because they are most likely misspelt codes.
@@ -52,6 +74,8 @@ ROLE_LABELS = {
     "month": "monat",
     "value": "wert",
     "sex": "geschlecht",
+    "variant": "variante",
+    "flag": "kennzeichen",
 }
 SEX_WORDS = {
     "g": "g i gesamt insgesamt alle zusammen total",
@@ -104,11 +128,17 @@ def unit_key(text):
     return text
 
 
+# The words a label puts before a name („LK Heidekreis“, „Jobcenter Landkreis Celle“). Not
+# „Stadt“: the city of Oldenburg is another Jobcenter than the Landkreis Oldenburg.
+NAME_PREFIXES = ("landkreis", "jobcenter", "kreis", "region", "lk", "jc", "zkt")
+_NAME_PREFIX = re.compile(rf"(?:(?:{'|'.join(NAME_PREFIXES)})(?:[\s.:-]+|$))+")
+
+
 def name_key(text):
-    text = header_key(text)
-    for prefix in ("landkreis", "jobcenter", "lk", "kreis", "jc", "zkt"):
-        text = text.removeprefix(prefix)
-    return text
+    """A name compared without case, umlauts, prefixes and signs: „LK Heidekreis“ → heidekreis."""
+    text = text.strip().lower()
+    text = _NAME_PREFIX.sub("", text, count=1) if _NAME_PREFIX.match(text) else text
+    return header_key(text)
 
 
 _MONTH_PATTERNS = [
@@ -124,8 +154,17 @@ _MONTH_PATTERNS = [
 
 
 def parse_month(text):
-    """(year, month) of `2020-01`, `01/2020`, `01.2020`, `Jan 2020`, `Januar 2020`, `März 2020`,
-    `202001`, an Excel date (`2020-01-31`) or Excel serial number (`43831`); else None."""
+    """(year, month) of `2020-01`, `2020/01`, `01/2020`, `01.2020`, `Jan 2020`, `Jan 20`,
+    `Januar 2020`, `März 2020`, `202001`, `31.01.2020`, an Excel date (`2020-01-31`, or a
+    date or datetime) or Excel serial number (`43831`); else None. The one month parser of
+    the import: data cells, title rows („Berichtsmonat: Juni 2020“) and BA tables alike."""
+    if not isinstance(text, str):
+        if isinstance(text, date):  # a datetime too
+            return text.year, text.month
+        if isinstance(text, int | float) and not isinstance(text, bool):
+            text = str(int(text)) if float(text).is_integer() else ""
+        else:
+            return None
     text = text.removeprefix(NATIVE).strip().lower()
     text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").rstrip(".")
     for pattern, kind in _MONTH_PATTERNS:

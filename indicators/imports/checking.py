@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from indicators import storage
-from indicators.imports.cells import _count
+from indicators.imports.cells import MARKS, _count
 from indicators.imports.keys import _Keys, read_keys
 from indicators.imports.layout import Sheet, _indicator_codes, _layout, _texts
 from indicators.imports.numbers import read_numbers
@@ -35,6 +35,8 @@ class _Block:
     codes: _Keys | None  # long layout
     code: str | None  # wide layout: the code of the whole column
     sexes: _Keys | None
+    variants: _Keys | None
+    flags: _Keys | None
     names: _Keys | None
     headers: dict[str, str]  # role → header as written, for messages
 
@@ -150,7 +152,7 @@ class _Checker:
             self.check.uncounted_problems += 1
             return
         sheet = block.sheet if block else None
-        line = None if row is None else sheet.first_line + row
+        line = None if row is None else sheet.line(row)
         sheet_no = self.sheets.index(sheet) if sheet else 0
         column_no = sheet.header.index(column) if sheet and column in sheet.header else 0
         self.check.problems.append(
@@ -159,7 +161,7 @@ class _Checker:
                 line=line,
                 column=column,
                 sheet=sheet.name if sheet and self.several_sheets else None,
-                more_lines=tuple(sheet.first_line + r for r in more_rows),
+                more_lines=tuple(sorted({sheet.line(r) for r in more_rows} - {line})),
                 order=(sheet_no, line or 0, column_no),
             )
         )
@@ -185,14 +187,8 @@ class _Checker:
             self.check.notes.append(
                 f"{_count(self.skipped, 'Zeile', 'Zeilen')} ohne Wert oder mit Summen übergangen."
             )
-        marks = self.check.skipped_marks
-        if marks:
-            listed = ", ".join(f"{n} × „{mark}“" for mark, n in sorted(marks.items()))
-            total = sum(marks.values())
-            self.check.notes.append(
-                f"{_count(total, 'Zelle', 'Zellen')} ohne Zahl übergangen ({listed}); "
-                "für diese Monate liefert die Datei keinen Wert."
-            )
+        if self.check.skipped_marks:
+            self.check.notes.append(marks_note(self.check.skipped_marks))
 
     # -- the layout of each sheet ------------------------------------------------------------
 
@@ -212,6 +208,14 @@ class _Checker:
         if layout.problems:
             return []
         self.check.notes.extend(sheet.notes)
+        if sheet.titles is not None and self.check.file_titles is None:
+            self.check.file_titles = sheet.titles
+            offer = titles_offer(sheet.titles)
+            chosen = self.check.ladestand
+            if sheet.titles.ladestand not in (None, chosen):  # told, never applied
+                offer += f" Gewählt ist der Ladestand {chosen:%d.%m.%Y}; gespeichert wird so."
+            if offer:
+                self.check.notes.append(offer)
         above = ""
         if sheet.header_line > 1:
             above = f", darüber {_count(sheet.header_line - 1, 'Zeile', 'Zeilen')} übersprungen"
@@ -220,7 +224,10 @@ class _Checker:
         else:
             shown = ", ".join(i.code for _, i in layout.code_columns)
             form = f"breite Form (je Kennzahl eine Spalte: {shown})"
-        self.check.notes.append(f"Kopfzeile in Zeile {sheet.header_line}{where}{above}; {form}.")
+        if sheet.lines is None:  # a BA table's sheet tells its own header (ba_sheet)
+            self.check.notes.append(
+                f"Kopfzeile in Zeile {sheet.header_line}{where}{above}; {form}."
+            )
         if layout.ignored:
             self.check.notes.append(f"Nicht gelesene Spalten{where}: {', '.join(layout.ignored)}.")
         roles = layout.roles
@@ -234,6 +241,8 @@ class _Checker:
             units=column("unit"),
             months=column("month"),
             sexes=column("sex"),
+            variants=column("variant"),
+            flags=column("flag"),
             names=column("name"),
             headers=headers,
         )
@@ -257,3 +266,27 @@ class _Checker:
             )
             for index, indicator in layout.code_columns
         ]
+
+
+def titles_offer(titles):
+    """„Laut Datei: Datenstand 01.10.2020, Wartezeit 3 Monate.“ from a BA table's title rows,
+    or "": an offer beside what the user chose, never applied silently."""
+    parts = []
+    if titles.ladestand is not None:
+        parts.append(f"Datenstand {titles.ladestand:%d.%m.%Y}")
+    if titles.waiting_months is not None:
+        parts.append(f"Wartezeit {_count(titles.waiting_months, 'Monat', 'Monate')}")
+    return f"Laut Datei: {', '.join(parts)}." if parts else ""
+
+
+def marks_note(marks):
+    """The note on the cells holding a statistical mark instead of a number, counted per mark
+    with its meaning: „2 Zellen ohne Zahl übergangen (1 × „*“ (Geheimhaltung), …)“."""
+    listed = ", ".join(
+        f"{n} × „{mark}“" + (f" ({MARKS[mark]})" if mark in MARKS else "")
+        for mark, n in sorted(marks.items())
+    )
+    return (
+        f"{_count(sum(marks.values()), 'Zelle', 'Zellen')} ohne Zahl übergangen ({listed}); "
+        "für diese Monate liefert die Datei keinen Wert."
+    )

@@ -8,6 +8,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from indicators import storage
 from indicators.imports.cells import (
     EARLIEST_MONTH,
     NATIVE,
@@ -71,6 +72,8 @@ class _Cells(NamedTuple):
     codes: np.ndarray
     months: np.ndarray
     sexes: np.ndarray
+    variants: np.ndarray
+    flags: np.ndarray
     ok: np.ndarray
     whole: np.ndarray
 
@@ -133,6 +136,8 @@ def read_keys(checker, blocks, numbers):
         "code": _Resolver(partial(resolve_code, checker), checker),
         "month": _Resolver(partial(resolve_month, checker), checker),
         "sex": _Resolver(partial(resolve_sex, checker), checker),
+        "variant": _Resolver(resolve_variant, checker),
+        "flag": _Resolver(resolve_flag, checker),
     }
     cells = []
     with_value = {}  # sheet → rows with a value in some column
@@ -160,13 +165,21 @@ def read_keys(checker, blocks, numbers):
             sexes = np.full(len(rows), SEX_ORDER["g"], dtype=np.int64)
         else:
             sexes = resolvers["sex"].ranks(block, "sex", block.sexes, rows)
+        variants = np.zeros(len(rows), dtype=np.int64)  # base quantities
+        if block.variants is not None:
+            variants = resolvers["variant"].ranks(block, "variant", block.variants, rows)
+        flags = np.zeros(len(rows), dtype=np.int64)  # no flag
+        if block.flags is not None:
+            flags = resolvers["flag"].ranks(block, "flag", block.flags, rows)
         if len(rows) == len(read.numbers):
             values, ok, whole = read.numbers, read.ok, read.whole
         else:
             values = _taken(read.numbers, rows)
             ok, whole = read.ok[rows], read.whole[rows]
-        cells.append(_Cells(rows, values, units, codes, months, sexes, ok, whole))
+        cells.append(_Cells(rows, values, units, codes, months, sexes, variants, flags, ok, whole))
     for sheet in checker.sheets:  # rows with text but without any value: notes, footnotes
+        if sheet.lines is not None:  # a BA table: one row per cell, a mark's counted as such
+            continue
         rows = with_value.get(id(sheet))
         skipped = len(totals.get(id(sheet), ()))
         if rows is not None and not rows.all():
@@ -226,3 +239,19 @@ def resolve_sex(checker, text):
             "w (Frauen)."
         )
     return SEX_ORDER[sex], None
+
+
+def resolve_variant(text):
+    variant = text.strip().lower()
+    if variant in storage.VARIANTS:
+        return storage.VARIANTS.index(variant), None
+    listed = ", ".join(v for v in storage.VARIANTS if v)
+    return None, f"„{_shown(text)}“ ist keine bekannte Variante (leer oder {listed})."
+
+
+def resolve_flag(text):
+    flag = text.strip().lower()
+    if flag in storage.FLAGS:
+        return storage.FLAGS.index(flag), None
+    listed = ", ".join(f"„{f}“" for f in storage.FLAGS if f)
+    return None, f"„{_shown(text)}“ ist kein bekanntes Kennzeichen (leer oder {listed})."

@@ -191,7 +191,7 @@ def _known_codes(codes):
 class Sheet:
     """One table's cells below the header row, as strings, column by column.
 
-    Row i of each column is line `first_line + i` of the file (or row of the worksheet). A
+    Row i of each column is line `line(i)` of the file (or row of the worksheet). A
     column is a list of str (XLSX) or a NumPy array of str objects (CSV, as pandas reads it)."""
 
     name: str | None  # the worksheet's name (None for CSV)
@@ -199,10 +199,16 @@ class Sheet:
     header_line: int
     columns: list[list[str] | np.ndarray] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    titles: object = None  # a BA table's title rows (ba_layout.Titles), else None
+    lines: list[int] | None = None  # a BA table's line of each row (its rows are rewritten)
 
     @property
     def first_line(self):
         return self.header_line + 1
+
+    def line(self, row):
+        """The line (or worksheet row) of row `row` of the columns."""
+        return self.lines[row] if self.lines is not None else self.first_line + row
 
 
 HEADER_SCAN_ROWS = 30  # the header row must be among the first 30 rows of a sheet

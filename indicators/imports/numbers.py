@@ -107,7 +107,7 @@ def read_numbers(checker, blocks):
                     f"„{_shown(block.values[row])}“ ist keine Zahl im deutschen Format dieser "
                     "Datei (mit Dezimalkomma wie "
                     f"„{_shown(example.values[example_row])}“ in Zeile "
-                    f"{example.sheet.first_line + example_row}).",
+                    f"{example.sheet.line(example_row)}).",
                     block,
                     row,
                     block.column,

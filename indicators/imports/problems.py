@@ -10,6 +10,7 @@ import pandas as pd
 
 from indicators import storage
 from indicators.imports.cells import SEX_ORDER, _count, _shown
+from indicators.models import Variant
 from zielsteuerung import formats
 from zielsteuerung.models import OrganisationKind
 
@@ -106,6 +107,11 @@ class ImportCheck:
     indicator_column: np.ndarray | None = None
     month_column: np.ndarray | None = None
     sex_column: np.ndarray | None = None
+    # Ranks in storage.VARIANTS and storage.FLAGS (0: a base quantity, no flag).
+    variant_column: np.ndarray | None = None
+    flag_column: np.ndarray | None = None
+    # What a BA table's title rows say (ba_layout.Titles): offered, never applied silently.
+    file_titles: object = None
     value_column: list[str] = field(default_factory=list)
     unknown_units: list[str] = field(default_factory=list)
     # Cells holding a mark instead of a number (`k.A.`, `n.v.`, `-` …): {mark: count}.
@@ -126,7 +132,7 @@ class ImportCheck:
 
     @property
     def new_units(self):
-        return [u for u in self.units if u.pk is None]
+        return [u for u in self.units if u.pk is None and u.kind == OrganisationKind.COMPARISON]
 
     @property
     def first_month(self):
@@ -146,9 +152,13 @@ class ImportCheck:
 
     def describe(self):
         """One German line: how many values, units, codes and which months."""
-        units = self.used_units()
+        used = self.used_units()
+        aggregates = [u for u in used if u.kind == OrganisationKind.AGGREGATE]
+        units = [u for u in used if u.kind != OrganisationKind.AGGREGATE] or used
         codes = self.used_codes()
         unit_text = units[0].key if len(units) == 1 else f"{formats.number(len(units))} Träger"
+        if aggregates and units is not used:  # Deutschland, Länder: not counted as Träger
+            unit_text += f" und {_count(len(aggregates), 'Aggregat', 'Aggregate')}"
         code_text = ", ".join(codes) if len(codes) <= 8 else f"{len(codes)} Kennzahlen"
         return (
             f"{_count(self.value_count, 'Wert', 'Werte')} für {unit_text} ({code_text}), "
@@ -156,19 +166,24 @@ class ImportCheck:
         )
 
     def cells(self):
-        """The values as (unit key, code, month, sex, Decimal), in the order of the file."""
+        """The values as (unit key, code, month, sex, Decimal), in the order of the file; the
+        code of a published Kennzahl with its variant („K2 (Jahresfortschrittswert)“)."""
         sexes = list(SEX_ORDER)
+        variants = self.variant_column
+        if variants is None:
+            variants = np.zeros(self.value_count, dtype=np.int64)
         return [
             (
                 self.units[unit].key,
-                self.indicators[indicator].code,
+                self.code_shown(indicator, variant),
                 _month_date(month),
                 sexes[sex],
                 Decimal(value),
             )
-            for unit, indicator, month, sex, value in zip(
+            for unit, indicator, variant, month, sex, value in zip(
                 self.unit_column.tolist(),
                 self.indicator_column.tolist(),
+                variants.tolist(),
                 self.month_column.tolist(),
                 self.sex_column.tolist(),
                 self.value_column,
@@ -176,12 +191,22 @@ class ImportCheck:
             )
         ]
 
+    def code_shown(self, indicator, variant):
+        """The code of rank `indicator`, with the label of variant rank `variant` if any."""
+        code = self.indicators[indicator].code
+        if variant:  # a published Kennzahl: „K2 (Jahresfortschrittswert)“
+            code = f"{code} ({Variant(storage.VARIANTS[variant]).label})"
+        return code
+
     def summary(self):
         """Per unit, code and sex: count, first and last month and the sum of the values."""
         if not self.value_count:
             return []
         groups = self.unit_column * len(self.indicators) + self.indicator_column
-        groups = groups * 3 + self.sex_column
+        variants = self.variant_column
+        if variants is None:
+            variants = np.zeros(self.value_count, dtype=np.int64)
+        groups = (groups * len(storage.VARIANTS) + variants) * 3 + self.sex_column
         frame = pd.DataFrame(
             {
                 "group": groups,
@@ -199,11 +224,12 @@ class ImportCheck:
         rows = []
         for group, count, first, last, total in table.itertuples(name=None):
             rest, sex = divmod(int(group), 3)
+            rest, variant = divmod(rest, len(storage.VARIANTS))
             unit, indicator = divmod(rest, len(self.indicators))
             rows.append(
                 SummaryRow(
                     unit=self.units[unit],
-                    code=self.indicators[indicator].code,
+                    code=self.code_shown(indicator, variant),
                     sex=sex_names[sex],
                     count=int(count),
                     first_month=_month_date(int(first)),
@@ -213,7 +239,12 @@ class ImportCheck:
             )
         order = {ref.code: ref.sort_order for ref in self.indicators}
         rows.sort(
-            key=lambda r: (r.unit.kind != OrganisationKind.TRAEGER, r.unit.key, order[r.code])
+            key=lambda r: (
+                r.unit.kind != OrganisationKind.TRAEGER,
+                r.unit.key,
+                order[r.code.partition(" ")[0]],
+                r.code,
+            )
         )
         return rows
 

@@ -11,6 +11,7 @@ from indicators.imports.problems import Problem, _month_date
 from indicators.models import (
     Unit,
 )
+from indicators.storage import VARIANTS
 from zielsteuerung import formats
 
 
@@ -52,6 +53,8 @@ def collect(checker, blocks, cells):
         "code": [cell.codes for cell in cells],
         "month": [cell.months for cell in cells],
         "sex": [cell.sexes for cell in cells],
+        "variant": [cell.variants for cell in cells],
+        "flag": [cell.flags for cell in cells],
     }
     columns = {name: _joined(arrays) for name, arrays in columns.items()}
     ok, whole = _joined([cell.ok for cell in cells]), _joined([cell.whole for cell in cells])
@@ -66,6 +69,8 @@ def collect(checker, blocks, cells):
         & (columns["code"] >= 0)
         & (columns["month"] >= 0)
         & (columns["sex"] >= 0)
+        & (columns["variant"] >= 0)
+        & (columns["flag"] >= 0)
     )
     if not valid.all():
         keep = np.flatnonzero(valid)
@@ -84,6 +89,8 @@ def collect(checker, blocks, cells):
     check.indicator_column = columns["code"]
     check.month_column = columns["month"]
     check.sex_column = columns["sex"]
+    check.variant_column = columns["variant"]
+    check.flag_column = columns["flag"]
     check.value_column = values
 
 
@@ -134,7 +141,8 @@ def repeated_cells(checker, blocks, columns, values):
     span = int(months.max()) - int(months.min()) + 1
     # One number per cell, ascending in the order most files have: by unit, month, code.
     key = (columns["unit"] * span + months - int(months.min())) * len(checker.check.indicators)
-    key = (key + columns["code"]) * 3 + columns["sex"]
+    key = (key + columns["code"]) * len(VARIANTS) + columns["variant"]
+    key = key * 3 + columns["sex"]
     if (key[1:] > key[:-1]).all():  # in that order, nothing repeats
         return None
     if int(key.max()) < 8 * len(key) + 65536:  # few possible cells: count each
@@ -166,7 +174,7 @@ def repeated_cells(checker, blocks, columns, values):
             elsewhere = f" auf Blatt „{earlier_block.sheet.name}“"
         checker.problem(
             f"Den Wert für {unit.key} {code} {month} ({sex}) gibt es schon in Zeile "
-            f"{earlier_block.sheet.first_line + earlier_row}{elsewhere} mit "
+            f"{earlier_block.sheet.line(earlier_row)}{elsewhere} mit "
             f"„{_shown(earlier_block.values[earlier_row])}“, hier aber "
             f"„{_shown(block.values[row])}“.",
             block,

@@ -11,6 +11,7 @@ from indicators.models import (
     DeliverySource,
 )
 from zielsteuerung.access import traeger_of
+from zielsteuerung.aggregates import aggregate_unit
 from zielsteuerung.models import Organisation, OrganisationKind
 
 
@@ -51,6 +52,8 @@ def store_delivery(check, *, waiting_months, source, user=None, progress=None, i
                     months=check.month_column,
                     sexes=check.sex_column,
                     values=check.value_column,
+                    variants=check.variant_column,
+                    flags=check.flag_column,
                     progress=progress,
                 )
     except IntegrityError:
@@ -63,8 +66,13 @@ def store_delivery(check, *, waiting_months, source, user=None, progress=None, i
 
 def _unit_pks(check):
     """Primary key of each unit rank; comparison units new to the product are created now."""
-    new = [ref for ref in check.units if ref.pk is None]
-    created = {}
+    aggregates = {
+        ref.key: aggregate_unit(ref.key).pk
+        for ref in check.units
+        if ref.pk is None and ref.kind == OrganisationKind.AGGREGATE
+    }
+    new = [ref for ref in check.units if ref.pk is None and ref.key not in aggregates]
+    created = dict(aggregates)
     if new:
         taken = set(
             Organisation.objects.filter(key__in=[ref.key for ref in new]).values_list(
@@ -79,7 +87,7 @@ def _unit_pks(check):
             Organisation(key=ref.key, name=ref.name, kind=OrganisationKind.COMPARISON)
             for ref in new
         )
-        created = dict(
+        created.update(
             Organisation.objects.filter(key__in=[ref.key for ref in new]).values_list("key", "pk")
         )
     return [ref.pk if ref.pk is not None else created[ref.key] for ref in check.units]

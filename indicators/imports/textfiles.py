@@ -7,6 +7,7 @@ import re
 import pandas as pd
 from django.conf import settings
 
+from indicators.imports.ba_layout import ba_sheet, find_table
 from indicators.imports.cells import _shown
 from indicators.imports.layout import (
     HEADER_SCAN_ROWS,
@@ -58,7 +59,14 @@ def _read_csv(data, codes):
                     line=number,
                 )
             )
-    header_index, separator, header = _find_csv_header(head_lines, codes)
+    try:
+        header_index, separator, header = _find_csv_header(head_lines, codes)
+    except Refused:
+        sheet = _ba_table(payload, encoding, head_lines)
+        if sheet is None:
+            raise
+        sheet.notes[0] = f"Zeichensatz {label}, {sheet.notes[0]}"
+        return sheet
     columns = _csv_columns(payload, encoding, separator, header_index, len(header))
     if len(columns[0]) > settings.UPLOAD_MAX_ROWS:  # read up to one row more than allowed
         line_count = payload.count(b"\n")
@@ -75,6 +83,24 @@ def _read_csv(data, codes):
         columns=columns,
         notes=[f"Zeichensatz {label}, Trennzeichen {SEPARATORS[separator]}."],
     )
+
+
+def _ba_table(payload, encoding, head_lines):
+    """A BA table (two header rows, ba_layout.find_table) as a Sheet, or None. Such files are
+    small: read whole with the csv module, split by the separator of the widest head line."""
+    separator = max(SEPARATORS, key=lambda sep: max(line.count(sep) for line in head_lines))
+    lines = LINE_BREAK.split(payload.decode(encoding))
+    rows, numbers = [], []
+    for number, line in enumerate(lines[: settings.UPLOAD_MAX_ROWS + HEADER_SCAN_ROWS], 1):
+        if line.strip():
+            rows.append([c.strip() for c in next(csv.reader([line], delimiter=separator))])
+            numbers.append(number)
+    table = find_table(rows)
+    if table is None:
+        return None
+    sheet = ba_sheet(None, rows, numbers, table)
+    sheet.notes.insert(0, f"Trennzeichen {SEPARATORS[separator]}.")
+    return sheet
 
 
 def _find_csv_header(lines, codes):

@@ -12,6 +12,7 @@ from indicators.imports.cells import (
     unit_key,
 )
 from indicators.imports.problems import UnitRef
+from indicators.imports.regions import AGGREGATE, OTHER_JOBCENTER, classify_key, read_region
 from zielsteuerung.access import is_ministry, traeger_of
 from zielsteuerung.models import Organisation, OrganisationKind
 
@@ -28,7 +29,7 @@ class Units:
         self.own = traeger_of(user) if user is not None else None
         self.may_create = create_units and (user is None or is_ministry(user))
         self.ranks = {}
-        self._units = self._names = None
+        self._units = self._names = self._zkt = None
         self._organisations = []
 
     def keys(self):
@@ -77,11 +78,22 @@ class Units:
         if header_key(key) in TOTAL_ROWS:
             return SKIP, None
         unit = self.find(key)
+        region = None
+        if unit is None:  # a label („03358 Heidekreis“, „zkT 03452“, „03 Niedersachsen“)?
+            region = read_region(text, self.zkt())
+            if region.kind is not None:
+                key = region.key
+                unit = self.find(key)
         if self.own is not None and (unit is None or unit.pk != self.own.pk):
             other = f"; „{shown}“ ist {unit.name}" if unit is not None else f", nicht für „{shown}“"
             return None, (
                 f"Sie dürfen nur Daten für {self.own.name} ({self.own.key}) liefern{other}."
             )
+        # Deutschland, a Land …: its own kind of unit, never ranked among the Jobcenter.
+        if unit is not None and unit.kind == OrganisationKind.AGGREGATE:
+            return self.rank(UnitRef(unit.pk, unit.key, unit.name, unit.kind)), None
+        if unit is None and region is not None and region.kind == AGGREGATE:
+            return self.rank(UnitRef(None, region.key, region.name, AGGREGATE)), None
         if unit is not None and unit.kind not in (
             OrganisationKind.TRAEGER,
             OrganisationKind.COMPARISON,
@@ -91,6 +103,10 @@ class Units:
             return self.rank(UnitRef(unit.pk, unit.key, unit.name, unit.kind)), None
         if not self.may_create:
             self.check.unknown_units.append(key)
+            if region is not None and region.name:  # a BA label „03241 Region Hannover“
+                what = classify_key(key, region.name)
+                if what.kind == OTHER_JOBCENTER:  # says what it is: a comparison unit
+                    return None, what.message
             return None, (
                 f"„{shown}“ ist weder einer der zugelassenen kommunalen Träger noch eine "
                 "angelegte Vergleichseinheit."
@@ -100,7 +116,16 @@ class Units:
                 f"„{shown}“ ist kein bekannter Träger; als Vergleichseinheit angelegt werden kann "
                 "nur ein Schlüssel (bis 20 Zeichen, ohne Leerzeichen)."
             )
-        return self.rank(UnitRef(None, key, "", OrganisationKind.COMPARISON)), None
+        name = region.name if region is not None else ""  # „03241 Region Hannover“
+        return self.rank(UnitRef(None, key, name, OrganisationKind.COMPARISON)), None
+
+    def zkt(self):
+        """{key: name} of the zkT, for region labels."""
+        if self._zkt is None:
+            self.keys()
+            kind = OrganisationKind.TRAEGER
+            self._zkt = {o.key: o.name for o in self._organisations if o.kind == kind}
+        return self._zkt
 
     def rank(self, ref):
         rank = self.ranks.get(ref.key)
@@ -120,6 +145,6 @@ class Units:
                 if rank >= 0 and not names.get(rank):
                     names[rank] = block.names[cell.rows[position]].strip()
         for rank, ref in enumerate(self.check.units):
-            if ref.pk is None:
-                name = (names.get(rank) or f"Vergleichseinheit {ref.key}")[:200]
+            if ref.pk is None and ref.kind == OrganisationKind.COMPARISON:
+                name = (names.get(rank) or ref.name or f"Vergleichseinheit {ref.key}")[:200]
                 self.check.units[rank] = UnitRef(None, ref.key, name, ref.kind)

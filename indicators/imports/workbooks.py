@@ -9,6 +9,7 @@ from decimal import Decimal
 from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 
+from indicators.imports.ba_layout import ba_sheet, find_table, is_notes_sheet
 from indicators.imports.cells import NATIVE, _shown, file_size
 from indicators.imports.layout import (
     HEADER_SCAN_ROWS,
@@ -81,6 +82,10 @@ def _read_xlsx(data, codes, progress):
     finally:
         workbook.close()
     if sheets:
+        passed = [title for title, rows, _ in scanned if is_notes_sheet(rows, title)]
+        if passed:  # a BA notes sheet („Hinweise“, „Zeichenerklärung“ …)
+            shown = ", ".join(f"„{title}“" for title in passed)
+            sheets[0].notes.append(f"Blatt {shown} enthält Erläuterungen, keine Werte: übergangen.")
         return sheets
     if empty:
         raise Refused("Die Datei enthält keine Werte (nur Kopfzeilen).")
@@ -114,20 +119,36 @@ def _read_worksheet(worksheet, codes, progress):
     """(sheet, None, None) for a worksheet with a header row, else (None, the non-empty
     rows searched for a header, their row numbers)."""
     rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-    scanned, numbers = [], []
+    scanned, numbers, raw = [], [], []
     header = None
     for number, row in enumerate(rows, start=1):
-        cells = [_cell_text(v).removeprefix(NATIVE) for v in row]
+        texts = [_cell_text(v) for v in row]
+        cells = [text.removeprefix(NATIVE) for text in texts]
         if any(cells):
             scanned.append(cells)
             numbers.append(number)
+            raw.append(texts)
             if _is_header(cells, codes):
                 header = cells
                 break
         if number >= HEADER_SCAN_ROWS:
             break
     if header is None:
-        return None, scanned, numbers
+        table = find_table(raw)
+        if table is None:
+            return None, scanned, numbers
+        for number, row in enumerate(rows, start=numbers[-1] + 1 if numbers else 1):
+            texts = [_cell_text(v) for v in row]
+            if any(texts):
+                raw.append(texts)
+                numbers.append(number)
+                if len(raw) > settings.UPLOAD_MAX_ROWS:
+                    raise Refused(
+                        f"Das Blatt „{worksheet.title}“ hat mehr als "
+                        f"{formats.number(settings.UPLOAD_MAX_ROWS)} Zeilen mit Daten; mehr "
+                        "werden nicht angenommen."
+                    )
+        return ba_sheet(worksheet.title, raw, numbers, table), None, None
     while header and not header[-1]:
         header.pop()
     sheet = Sheet(name=worksheet.title, header=header, header_line=numbers[-1])

@@ -85,6 +85,11 @@ class Command(BaseCommand):
                 [str(problem) for problem in check.problems] or ["Keine Werte."],
                 count=check.error_count or 1,
             )
+        offer = imports.titles_offer(check.file_titles) if check.file_titles else ""
+        if offer:  # told, never applied: --ladestand and --wartezeit decide
+            self.stdout.write(f"{offer} Gespeichert wird mit --ladestand und --wartezeit.")
+        if check.skipped_marks:
+            self.stdout.write(imports.marks_note(check.skipped_marks))
         waiting_label = "ohne Wartezeit" if waiting == 0 else f"Wartezeit {waiting}"
         new_units = check.new_units
         created = f"; {len(new_units)} neue Vergleichseinheiten" if new_units else ""

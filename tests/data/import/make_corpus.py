@@ -286,7 +286,7 @@ def zip_bomb():
 
 
 # ---------------------------------------------------------------------------------------------
-# BA-style files (issue 17, docs/import-ba.md): as the BA publishes them, for the 16 zkT of
+# BA-style files (issue 17, docs/import.md „Dateien der BA“): as the BA publishes them, for the 16 zkT of
 # Niedersachsen plus the rows of Deutschland and Niedersachsen. `BA_EXPECTED` says what each
 # file holds, for the tests.
 

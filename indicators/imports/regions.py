@@ -7,12 +7,9 @@ Pure functions: the known organisations are passed in as {key: name}."""
 import re
 from typing import NamedTuple
 
-from indicators.ba_cells import NATIVE
+from indicators.imports.cells import NAME_PREFIXES, NATIVE, name_key
 from zielsteuerung.aggregates import REGIONS, aggregate_of
 
-# The words a label puts before a name or key („LK Heidekreis“, „zkT 03452“).
-# Not „Stadt“: the city of Oldenburg is another Jobcenter than the Landkreis Oldenburg.
-PREFIXES = ("landkreis", "jobcenter", "kreis", "region", "lk", "jc", "zkt")
 _KEY_FIRST = re.compile(r"(\d{1,8})(?:\s*[-–:]\s*|\s+)(\S.*)")
 _NAME_FIRST = re.compile(r"(\D*?\S)\s*[(\[]?\s*(\d{5}|\d{8})\s*[)\]]?")
 _AGGREGATE_NAMES = {name.lower(): key for key, name in REGIONS.items()} | {
@@ -45,17 +42,6 @@ def normal_key(text):
     return text
 
 
-def name_key(text):
-    """A name compared without case, umlauts, prefixes and signs: „LK Heidekreis“ → heidekreis."""
-    text = text.strip().lower()
-    for prefix in PREFIXES:
-        if text.startswith(prefix + " ") or text.startswith(prefix + "."):
-            text = text[len(prefix) + 1 :]
-            break
-    text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    return re.sub(r"[^a-z0-9]", "", text)
-
-
 def split_label(text):
     """(key, name) of a label: „03358 Heidekreis“ → ("03358", "Heidekreis"), „zkT 03452“ →
     ("03452", ""), „Heidekreis (03358)“ → ("03358", "Heidekreis"), „Heidekreis“ → ("",
@@ -69,7 +55,7 @@ def split_label(text):
     match = _NAME_FIRST.fullmatch(text)
     if match:
         name = match.group(1).strip()
-        return match.group(2), "" if name.lower().rstrip(".") in PREFIXES else name
+        return match.group(2), "" if name.lower().rstrip(".") in NAME_PREFIXES else name
     return "", text
 
 

@@ -1,5 +1,5 @@
 """The layout of the BA's tables: title rows, a two-row header, a numbered column row,
-footnotes and notes sheets (docs/import-ba.md).
+footnotes and notes sheets (docs/import.md, „Dateien der BA“).
 
 Pure functions on the rows of a sheet as `read_sheets` gives them: lists of cell texts (an
 Excel number behind `NATIVE`, an Excel date as `2020-06-30`)."""
@@ -8,7 +8,10 @@ import re
 from datetime import date
 from typing import NamedTuple
 
-from indicators.ba_cells import NATIVE, base_code_of, read_ba_month
+from indicators.imports.cells import NATIVE, ROLE_HEADERS, header_key
+from indicators.imports.cells import parse_month as read_month
+from indicators.imports.layout import Sheet
+from indicators.imports.marks import base_code_of, split_mark
 from indicators.models import Variant
 
 TITLE_ROWS = 30  # the header stands among the first 30 rows, as in the importer
@@ -68,7 +71,7 @@ def read_titles(rows):
         text = " | ".join(filled(cells))
         found = _REPORTING_MONTH.search(text)
         if found and month is None:
-            month = read_ba_month(found.group(1).strip())
+            month = read_month(found.group(1).strip())
         found = _DATA_STATE.search(text)
         if found and ladestand is None:
             ladestand = _read_day(found.group(1).strip())
@@ -87,7 +90,7 @@ def _read_day(text):
             return date(int(y or y2), int(m or m2), int(d or d2))
         except ValueError:
             return None
-    month = read_ba_month(text)
+    month = read_month(text)
     return date(month[0], month[1], 1) if month else None
 
 
@@ -207,3 +210,63 @@ def data_rows(rows, start):
             continue
         found.append(index)
     return found
+
+
+# ---------------------------------------------------------------------------------------------
+# A BA table as a sheet of the importer's long layout
+
+BA_HEADER = ["traeger", "monat", "kennzahl", "variante", "kennzeichen", "wert"]
+
+
+def ba_sheet(name, rows, lines, table):
+    """The Table found in `rows` (line numbers `lines`) as a Sheet in the long layout: one row
+    per region label, month and value column. The month comes from a month column or else
+    from the title rows; a mark stays in the value cell (no value, counted), a flag goes into
+    the `kennzeichen` column. A BA table's first line is told as the header's line."""
+    header = table.header
+    values = [i for i, column in enumerate(header) if column.code and column.variant is not None]
+    month_column = next(
+        (i for i, c in enumerate(header) if header_key(c.label) in ROLE_HEADERS["month"]), None
+    )
+    region_column = next(
+        (i for i, c in enumerate(header) if i not in values and i != month_column), 0
+    )
+    title_month = ""
+    if table.titles.month is not None:
+        title_month = "{}-{:02d}".format(*table.titles.month)
+    columns = [[] for _ in BA_HEADER]
+    sheet_lines = []
+    for index in data_rows(rows, table.header_rows[-1] + 1):
+        cells = rows[index]
+
+        def cell(i, cells=cells):
+            return cells[i] if i < len(cells) else ""
+
+        month = cell(month_column) if month_column is not None else title_month
+        for i in values:
+            split = split_mark(cell(i))
+            row = [
+                cell(region_column),
+                month,
+                header[i].code,
+                header[i].variant,
+                split.flag,
+                split.mark or (split.number or ""),
+            ]
+            for column, text in zip(columns, row, strict=True):
+                column.append(text)
+            sheet_lines.append(lines[index])
+    first = lines[table.header_rows[-1]]
+    labels = ", ".join(
+        f"{header[i].code} {Variant(header[i].variant).label}"
+        if header[i].variant
+        else header[i].code
+        for i in values
+    )
+    sheet = Sheet(name=name, header=list(BA_HEADER), header_line=first, columns=columns)
+    sheet.titles, sheet.lines = table.titles, sheet_lines
+    sheet.notes.append(
+        f"Tabelle der BA erkannt: Kopfzeilen in Zeile {lines[table.header_rows[0]]} und "
+        f"{first}; je Region und Spalte ein Wert ({labels})."
+    )
+    return sheet
