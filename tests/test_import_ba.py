@@ -89,6 +89,26 @@ def test_the_preview_counts_marks_with_meaning_and_offers_the_datenstand():
     ) in notes
 
 
+def test_the_preview_counts_the_values_kept_with_a_flag_with_meaning():
+    values, _ = expected("ba_kennzahlen.xlsx")
+    flags = {}
+    for _, flag in values.values():
+        if flag:
+            flags[flag] = flags.get(flag, 0) + 1
+    assert flags  # the corpus file holds flagged values
+    meanings = {"(": "Aussagewert eingeschränkt", "p": "vorläufig", "r": "berichtigt"}
+    shown = {"(": "( )", "p": "p", "r": "r"}
+    listed = ", ".join(
+        f"{n} × „{shown[flag]}“ ({meanings[flag]})"
+        for flag, n in sorted(flags.items(), key=lambda item: "(prs".index(item[0]))
+    )
+    total = sum(flags.values())
+    assert (
+        f"{total} {'Wert' if total == 1 else 'Werte'} mit Kennzeichen übernommen ({listed}); "
+        "sie werden mit dem Kennzeichen gespeichert und angezeigt."
+    ) in check("ba_kennzahlen.xlsx").notes
+
+
 def test_a_datenstand_other_than_the_chosen_ladestand_is_told_not_applied():
     data = (CORPUS / "ba_kennzahlen.xlsx").read_bytes()
     result = imports.check_file(data, "ba.xlsx", ladestand=date(2020, 11, 2))

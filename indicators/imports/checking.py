@@ -6,6 +6,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
 from django.utils import timezone
 
 from indicators import storage
@@ -17,9 +18,7 @@ from indicators.imports.problems import KEPT_PROBLEMS, ImportCheck, Problem, Ref
 from indicators.imports.rows import collect
 from indicators.imports.sheets import read_sheets
 from indicators.imports.units import Units
-from indicators.models import (
-    DataDelivery,
-)
+from indicators.models import DataDelivery, Flag, flag_text
 
 
 @dataclass(eq=False)
@@ -189,6 +188,8 @@ class _Checker:
             )
         if self.check.skipped_marks:
             self.check.notes.append(marks_note(self.check.skipped_marks))
+        if self.check.flag_column is not None and self.check.flag_column.any():
+            self.check.notes.append(flags_note(self.check.flag_column))
 
     # -- the layout of each sheet ------------------------------------------------------------
 
@@ -289,4 +290,19 @@ def marks_note(marks):
     return (
         f"{_count(sum(marks.values()), 'Zelle', 'Zellen')} ohne Zahl übergangen ({listed}); "
         "für diese Monate liefert die Datei keinen Wert."
+    )
+
+
+def flags_note(flag_column):
+    """The note on the values kept with a flag of official statistics, counted per flag with
+    its meaning: „2 Werte mit Kennzeichen übernommen (1 × „p“ (vorläufig), …)“."""
+    counts = {
+        storage.FLAGS[rank]: n for rank, n in enumerate(np.bincount(flag_column)) if rank and n
+    }
+    listed = ", ".join(
+        f"{n} × „{flag_text(flag)}“ ({Flag(flag).label})" for flag, n in counts.items()
+    )
+    return (
+        f"{_count(sum(counts.values()), 'Wert', 'Werte')} mit Kennzeichen übernommen ({listed}); "
+        "sie werden mit dem Kennzeichen gespeichert und angezeigt."
     )
