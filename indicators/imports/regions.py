@@ -7,7 +7,7 @@ Pure functions: the known organisations are passed in as {key: name}."""
 import re
 from typing import NamedTuple
 
-from indicators.imports.cells import NAME_PREFIXES, NATIVE, name_key
+from indicators.imports.cells import NAME_PREFIXES, NATIVE, name_key, unit_key
 from zielsteuerung.aggregates import REGIONS, aggregate_of
 
 _KEY_FIRST = re.compile(r"(\d{1,8})(?:\s*[-–:]\s*|\s+)(\S.*)")
@@ -35,9 +35,10 @@ class Region(NamedTuple):
 
 
 def normal_key(text):
-    """`3358` (Excel dropped the zero) → `03358`; `3` → `03` (a Land); other keys unchanged."""
-    text = text.strip()
-    if text.isdigit() and len(text) in (1, 4, 7):
+    """A key as every key reads (`cells.unit_key`: `3358` → `03358`), and the zero Excel drops
+    from a Land's key and from a BA Jobcenter key too: `3` → `03`, 7 digits → 8."""
+    text = unit_key(text)
+    if text.isdigit() and len(text) in (1, 7):
         return "0" + text
     return text
 
