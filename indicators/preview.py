@@ -3,6 +3,7 @@ totals over all units (indicators/views.py shows them before the user confirms).
 
 from dataclasses import dataclass
 
+from indicators.models import Sex
 from zielsteuerung import formats
 
 MONTHLY_MAX_CELLS = 200_000  # larger files are previewed by their sums only
@@ -16,9 +17,6 @@ class MonthlyTable:
     name: str
     months: list
     rows: list  # (code, sex label, [formatted value or "" per month])
-
-
-SEX_LABELS = {"g": "gesamt", "m": "Männer", "w": "Frauen"}
 
 
 def monthly_values(check):
@@ -48,7 +46,7 @@ def monthly_values(check):
             rows.append(
                 (
                     code,
-                    SEX_LABELS.get(sex, sex),
+                    Sex(sex).label,
                     ["" if v is None else formats.number(v, _places(v)) for v in cells],
                 )
             )
