@@ -197,7 +197,8 @@ def test_a_name_must_match_exactly_one_organisation():
     region = read_region("Oldenburg", known)
     assert region.kind is None
     assert region.message == (
-        "„Oldenburg“ passt auf mehrere Träger: Landkreis Oldenburg (03458), Oldenburg (03999)."
+        "„Oldenburg“ passt auf mehrere Träger: Landkreis Oldenburg (03458), Oldenburg (03999). "
+        "Bitte den Schlüssel angeben."
     )
     assert read_region("Stadt Oldenburg", ZKT).kind is None  # not the Landkreis Oldenburg
     region = read_region("Hannover", ZKT)

@@ -89,8 +89,8 @@ def read_region(label, known, name=""):
         if len(matches) == 1:
             return Region(matches[0], known[matches[0]], ZKT)
         if matches:
-            listed = ", ".join(f"{known[k]} ({k})" for k in sorted(matches))
-            return Region("", named, None, f"„{named}“ passt auf mehrere Träger: {listed}.")
+            message = several_units(named, [(known[k], k) for k in matches])
+            return Region("", named, None, message)
         return Region(
             "",
             named,
@@ -100,6 +100,13 @@ def read_region(label, known, name=""):
     if key in known:
         return Region(key, known[key], ZKT)
     return classify_key(key, named)
+
+
+def several_units(text, units):
+    """The message for a name alone that stands for more than one unit, `units` as (name, key):
+    which ones, and that the key decides."""
+    listed = ", ".join(f"{name} ({key})" for name, key in sorted(units, key=lambda u: u[1]))
+    return f"„{text}“ passt auf mehrere Träger: {listed}. Bitte den Schlüssel angeben."
 
 
 def classify_key(key, name=""):

@@ -12,11 +12,20 @@ from indicators.imports.cells import (
     unit_key,
 )
 from indicators.imports.problems import UnitRef
-from indicators.imports.regions import AGGREGATE, OTHER_JOBCENTER, classify_key, read_region
+from indicators.imports.regions import (
+    AGGREGATE,
+    OTHER_JOBCENTER,
+    classify_key,
+    read_region,
+    several_units,
+    split_label,
+)
 from zielsteuerung.access import is_ministry, traeger_of
 from zielsteuerung.models import Organisation, OrganisationKind
 
 SKIP = -2  # a unit rank meaning "a total row, not a unit": the row is left out
+# The kinds of organisation a name alone may stand for (a ministry delivers no values).
+NAMED_KINDS = (OrganisationKind.TRAEGER, OrganisationKind.COMPARISON, OrganisationKind.AGGREGATE)
 
 
 class Units:
@@ -47,28 +56,40 @@ class Units:
         return self._units
 
     def names(self):
-        """{normalised name: UnitRef} of the Träger and comparison units whose name is unique
-        and no key; built only when a text is not a key."""
+        """{normalised name: [UnitRef, …]} of the Träger, comparison units and aggregates, by
+        name and short name (a name that is also a key is the key); built only when a text is
+        not a key."""
         if self._names is None:
-            keys, names = self.keys(), {}
+            names, taken = {}, {"", *self.keys()}
             for org in self._organisations:
-                if org.kind in (OrganisationKind.TRAEGER, OrganisationKind.COMPARISON):
-                    for name in {org.name, org.short_name} - {""}:
-                        names.setdefault(name_key(name), set()).add(org)
-            self._names = {
-                name: orgs.pop()
-                for name, orgs in names.items()
-                if name and len(orgs) == 1 and name not in keys
-            }
+                if org.kind in NAMED_KINDS:
+                    for name in {name_key(org.name), name_key(org.short_name)} - taken:
+                        names.setdefault(name, []).append(org)
+            self._names = names
         return self._names
 
-    def find(self, key):
+    def by_key(self, key):
         keys = self.keys()
-        unit = keys.get(key) or keys.get(key.upper())
+        return keys.get(key) or keys.get(key.upper()) or keys.get(name_key(key))
+
+    def find(self, key):
+        """The organisation of a key, or of a name that only one organisation bears."""
+        unit = self.by_key(key)
         if unit is None:
-            name = name_key(key)
-            unit = keys.get(name) or self.names().get(name)
+            found = self.names().get(name_key(key), ())
+            unit = found[0] if len(found) == 1 else None
         return unit
+
+    def several(self, text, key):
+        """The units a name alone stands for when it stands for more than one: the
+        organisations of that name and the aggregate it names („Niedersachsen“, „Bund“)."""
+        if self.by_key(key) is not None or split_label(text)[0]:
+            return []
+        found = list(self.names().get(name_key(key), ()))
+        region = read_region(text, {})
+        if region.kind == AGGREGATE and all(unit.key != region.key for unit in found):
+            found.append(UnitRef(None, region.key, region.name, AGGREGATE))
+        return found if len(found) > 1 else []
 
     def resolve(self, text):
         shown = _shown(text)
@@ -77,9 +98,12 @@ class Units:
             return None, "Der Träger fehlt."
         if header_key(key) in TOTAL_ROWS:
             return SKIP, None
-        unit = self.find(key)
+        several = self.several(text, key)
+        if several and (self.own is None or self.own.pk in {unit.pk for unit in several}):
+            return None, several_units(shown, [(unit.name, unit.key) for unit in several])
+        unit = None if several else self.find(key)  # several, none the uploader's: refused below
         region = None
-        if unit is None:  # a label („03358 Heidekreis“, „zkT 03452“, „03 Niedersachsen“)?
+        if unit is None and not several:  # a label („03358 Heidekreis“, „zkT 03452“)?
             region = read_region(text, self.zkt())
             if region.kind is not None:
                 key = region.key
