@@ -239,18 +239,27 @@ def _same(text):
     return " ".join(text.split()).casefold()
 
 
+def _trimmed(cells):
+    cells = list(cells)
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
 def roles_of_header(mapping, header):
     """The role of each cell of the file's header row; or raise ValueError with the German
     reason why the mapping does not fit this header."""
     names = [name for name, _ in mapping.columns]
-    if [_same(n) for n in names] == [_same(c) for c in header[: len(names)]] and not any(
-        cell.strip() for cell in header[len(names) :]
-    ):  # the same header in the same order (web, or JSON listing every column in order)
-        return [role for _, role in mapping.columns] + ["ignorieren"] * (len(header) - len(names))
+    if _trimmed([_same(n) for n in names]) == _trimmed([_same(c) for c in header]):
+        # the same header in the same order (the web's mapping, or JSON naming every column)
+        roles = [role for _, role in mapping.columns][: len(header)]
+        return roles + ["ignorieren"] * (len(header) - len(roles))
     written = [_same(cell) for cell in header]
     roles = ["ignorieren"] * len(header)
     missing, repeated = [], []
     for name, role in mapping.columns:
+        if not name.strip():  # a column without a header is named by its place only
+            continue
         found = [i for i, cell in enumerate(written) if cell == _same(name)]
         if not found:
             missing.append(name)
@@ -321,9 +330,7 @@ def needs_mapping(check):
 
 def fingerprint(header):
     """A header row as a key: its cells without case and extra spaces, trailing empties left."""
-    cells = [_same(cell) for cell in header]
-    while cells and not cells[-1]:
-        cells.pop()
+    cells = _trimmed(_same(cell) for cell in header)
     return hashlib.sha256("\x1f".join(cells).encode()).hexdigest()
 
 
@@ -386,6 +393,6 @@ def samples(rows, header_line, width, count=3):
 
 
 def refusal_of(check):
-    """The problem of the header that sent the user to the mapping step, as text."""
+    """(text, worksheet name) of the problem of the header that calls for the mapping step."""
     problem = next((p for p in check.problems if p.layout), None)
-    return str(problem) if problem else ""
+    return (str(problem), problem.sheet) if problem else ("", None)
