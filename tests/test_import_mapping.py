@@ -419,3 +419,33 @@ def test_the_datenstand_button_needs_the_waiting_upload(as_user, ministry_user, 
 def test_mapping_round_trips_through_the_session():
     mapping = parsed(JSON)
     assert Mapping.from_data(json.loads(json.dumps(mapping.to_data()))) == mapping
+
+
+def _workbook(rows, title="Daten"):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_is_read_with_a_mapping_on_its_sheet():
+    data = _workbook(
+        [["Auswertung"], ["KS", "Periode", "Bestand ELB"], ["03358", date(2020, 1, 31), 5950]]
+    )
+    assert imports.head_rows(data)[0] == "Daten"
+    spalten = {"KS": "traeger", "Periode": "monat", "Bestand ELB": "ELB"}
+    mapping = parsed({"kopfzeile": 2, "blatt": "Daten", "spalten": spalten})
+    result = imports.check_file(data, "x.xlsx", ladestand=date(2020, 3, 17), mapping=mapping)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.cells() == [("03358", "ELB", date(2020, 1, 1), "g", Decimal("5950"))]
+    wrong = parsed({"kopfzeile": 2, "blatt": "Tabelle1", "spalten": spalten})
+    result = imports.check_file(data, "x.xlsx", ladestand=date(2020, 3, 17), mapping=wrong)
+    assert [str(p) for p in result.problems] == [
+        "Die Arbeitsmappe hat kein Blatt „Tabelle1“, für das die Zuordnung gilt (vorhanden: „Daten“)."
+    ]
