@@ -449,3 +449,16 @@ def test_a_workbook_is_read_with_a_mapping_on_its_sheet():
     assert [str(p) for p in result.problems] == [
         "Die Arbeitsmappe hat kein Blatt „Tabelle1“, für das die Zuordnung gilt (vorhanden: „Daten“)."
     ]
+
+
+def test_a_large_mapped_upload_is_stored_in_the_background_with_its_mapping(
+    as_user, heidekreis_user, settings
+):
+    settings.IMPORT_TASK_MIN_VALUES = 1  # every upload goes to the task (ImmediateBackend)
+    client = as_user(heidekreis_user)
+    upload(client)
+    response = client.post(CONFIRM, {"token": token_of(client.post(MAPPING, FIELDS))})
+    delivery = DataDelivery.objects.get()
+    assert response["Location"] == reverse("indicators:delivery_detail", args=[delivery.pk])
+    assert delivery.values.figure_count() == 6
+    assert ColumnMapping.objects.count() == 1
