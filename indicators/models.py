@@ -276,23 +276,25 @@ class ColumnMappingQuerySet(models.QuerySet):
         found = self.visible_to(user).filter(source=source, fingerprint__in=list(fingerprints))
         return found.order_by("-updated_at", "-pk").first()
 
-    def remember(self, user, source, header, roles, header_line):
-        """Save (or replace) the organisation's mapping of this header for `source`."""
+    def remember(self, user, source, mapping):
+        """Save (or replace) the organisation's `mapping` (imports.mapping.Mapping, with the
+        whole header row as the mapping step gives it) of this header for `source`."""
         from indicators.imports.mapping import fingerprint  # the import package reads models
 
+        header = [name for name, _ in mapping.columns]
         membership = membership_of(user)
-        mapping, _ = self.update_or_create(
+        saved, _ = self.update_or_create(
             organisation=membership.organisation if membership else None,
             source=source,
             fingerprint=fingerprint(header),
             defaults={
-                "header": list(header),
-                "roles": list(roles),
-                "header_line": header_line,
+                "header": header,
+                "roles": [role for _, role in mapping.columns],
+                "header_line": mapping.header_line,
                 "created_by": user,
             },
         )
-        return mapping
+        return saved
 
 
 class ColumnMapping(models.Model):

@@ -121,13 +121,7 @@ def upload_confirm(request):
         return redirect("indicators:upload")
     if pending.get("mapping"):  # confirmed with the data: offered for the next such file
         mapping = Mapping.from_data(pending["mapping"])
-        ColumnMapping.objects.remember(
-            request.user,
-            pending["source"],
-            [name for name, _ in mapping.columns],
-            [role for _, role in mapping.columns],
-            mapping.header_line,
-        )
+        ColumnMapping.objects.remember(request.user, pending["source"], mapping)
     if pending.get("values", 0) >= settings.IMPORT_TASK_MIN_VALUES:
         return _store_in_background(request, pending)
     try:

@@ -462,3 +462,26 @@ def test_a_large_mapped_upload_is_stored_in_the_background_with_its_mapping(
     assert response["Location"] == reverse("indicators:delivery_detail", args=[delivery.pk])
     assert delivery.values.figure_count() == 6
     assert ColumnMapping.objects.count() == 1
+
+
+def test_a_saved_mapping_is_kept_per_source_and_replaced_by_a_new_one(as_user, ministry_user):
+    client = as_user(ministry_user)
+    upload(client, source="land")
+    client.post(CONFIRM, {"token": token_of(client.post(MAPPING, FIELDS))})
+    text = (CORPUS / NAME).read_text().replace("5.950", "5.970")
+    data = {
+        "file": SimpleUploadedFile("ba.csv", text.encode()),
+        "ladestand": "2020-03-17",
+        "waiting_months": "0",
+        "source": "ba",
+    }
+    response = client.post(UPLOAD, data, follow=True)
+    assert "Die Kopfzeile dieser Datei wurde nicht erkannt." in response.text  # not for BA
+    text = text.replace("5.970", "5.980")
+    data = {**data, "file": SimpleUploadedFile("land2.csv", text.encode()), "source": "land"}
+    response = client.post(UPLOAD, data, follow=True)
+    assert "nach der gespeicherten Zuordnung Ihrer Organisation" in response.text
+    client.post(MAPPING, {**FIELDS, "rolle_4": "ignorieren"})  # changed: INT not read
+    client.post(CONFIRM, {"token": client.session[PENDING]["token"]})
+    saved = ColumnMapping.objects.get()  # replaced, not a second one
+    assert saved.roles[4] == "ignorieren"

@@ -303,7 +303,11 @@ def mapped_layout(mapping, header, columns, codes):
                 ignored.append(f"Spalte {index + 1} (ohne Überschrift)")
         else:
             code, _, variant = role.partition(":")
-            code_columns.append((index, codes[code_key(code)]))
+            indicator = codes.get(code_key(code))
+            if indicator is None:  # a saved mapping's code the catalogue no longer has
+                problems.append((f"„{_shown(code)}“ ist keine bekannte Kennzahl.", cell))
+                continue
+            code_columns.append((index, indicator))
             if variant:
                 variants[index] = variant
     if "unit" not in positions and "name" in positions:  # names alone identify the Träger
