@@ -60,35 +60,38 @@ def upload_mapping(request):
         return redirect("indicators:upload")
     pending, data = waiting
     codes = imports._indicator_codes()
+    chosen = Mapping.from_data(pending.get("mapping"))
+    asked = request.POST.get("blatt") or request.GET.get("blatt")
     try:
-        sheet, rows = imports.head_rows(data, pending.get("sheet"))
+        head = imports.head_rows(data, asked or (chosen and chosen.sheet) or pending.get("sheet"))
     except imports.Refused as refusal:
         messages.error(request, " ".join(str(p) for p in refusal.problems))
         return redirect("indicators:upload")
-    chosen = Mapping.from_data(pending.get("mapping"))
+    sheet, rows = head.sheet, head.rows
     if request.method == "POST":
         line = _line(request.POST.get("kopfzeile"), rows, codes)
         form = ColumnMappingForm(request.POST, header=_header(rows, line), codes=codes)
         if form.is_valid():
             return _checked(request, pending, data, Mapping(line, form.columns, sheet), "")
-        return _mapping_page(request, pending, form, rows, line, status=400)
-    if "aendern" not in request.GET and "zeile" not in request.GET:
+        return _mapping_page(request, pending, form, head, line, status=400)
+    if not {"aendern", "zeile", "blatt"} & set(request.GET):
         if chosen is not None:
             return _checked(request, pending, data, chosen, pending.get("mapping_saved", ""))
         saved = _saved(request.user, pending["source"], rows, sheet)
         if saved is not None:
             return _checked(request, pending, data, *saved)
-    if "zeile" in request.GET or chosen is None:
+    same_sheet = chosen is not None and chosen.sheet == sheet
+    if "zeile" in request.GET or not same_sheet:
         line = _line(request.GET.get("zeile"), rows, codes)
     else:
         line = chosen.header_line
     header = _header(rows, line)
-    if chosen is not None and chosen.header_line == line:
+    if same_sheet and chosen.header_line == line:
         roles = [role for _, role in chosen.columns]
     else:
         roles = guessed_roles(header, codes)
     form = ColumnMappingForm(initial={"kopfzeile": line}, header=header, codes=codes, roles=roles)
-    return _mapping_page(request, pending, form, rows, line)
+    return _mapping_page(request, pending, form, head, line)
 
 
 def _line(text, rows, codes):
@@ -133,9 +136,9 @@ def _checked(request, pending, data, mapping, saved):
     return views._preview_page(request, check, details, details["token"])
 
 
-def _mapping_page(request, pending, form, rows, line, status=200):
-    width = len(form.header)
-    examples = samples(rows, line, width)
+def _mapping_page(request, pending, form, head, line, status=200):
+    rows = head.rows
+    examples = samples(rows, line, len(form.header))
     return render(
         request,
         "indicators/upload_mapping.html",
@@ -146,6 +149,8 @@ def _mapping_page(request, pending, form, rows, line, status=200):
             "form": form,
             "columns": [(*row, examples[row[0] - 1]) for row in form.rows()],
             "line": line,
+            "sheet": head.sheet,
+            "sheets": head.sheets,
             "lines": [
                 (number, _shown_row(cells))
                 for number, cells in rows[:HEADER_SCAN_ROWS]

@@ -189,7 +189,7 @@ def test_a_mapping_for_another_header_is_refused_naming_the_columns():
 
 
 def test_the_mapping_step_guesses_header_row_and_roles():
-    _, rows = imports.head_rows((CORPUS / NAME).read_bytes())
+    rows = imports.head_rows((CORPUS / NAME).read_bytes()).rows
     codes = _indicator_codes()
     assert default_header_line(rows, codes) == 3
     header = rows[2][1]
@@ -438,7 +438,7 @@ def test_a_workbook_is_read_with_a_mapping_on_its_sheet():
     data = _workbook(
         [["Auswertung"], ["KS", "Periode", "Bestand ELB"], ["03358", date(2020, 1, 31), 5950]]
     )
-    assert imports.head_rows(data)[0] == "Daten"
+    assert imports.head_rows(data).sheet == "Daten"
     spalten = {"KS": "traeger", "Periode": "monat", "Bestand ELB": "ELB"}
     mapping = parsed({"kopfzeile": 2, "blatt": "Daten", "spalten": spalten})
     result = imports.check_file(data, "x.xlsx", ladestand=date(2020, 3, 17), mapping=mapping)
@@ -485,3 +485,26 @@ def test_a_saved_mapping_is_kept_per_source_and_replaced_by_a_new_one(as_user, m
     client.post(CONFIRM, {"token": client.session[PENDING]["token"]})
     saved = ColumnMapping.objects.get()  # replaced, not a second one
     assert saved.roles[4] == "ignorieren"
+
+
+def test_the_mapping_step_offers_the_worksheets_of_a_workbook(as_user, heidekreis_user):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Hinweise"
+    workbook.active.append(["Diese Mappe enthält die Bestände."])
+    data_sheet = workbook.create_sheet("Daten")
+    for row in [["KS", "Periode", "Bestand ELB"], ["03358", date(2020, 1, 31), 5950]]:
+        data_sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client = as_user(heidekreis_user)
+    files = {"file": SimpleUploadedFile("mappe.xlsx", buffer.getvalue())}
+    client.post(UPLOAD, {**files, "ladestand": "2020-03-17", "waiting_months": "0"})
+    page = client.get(MAPPING + "?blatt=Daten")
+    assert '<option value="Daten" selected>Daten</option>' in page.text
+    assert '<input type="hidden" name="blatt" value="Daten">' in page.text
+    fields = {"blatt": "Daten", "kopfzeile": "1", "rolle_0": "traeger", "rolle_1": "monat"}
+    response = client.post(MAPPING, {**fields, "rolle_2": "ELB"})
+    assert "1 Wert für 03358 (ELB), 01/2020 bis 01/2020" in response.text
+    assert "Kopfzeile in Zeile 1 des Blatts „Daten“" in response.text

@@ -1,6 +1,8 @@
 """Bytes → sheets of strings: the file kind from the content; CSV in textfiles.py, XLSX in
 workbooks.py."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 
 from indicators.imports.cells import file_size
@@ -38,12 +40,22 @@ def read_sheets(data, file_name, codes, progress=None, mapping=None):
     return sheets
 
 
+class Head(NamedTuple):
+    """The first rows of a table, for the mapping step: the header's candidates and a few rows
+    below them as (line, cells); the worksheet they are from and all visible worksheets' names
+    (None and () for a text file)."""
+
+    sheet: str | None
+    sheets: tuple[str, ...]
+    rows: list[tuple[int, list[str]]]
+
+
 def head_rows(data, sheet=None):
-    """For the mapping step: (worksheet name or None, [(line, cells)] of the first rows,
-    the header's candidates and a few rows below them). Refused as `read_sheets` refuses."""
+    """The Head of the worksheet `sheet` (else the first with data) or of the text file.
+    Refused as `read_sheets` refuses."""
     if _file_kind(data) == "xlsx":
-        return _xlsx_head_rows(data, sheet)
-    return None, _csv_head_rows(data)
+        return Head(*_xlsx_head_rows(data, sheet))
+    return Head(None, (), _csv_head_rows(data))
 
 
 def _file_kind(data):

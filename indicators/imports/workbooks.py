@@ -144,11 +144,12 @@ def _mapped_worksheets(workbook, mapping):
 
 
 def _xlsx_head_rows(data, sheet_name=None):
-    """(worksheet name, [(row, cells)]) of the first rows of a worksheet (the named one, else
-    the first visible one with data), for the mapping step."""
+    """(worksheet name, names of all visible worksheets, [(row, cells)] of its first rows) of
+    the worksheet named (else the first visible one with data), for the mapping step."""
     _, workbook = _open_workbook(data)
     try:
         visible = _visible(workbook)
+        titles = tuple(sheet.title for sheet in visible)
         chosen = [s for s in visible if s.title == sheet_name] or visible
         for worksheet in chosen:
             rows = []
@@ -158,7 +159,7 @@ def _xlsx_head_rows(data, sheet_name=None):
             ):
                 rows.append((number, [_cell_text(v).removeprefix(NATIVE) for v in row]))
             if any(any(cells) for _, cells in rows):
-                return worksheet.title, rows
+                return worksheet.title, titles, rows
     finally:
         workbook.close()
     raise Refused("Die Excel-Datei enthält keine Daten.")
