@@ -508,3 +508,16 @@ def test_the_mapping_step_offers_the_worksheets_of_a_workbook(as_user, heidekrei
     response = client.post(MAPPING, {**fields, "rolle_2": "ELB"})
     assert "1 Wert für 03358 (ELB), 01/2020 bis 01/2020" in response.text
     assert "Kopfzeile in Zeile 1 des Blatts „Daten“" in response.text
+
+
+def test_an_unknown_column_of_a_wide_file_leads_to_the_mapping_step_too(as_user, heidekreis_user):
+    client = as_user(heidekreis_user)
+    response = upload(client, "breit_unbekannte_spalte.csv")  # traeger;monat;ELB;ELB_AE2
+    assert response["Location"] == MAPPING
+    page = client.get(MAPPING)
+    assert "„ELB_AE2“ ist keine bekannte Kennzahl." in page.text
+    assert '<option value="ELB" selected>' in page.text  # the known code is preset
+    fields = {"kopfzeile": "1", "rolle_0": "traeger", "rolle_1": "monat", "rolle_2": "ELB"}
+    response = client.post(MAPPING, {**fields, "rolle_3": "ignorieren"})
+    assert "1 Wert für 03358 (ELB), 01/2020 bis 01/2020" in response.text
+    assert "Nicht gelesene Spalten: „ELB_AE2“." in response.text
