@@ -4,7 +4,7 @@ because a stored delivery never changes (no add, change or delete, not even in b
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import MONTH_FIELDS, DataDelivery, Indicator, Values
+from indicators.models import MONTH_FIELDS, ColumnMapping, DataDelivery, Indicator, Values
 
 
 @admin.register(Indicator)
@@ -56,3 +56,15 @@ class ValuesAdmin(ReadOnlyAdmin):
     search_fields = ["unit__key", "unit__name"]
     list_select_related = ["delivery", "unit", "indicator"]
     show_full_result_count = False  # counting the rows of many deliveries on every page is slow
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(admin.ModelAdmin):
+    """Saved mappings are made in the upload's mapping step; here they are seen and deleted."""
+
+    list_display = ["organisation", "source", "header_line", "created_by", "updated_at"]
+    list_filter = ["source", "organisation"]
+    readonly_fields = ["fingerprint", "header", "roles", "header_line", "created_by", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from indicators.imports import file_size
-from indicators.models import DeliverySource
+from indicators.imports import file_size, mapping
+from indicators.models import DeliverySource, Variant
 from zielsteuerung.access import is_ministry
 
 MINISTRY_SOURCES = [
@@ -74,3 +74,60 @@ class UploadForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     token = forms.RegexField(regex=r"^[A-Za-z0-9_-]{43}$", widget=forms.HiddenInput)
+
+
+class ColumnMappingForm(forms.Form):
+    """The mapping step: per column of the chosen header row its role and, for a Kennzahl's
+    column, the variant. The rules a whole mapping keeps are those of imports.mapping, the
+    same as for `import_indicators --zuordnung`."""
+
+    kopfzeile = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=30)
+
+    def __init__(self, *args, header, codes, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.header = header
+        indicators = sorted(set(codes.values()), key=lambda i: (i.sort_order, i.code))
+        choices = [
+            ("Spalte", list(mapping.ROLES.items())),
+            (
+                "Werte einer Kennzahl (breite Form)",
+                [(i.code, f"{i.code} – {i.name}") for i in indicators],
+            ),
+        ]
+        for index, cell in enumerate(header):
+            role = roles[index] if index < len(roles) else "ignorieren"
+            code, _, variant = role.partition(":")
+            name = f"„{cell}“" if cell.strip() else "ohne Überschrift"
+            self.fields[f"rolle_{index}"] = forms.ChoiceField(
+                label=f"Rolle der Spalte {index + 1} ({name})", choices=choices, initial=code
+            )
+            self.fields[f"variante_{index}"] = forms.ChoiceField(
+                label=f"Variante der Spalte {index + 1}",
+                choices=Variant.choices,
+                initial=variant,
+                required=False,
+                help_text="nur für eine Kennzahl",
+            )
+
+    def clean(self):
+        columns = []
+        for index, cell in enumerate(self.header):
+            role = self.cleaned_data.get(f"rolle_{index}")
+            if role is None:  # the field's own error says what is wrong
+                return self.cleaned_data
+            variant = self.cleaned_data.get(f"variante_{index}") or ""
+            columns.append(
+                (cell, f"{role}:{variant}" if role not in mapping.ROLES and variant else role)
+            )
+        problems = mapping.roles_problems(columns)
+        if problems:
+            raise forms.ValidationError(problems)
+        self.columns = tuple(columns)
+        return self.cleaned_data
+
+    def rows(self):
+        """Per column: (number, header, role field, variant field) for the template."""
+        return [
+            (index + 1, cell, self[f"rolle_{index}"], self[f"variante_{index}"])
+            for index, cell in enumerate(self.header)
+        ]

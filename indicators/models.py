@@ -18,6 +18,7 @@ from zielsteuerung.access import (
     VIEW,
     Role,
     ScopedQuerySet,
+    membership_of,
 )
 from zielsteuerung.immutable import Immutable, ImmutableQuerySet
 from zielsteuerung.models import Organisation
@@ -260,6 +261,91 @@ class DeliveryDeadline(models.Model):
 
     def __str__(self):
         return f"ab {self.valid_from:%m/%Y}: {self.day}. Tag, {self.months_after} Monate später"
+
+
+class ColumnMappingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The mappings of the user's organisation (those of users without one are shared
+        among them): a Jobcenter never sees or uses another Landkreis' mappings."""
+        membership = membership_of(user)
+        return self.filter(organisation=membership.organisation if membership else None)
+
+    def for_header(self, user, source, fingerprints):
+        """The newest mapping the user's organisation saved for `source` and one of the
+        header `fingerprints` (imports.mapping.fingerprint), or None."""
+        found = self.visible_to(user).filter(source=source, fingerprint__in=list(fingerprints))
+        return found.order_by("-updated_at", "-pk").first()
+
+    def remember(self, user, source, mapping):
+        """Save (or replace) the organisation's `mapping` (imports.mapping.Mapping, with the
+        whole header row as the mapping step gives it) of this header for `source`."""
+        from indicators.imports.mapping import fingerprint  # the import package reads models
+
+        header = [name for name, _ in mapping.columns]
+        membership = membership_of(user)
+        saved, _ = self.update_or_create(
+            organisation=membership.organisation if membership else None,
+            source=source,
+            fingerprint=fingerprint(header),
+            defaults={
+                "header": header,
+                "roles": [role for _, role in mapping.columns],
+                "header_line": mapping.header_line,
+                "created_by": user,
+            },
+        )
+        return saved
+
+
+class ColumnMapping(models.Model):
+    """How an organisation's files of one source with one header are read: the role of each
+    column, as the user chose it in the mapping step of the upload (docs/import.md, „Spalten
+    zuordnen“). Offered again when a file with the same header arrives."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="column_mappings",
+        help_text="Die Organisation des Hochladenden; leer für Benutzer ohne Organisation.",
+    )
+    source = models.CharField("Quelle", max_length=20, choices=DeliverySource.choices)
+    fingerprint = models.CharField("Kennung der Kopfzeile", max_length=64)
+    header = models.JSONField("Kopfzeile", help_text="die Zellen der Kopfzeile, wie geschrieben")
+    roles = models.JSONField("Rollen", help_text="je Spalte ihre Rolle (traeger, monat, ELB …)")
+    header_line = models.PositiveSmallIntegerField("Zeile der Kopfzeile", default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="zuletzt gespeichert von",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("zuletzt gespeichert am", auto_now=True)
+
+    objects = ColumnMappingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Spaltenzuordnung"
+        verbose_name_plural = "Spaltenzuordnungen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "source", "fingerprint"],
+                condition=models.Q(organisation__isnull=False),
+                name="one_mapping_per_organisation_source_header",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "fingerprint"],
+                condition=models.Q(organisation__isnull=True),
+                name="one_mapping_per_source_header_without_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()}: {' | '.join(self.header)[:80]}"
 
 
 # The values live in indicators/values.py (this module would be too long with them); importing

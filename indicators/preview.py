@@ -2,6 +2,9 @@
 totals over all units (indicators/views.py shows them before the user confirms)."""
 
 from dataclasses import dataclass
+from datetime import date
+
+from django.utils.timezone import localdate
 
 from indicators.models import Sex
 from zielsteuerung import formats
@@ -80,3 +83,31 @@ def code_totals(summary):
         entry["last"] = max(entry["last"], row.last_month)
         entry["total"] += row.total
     return list(totals.values())
+
+
+def titles_choice(check, details):
+    """What a BA table's title rows say, when it differs from the Ladestand and Wartezeit the
+    user chose: {"ladestand": ISO date, "waiting_months": n, "label": „01.10.2020, Wartezeit 3
+    Monate“} for the button that takes it over (never applied without it); else None."""
+    titles = check.file_titles
+    if titles is None:
+        return None
+    chosen = date.fromisoformat(details["ladestand"])
+    ladestand = titles.ladestand or chosen
+    waiting = details["waiting_months"] if titles.waiting_months is None else titles.waiting_months
+    if (
+        (ladestand, waiting) == (chosen, details["waiting_months"])
+        or ladestand > localdate()
+        or waiting > 12
+    ):
+        return None
+    months = (
+        "ohne Wartezeit"
+        if waiting == 0
+        else f"Wartezeit {waiting} Monat" + ("e" if waiting != 1 else "")
+    )
+    return {
+        "ladestand": ladestand.isoformat(),
+        "waiting_months": waiting,
+        "label": f"{ladestand:%d.%m.%Y}, {months}",
+    }

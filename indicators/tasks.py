@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.tasks import task
 
 from indicators import imports
+from indicators.imports.mapping import Mapping
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 PROGRESS_EVERY = 0.5  # seconds between two writes of the status file
@@ -80,8 +81,8 @@ def store_upload(token, details, user_id):
     """Check the waiting upload `token` once more and store it as a delivery.
 
     `details` are the upload's choices (file name, Ladestand as ISO date, Wartezeit, source,
-    create_units); `user_id` the uploader. Returns the new delivery's id, or None when the
-    file had problems (they are in the status file)."""
+    create_units, the column mapping if any); `user_id` the uploader. Returns the new
+    delivery's id, or None when the file had problems (they are in the status file)."""
     base = {"user": user_id, "file_name": details["file_name"]}
     last_write = 0.0
 
@@ -119,6 +120,7 @@ def store_upload(token, details, user_id):
             user=user,
             create_units=details["create_units"],
             progress=progress,
+            mapping=Mapping.from_data(details.get("mapping")),
         )
         delivery = imports.store_delivery(
             check,

@@ -27,7 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from indicators import imports, preview, tasks
 from indicators.forms import ConfirmForm, UploadForm
-from indicators.models import DataDelivery, DeliverySource, Values
+from indicators.imports.mapping import Mapping, needs_mapping, refusal_of
+from indicators.models import ColumnMapping, DataDelivery, DeliverySource, Values
 from zielsteuerung import access, formats
 from zielsteuerung.access import UPLOAD, require
 
@@ -89,10 +90,16 @@ def _upload(request):
     _discard_pending(request)
     check = _check(request, data, details)
     token = None
-    if check.ok:
-        token = _keep_pending(request, data, {**details, "values": check.value_count})
+    unread = needs_mapping(check)  # the header was not understood: the mapping step follows
+    titles = preview.titles_choice(check, details)
+    if check.ok or unread or titles:  # kept for the confirmation, the mapping or the button
+        details = {**details, "values": check.value_count, "titles": titles}
+        details["refusal"], details["sheet"] = refusal_of(check) if unread else ("", None)
+        token = _keep_pending(request, data, details)
         if token is None:
             messages.error(request, PENDING_FULL)
+        elif unread:
+            return redirect("indicators:upload_mapping")
     return _preview_page(request, check, details, token)
 
 
@@ -112,6 +119,9 @@ def upload_confirm(request):
             request, "Diese Vorschau ist nicht mehr gültig. Bitte laden Sie die Datei erneut hoch."
         )
         return redirect("indicators:upload")
+    if pending.get("mapping"):  # confirmed with the data: offered for the next such file
+        mapping = Mapping.from_data(pending["mapping"])
+        ColumnMapping.objects.remember(request.user, pending["source"], mapping)
     if pending.get("values", 0) >= settings.IMPORT_TASK_MIN_VALUES:
         return _store_in_background(request, pending)
     try:
@@ -153,7 +163,7 @@ def _store_in_background(request, pending):
     token = pending["token"]
     _release_pending(request)
     request.session.pop(PENDING, None)  # the file is the task's now
-    details = {key: pending[key] for key in UPLOAD_DETAILS}
+    details = {key: pending.get(key) for key in UPLOAD_DETAILS}
     tasks.write_status(token, user=request.user.pk, file_name=details["file_name"], state="waiting")
     tasks.store_upload.enqueue(token, details, request.user.pk)
     status = tasks.read_status(token) or {}
@@ -164,7 +174,7 @@ def _store_in_background(request, pending):
     return redirect("indicators:upload_status", token=token)
 
 
-UPLOAD_DETAILS = ("file_name", "ladestand", "waiting_months", "source", "create_units")
+UPLOAD_DETAILS = ("file_name", "ladestand", "waiting_months", "source", "create_units", "mapping")
 
 
 def _job_status_for_user(request, token):
@@ -241,6 +251,7 @@ def _check(request, data, details):
         user=request.user,
         create_units=details["create_units"],
         unknown_hint=UNKNOWN_HINT,
+        mapping=Mapping.from_data(details.get("mapping")),
     )
 
 
@@ -267,7 +278,10 @@ def _preview_page(request, check, details, token):
             "summary": summary,
             "code_totals": preview.code_totals(summary),
             "monthly": preview.monthly_values(check),
-            "confirm_form": ConfirmForm(initial={"token": token}) if token else None,
+            "confirm_form": ConfirmForm(initial={"token": token}) if token and check.ok else None,
+            "titles_form": ConfirmForm(initial={"token": token}) if token else None,
+            "titles": details.get("titles") if token else None,
+            "mapping": Mapping.from_data(details.get("mapping")),
             "nav": "upload",
         },
     )

@@ -155,6 +155,8 @@ EXPECTED = {
     "indicators:delivery_list": row((L, 200, 200, 200, 200), (L, 405, 405, 405, 405)),
     "indicators:upload": row((L, 200, 403, 200, 200), (L, 400, 403, 400, 400)),
     "indicators:upload_confirm": row((L, 405, 405, 405, 405), (L, 302, 403, 302, 302)),
+    "indicators:upload_mapping": row((L, 302, 403, 302, 302), (L, 302, 403, 302, 302)),
+    "indicators:upload_titles": row((L, 405, 405, 405, 405), (L, 302, 403, 302, 302)),
     "indicators:upload_status": row((L, 404, 403, 404, 404), (L, 405, 405, 405, 405)),
     "indicators:upload_status_json": row((L, 404, 403, 404, 404), (L, 405, 405, 405, 405)),
     "indicators:upload_template": row((L, 200, 403, 200, 200), (L, 405, 405, 405, 405)),

@@ -199,6 +199,16 @@ REFUSALS = [
         ],
     ),
     (
+        "eigene_kopfzeile.csv",  # read with a mapping in tests/test_import_mapping.py
+        [
+            "Keine Kopfzeile gefunden. Erwartet wird in den ersten 30 Zeilen eine Zeile mit den "
+            "Spalten „traeger“ und „monat“ und entweder „kennzahl“ und „wert“ (lange Form) oder "
+            "einer Spalte je Kennzahl wie „ELB“ und „INT“ (breite Form). Erkannt in Zeile 3: "
+            "„traeger“ (Kreis), „monat“ (Berichtsmonat). Es fehlt: „kennzahl“ und „wert“ oder "
+            "eine Spalte je Kennzahl."
+        ],
+    ),
+    (
         "breit_unbekannte_spalte.csv",
         [f"Zeile 1, Spalte „ELB_AE2“: „ELB_AE2“ ist keine bekannte Kennzahl. {KNOWN_CODES}"],
     ),

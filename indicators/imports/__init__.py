@@ -31,7 +31,7 @@ from indicators.imports.problems import (
     SummaryRow,
     UnitRef,
 )
-from indicators.imports.sheets import read_sheets
+from indicators.imports.sheets import head_rows, read_sheets
 from indicators.imports.store import store_delivery
 from indicators.imports.template import template_workbook
 
@@ -47,6 +47,7 @@ __all__ = [
     "already_delivered_message",
     "check_file",
     "file_size",
+    "head_rows",
     "read_sheets",
     "store_delivery",
     "marks_note",

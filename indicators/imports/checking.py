@@ -13,6 +13,7 @@ from indicators import storage
 from indicators.imports.cells import MARKS, _count
 from indicators.imports.keys import _Keys, read_keys
 from indicators.imports.layout import Sheet, _indicator_codes, _layout, _texts
+from indicators.imports.mapping import mapped_layout, mapping_note
 from indicators.imports.numbers import read_numbers
 from indicators.imports.problems import KEPT_PROBLEMS, ImportCheck, Problem, Refused
 from indicators.imports.rows import collect
@@ -49,6 +50,7 @@ def check_file(
     create_units=False,
     unknown_hint="",
     progress=None,
+    mapping=None,
 ):
     """Read and check everything; nothing is written.
 
@@ -56,7 +58,8 @@ def check_file(
     delivers only for its own Landkreis; ministries for the zkT and declared comparison units,
     and with `create_units` a key unknown so far becomes a comparison unit when stored.
     `unknown_hint` is added once when keys are unknown (how to declare them, in the caller's
-    words)."""
+    words). A `mapping` (mapping.Mapping) names the header row and each column's role
+    instead of guessing them; everything else is checked as for any file."""
     # A file delivered before is told so and nothing else. A text file is hashed while it is
     # read; a workbook, which reads far slower than it hashes, is looked up first.
     sha256 = _sha256_meanwhile(data)
@@ -68,11 +71,13 @@ def check_file(
     codes = _indicator_codes()
     with without_cycle_collection():
         try:
-            sheets = read_sheets(data, file_name, codes, progress)
+            sheets = read_sheets(data, file_name, codes, progress, mapping)
         except Refused as refusal:
             check.problems.extend(refusal.problems)
         else:
-            _Checker(check, sheets, codes, user, create_units, progress).run()
+            if mapping is not None:
+                check.notes.append(mapping_note(mapping))
+            _Checker(check, sheets, codes, user, create_units, progress, mapping).run()
     check.sha256 = sha256()
     if repeat := _delivered_before(file_name, check.sha256, data, ladestand):
         return repeat
@@ -133,7 +138,7 @@ class _Checker:
     catalogue, the units, the number format) and where a problem is told. The steps are
     functions of their own modules: `read_numbers`, `read_keys`, `collect`."""
 
-    def __init__(self, check, sheets, codes, user, create_units, progress):
+    def __init__(self, check, sheets, codes, user, create_units, progress, mapping=None):
         self.check = check
         self.sheets = sheets
         self.codes = codes
@@ -145,6 +150,7 @@ class _Checker:
         self.skipped = 0
         self.number_style = "german"  # or "plain", as read_numbers decides for the file
         self.number_example = None
+        self.mapping = mapping  # a mapping.Mapping: the layout as the user gave it
 
     def problem(self, message, block=None, row=None, column=None, more_rows=()):
         if len(self.check.problems) >= KEPT_PROBLEMS:  # a wrong column of a million rows
@@ -194,7 +200,10 @@ class _Checker:
     # -- the layout of each sheet ------------------------------------------------------------
 
     def blocks_of(self, sheet):
-        layout = _layout(sheet.header, self.codes, sheet.columns)
+        if self.mapping is not None:
+            layout = mapped_layout(self.mapping, sheet.header, sheet.columns, self.codes)
+        else:
+            layout = _layout(sheet.header, self.codes, sheet.columns)
         where = f" (Blatt „{sheet.name}“)" if self.several_sheets else ""
         for message, column in layout.problems:
             self.check.problems.append(
@@ -204,6 +213,7 @@ class _Checker:
                     column=column,
                     sheet=sheet.name if self.several_sheets else None,
                     order=(self.sheets.index(sheet), sheet.header_line, 0),
+                    layout=True,
                 )
             )
         if layout.problems:
@@ -263,10 +273,18 @@ class _Checker:
                 values=_texts(sheet.columns[index]),
                 codes=None,
                 code=indicator.code,
-                **common,
+                **{**common, **_mapped_variant(layout, index, sheet)},
             )
             for index, indicator in layout.code_columns
         ]
+
+
+def _mapped_variant(layout, index, sheet):
+    """A mapped wide column's variant („K2:jfw“), the same in every row."""
+    if index not in layout.variants:
+        return {}
+    rows = np.zeros(len(sheet.columns[index]), dtype=np.int32)
+    return {"variants": _Keys(rows, [layout.variants[index]])}
 
 
 def titles_offer(titles):

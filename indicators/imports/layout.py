@@ -37,6 +37,7 @@ class Layout:
     code_columns: list[tuple[int, Indicator]]  # wide layout: column index → indicator
     ignored: list[str]
     problems: list[tuple[str, str | None]]
+    variants: dict[int, str] = field(default_factory=dict)  # wide: column index → variant
 
 
 def _roles_of(cells, codes):
@@ -96,7 +97,7 @@ def _no_header_problem(rows, line_numbers, codes, sheet=None):
         missing = _missing_columns(roles)
         if missing:
             message += f" Es fehlt: {missing}."
-    return Problem(message, sheet=sheet)
+    return Problem(message, sheet=sheet, layout=True)
 
 
 def _missing_columns(roles):

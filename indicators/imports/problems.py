@@ -28,6 +28,7 @@ class Problem:
     more_lines: tuple[int, ...] = ()
     order: tuple = field(default=(), compare=False, repr=False)
     hint: bool = False  # advice on how to mend other problems, not a problem to count
+    layout: bool = False  # the header row or its columns were not understood: a mapping helps
 
     def __str__(self):
         where = []

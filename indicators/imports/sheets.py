@@ -1,18 +1,21 @@
 """Bytes → sheets of strings: the file kind from the content; CSV in textfiles.py, XLSX in
 workbooks.py."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 
 from indicators.imports.cells import file_size
 from indicators.imports.problems import Refused
-from indicators.imports.textfiles import _read_csv
-from indicators.imports.workbooks import _read_xlsx
+from indicators.imports.textfiles import _csv_head_rows, _read_csv
+from indicators.imports.workbooks import _read_xlsx, _xlsx_head_rows
 
 
-def read_sheets(data, file_name, codes, progress=None):
+def read_sheets(data, file_name, codes, progress=None, mapping=None):
     """The tables in `data`, found by content (not by the file name's extension).
 
-    `codes` is the catalogue ({spelling: Indicator}); it tells a header row from a title."""
+    `codes` is the catalogue ({spelling: Indicator}); it tells a header row from a title. A
+    `mapping` (mapping.Mapping) names the header row (and worksheet) instead."""
     limit = settings.UPLOAD_MAX_BYTES
     if len(data) > limit:
         raise Refused(
@@ -22,7 +25,10 @@ def read_sheets(data, file_name, codes, progress=None):
         raise Refused("Die Datei ist leer.")
     kind = _file_kind(data)
     extension = file_name.rpartition(".")[2].lower() if "." in file_name else ""
-    sheets = _read_xlsx(data, codes, progress) if kind == "xlsx" else [_read_csv(data, codes)]
+    if kind == "xlsx":
+        sheets = _read_xlsx(data, codes, progress, mapping)
+    else:
+        sheets = [_read_csv(data, codes, mapping)]
     if extension in {"xlsx", "xlsm", "xls"} and kind == "csv":
         sheets[0].notes.insert(
             0, f"Die Datei heißt .{extension}, enthält aber Text; sie wurde als CSV gelesen."
@@ -32,6 +38,24 @@ def read_sheets(data, file_name, codes, progress=None):
             0, f"Die Datei heißt .{extension}, ist aber eine Excel-Arbeitsmappe."
         )
     return sheets
+
+
+class Head(NamedTuple):
+    """The first rows of a table, for the mapping step: the header's candidates and a few rows
+    below them as (line, cells); the worksheet they are from and all visible worksheets' names
+    (None and () for a text file)."""
+
+    sheet: str | None
+    sheets: tuple[str, ...]
+    rows: list[tuple[int, list[str]]]
+
+
+def head_rows(data, sheet=None):
+    """The Head of the worksheet `sheet` (else the first with data) or of the text file.
+    Refused as `read_sheets` refuses."""
+    if _file_kind(data) == "xlsx":
+        return Head(*_xlsx_head_rows(data, sheet))
+    return Head(None, (), _csv_head_rows(data))
 
 
 def _file_kind(data):

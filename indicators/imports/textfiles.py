@@ -45,7 +45,7 @@ def _decode(data):
         return payload, "latin-1", "ISO-8859-1"
 
 
-def _read_csv(data, codes):
+def _read_csv(data, codes, mapping=None):
     payload, encoding, label = _decode(data)
     head_text = payload[:262144].decode(encoding, errors="ignore")
     head_lines = LINE_BREAK.split(head_text, maxsplit=HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
@@ -59,14 +59,17 @@ def _read_csv(data, codes):
                     line=number,
                 )
             )
-    try:
-        header_index, separator, header = _find_csv_header(head_lines, codes)
-    except Refused:
-        sheet = _ba_table(payload, encoding, head_lines)
-        if sheet is None:
-            raise
-        sheet.notes[0] = f"Zeichensatz {label}, {sheet.notes[0]}"
-        return sheet
+    if mapping is not None:  # the user named the header line: no guess, no BA table
+        header_index, separator, header = _mapped_csv_header(head_lines, mapping)
+    else:
+        try:
+            header_index, separator, header = _find_csv_header(head_lines, codes)
+        except Refused:
+            sheet = _ba_table(payload, encoding, head_lines)
+            if sheet is None:
+                raise
+            sheet.notes[0] = f"Zeichensatz {label}, {sheet.notes[0]}"
+            return sheet
     columns = _csv_columns(payload, encoding, separator, header_index, len(header))
     if len(columns[0]) > settings.UPLOAD_MAX_ROWS:  # read up to one row more than allowed
         line_count = payload.count(b"\n")
@@ -88,7 +91,7 @@ def _read_csv(data, codes):
 def _ba_table(payload, encoding, head_lines):
     """A BA table (two header rows, ba_layout.find_table) as a Sheet, or None. Such files are
     small: read whole with the csv module, split by the separator of the widest head line."""
-    separator = max(SEPARATORS, key=lambda sep: max(line.count(sep) for line in head_lines))
+    separator = _widest_separator(head_lines)
     lines = LINE_BREAK.split(payload.decode(encoding))
     rows, numbers = [], []
     for number, line in enumerate(lines[: settings.UPLOAD_MAX_ROWS + HEADER_SCAN_ROWS], 1):
@@ -101,6 +104,43 @@ def _ba_table(payload, encoding, head_lines):
     sheet = ba_sheet(None, rows, numbers, table)
     sheet.notes.insert(0, f"Trennzeichen {SEPARATORS[separator]}.")
     return sheet
+
+
+def _widest_separator(lines):
+    """The separator that splits one of `lines` into the most cells."""
+    return max(SEPARATORS, key=lambda sep: max((line.count(sep) for line in lines), default=0))
+
+
+def _mapped_csv_header(lines, mapping):
+    """(index, separator, cells) of the header line a mapping names; the separator is the one
+    the mapping step split the file's first lines by."""
+    index = mapping.header_line - 1
+    if index >= len(lines) or not lines[index].strip():
+        raise Refused(
+            Problem(
+                "Die Zuordnung nennt diese Zeile als Kopfzeile, aber sie ist leer oder fehlt.",
+                line=mapping.header_line,
+            )
+        )
+    separator = _widest_separator(lines)
+    cells = next(csv.reader([lines[index]], delimiter=separator), [])
+    return index, separator, [c.strip() for c in cells]
+
+
+def _csv_head_rows(data):
+    """The first lines of a text file as (line, cells), split as `_mapped_csv_header` does."""
+    payload, encoding, _ = _decode(data)
+    text = payload[:262144].decode(encoding, errors="ignore")
+    lines = LINE_BREAK.split(text, maxsplit=HEADER_SCAN_ROWS + HEAD_SAMPLE_ROWS)
+    lines = lines[: HEADER_SCAN_ROWS + HEAD_SAMPLE_ROWS]
+    separator = _widest_separator(lines[:HEADER_SCAN_ROWS])
+    return [
+        (number, [c.strip() for c in next(csv.reader([line], delimiter=separator), [])])
+        for number, line in enumerate(lines, start=1)
+    ]
+
+
+HEAD_SAMPLE_ROWS = 10  # rows read below the 30 header candidates, for sample values
 
 
 def _find_csv_header(lines, codes):

@@ -23,7 +23,9 @@ from indicators.imports.problems import Problem, Refused
 from zielsteuerung import formats
 
 
-def _read_xlsx(data, codes, progress):
+def _open_workbook(data):
+    """(zip archive, openpyxl workbook in read-only mode) of a workbook that passed the checks
+    against zip bombs and XML entities."""
     limit = settings.UPLOAD_MAX_BYTES * XLSX_MAX_EXPANSION
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -62,13 +64,17 @@ def _read_xlsx(data, codes, progress):
         raise Refused(ENTITY_REFUSAL) from None
     except Exception:  # openpyxl raises many kinds of errors for broken workbooks
         raise Refused("Die Excel-Datei ist beschädigt und kann nicht gelesen werden.") from None
+    return archive, workbook
+
+
+def _read_xlsx(data, codes, progress, mapping=None):
+    archive, workbook = _open_workbook(data)
     sheets, scanned, empty = [], [], False
+    header_row = mapping.header_line if mapping is not None else None
     try:
-        for worksheet in workbook.worksheets:
-            if worksheet.sheet_state != "visible":
-                continue
+        for worksheet in _mapped_worksheets(workbook, mapping):
             try:
-                sheet, rows, numbers = _read_worksheet(worksheet, codes, progress)
+                sheet, rows, numbers = _read_worksheet(worksheet, codes, progress, header_row)
             except DefusedXmlException:  # an entity declaration the check above missed
                 raise Refused(ENTITY_REFUSAL) from None
             except ValueError:  # openpyxl cannot read a number cell such as <v>NaN</v>
@@ -115,9 +121,57 @@ def _declares_entities(archive, part):
     return b"<!DOCTYPE" in text or b"<!ENTITY" in text
 
 
-def _read_worksheet(worksheet, codes, progress):
+def _visible(workbook):
+    return [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+
+
+def _mapped_worksheets(workbook, mapping):
+    """The worksheets to read: all visible ones, or the one a mapping is for (its `sheet`, or
+    the first visible one)."""
+    visible = _visible(workbook)
+    if mapping is None:
+        return visible
+    if mapping.sheet is None:
+        return visible[:1]
+    chosen = [sheet for sheet in visible if sheet.title == mapping.sheet]
+    if not chosen:
+        shown = ", ".join(f"„{sheet.title}“" for sheet in visible)
+        raise Refused(
+            f"Die Arbeitsmappe hat kein Blatt „{_shown(mapping.sheet)}“, für das die Zuordnung "
+            f"gilt (vorhanden: {shown})."
+        )
+    return chosen
+
+
+def _xlsx_head_rows(data, sheet_name=None):
+    """(worksheet name, names of all visible worksheets, [(row, cells)] of its first rows) of
+    the worksheet named (else the first visible one with data), for the mapping step."""
+    _, workbook = _open_workbook(data)
+    try:
+        visible = _visible(workbook)
+        titles = tuple(sheet.title for sheet in visible)
+        chosen = [s for s in visible if s.title == sheet_name] or visible
+        for worksheet in chosen:
+            rows = []
+            limit = HEADER_SCAN_ROWS + HEAD_SAMPLE_ROWS
+            for number, row in enumerate(
+                worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=limit), 1
+            ):
+                rows.append((number, [_cell_text(v).removeprefix(NATIVE) for v in row]))
+            if any(any(cells) for _, cells in rows):
+                return worksheet.title, titles, rows
+    finally:
+        workbook.close()
+    raise Refused("Die Excel-Datei enthält keine Daten.")
+
+
+HEAD_SAMPLE_ROWS = 10  # rows read below the 30 header candidates, for sample values
+
+
+def _read_worksheet(worksheet, codes, progress, header_row=None):
     """(sheet, None, None) for a worksheet with a header row, else (None, the non-empty
-    rows searched for a header, their row numbers)."""
+    rows searched for a header, their row numbers). `header_row` (a mapping's) is the header
+    row's number instead of the first row that reads as one."""
     rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     scanned, numbers, raw = [], [], []
     header = None
@@ -128,11 +182,19 @@ def _read_worksheet(worksheet, codes, progress):
             scanned.append(cells)
             numbers.append(number)
             raw.append(texts)
-            if _is_header(cells, codes):
+            if number == header_row if header_row else _is_header(cells, codes):
                 header = cells
                 break
         if number >= HEADER_SCAN_ROWS:
             break
+    if header is None and header_row:
+        raise Refused(
+            Problem(
+                "Die Zuordnung nennt diese Zeile als Kopfzeile, aber sie ist leer oder fehlt.",
+                line=header_row,
+                sheet=worksheet.title,
+            )
+        )
     if header is None:
         table = find_table(raw)
         if table is None:

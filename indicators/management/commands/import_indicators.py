@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from indicators import imports
+from indicators.imports.mapping import mapping_note, needs_mapping, parse_json
 from indicators.models import DeliverySource
 from zielsteuerung import formats
 
@@ -48,6 +49,11 @@ class Command(BaseCommand):
         parser.add_argument("--quelle", choices=sorted(SOURCES), default="land")
         parser.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts speichern")
         parser.add_argument(
+            "--zuordnung",
+            metavar="DATEI",
+            help="Spaltenzuordnung als JSON: Kopfzeile und Rolle jeder Spalte (docs/import.md)",
+        )
+        parser.add_argument(
             "--vergleichseinheiten",
             action="store_true",
             help="unbekannte Schlüssel als Vergleichseinheiten anlegen",
@@ -66,6 +72,7 @@ class Command(BaseCommand):
                     f"höchstens {imports.file_size(settings.UPLOAD_MAX_BYTES)}."
                 ]
             )
+        mapping = self.mapping(options["zuordnung"]) if options["zuordnung"] else None
         progress = Progress(self.stderr) if self.stderr.isatty() else None
         check = imports.check_file(
             path.read_bytes(),
@@ -77,14 +84,20 @@ class Command(BaseCommand):
                 "mit --vergleichseinheiten aufgerufen wird."
             ),
             progress=progress,
+            mapping=mapping,
         )
         if not check.ok:
             if progress:
                 progress.done()
-            self.fail(
-                [str(problem) for problem in check.problems] or ["Keine Werte."],
-                count=check.error_count or 1,
-            )
+            lines = [str(problem) for problem in check.problems] or ["Keine Werte."]
+            if needs_mapping(check) and mapping is None:
+                lines.append(
+                    "Eine Kopfzeile, die nicht erkannt wird, ordnen Sie mit --zuordnung DATEI zu "
+                    "(docs/import.md, „Spalten zuordnen“)."
+                )
+            self.fail(lines, count=check.error_count or 1)
+        if mapping is not None:
+            self.stdout.write(mapping_note(mapping))
         offer = imports.titles_offer(check.file_titles) if check.file_titles else ""
         if offer:  # told, never applied: --ladestand and --wartezeit decide
             self.stdout.write(f"{offer} Gespeichert wird mit --ladestand und --wartezeit.")
@@ -112,6 +125,20 @@ class Command(BaseCommand):
             f"Gespeichert: Ladestand {ladestand:%d.%m.%Y} ({waiting_label}), "
             f"{check.describe()}{created} (Lieferung {delivery.pk})."
         )
+
+    def mapping(self, name):
+        """The Mapping of a `--zuordnung` file; its problems end the command."""
+        path = Path(name)
+        if not path.is_file():
+            raise CommandError(f"Die Zuordnung {path} gibt es nicht.")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            self.fail([f"Die Zuordnung {path} ist keine UTF-8-Textdatei."])
+        try:
+            return parse_json(text, imports._indicator_codes())
+        except imports.Refused as refusal:
+            self.fail([f"Zuordnung {path.name}: {problem}" for problem in refusal.problems])
 
     def fail(self, lines, count=None):
         for line in lines:

@@ -272,6 +272,19 @@ def refused():
     zip_bomb()
 
 
+def mapped():
+    """A header the product does not recognise on its own: the mapping step's example
+    (docs/import.md, „Spalten zuordnen“; tests/test_import_mapping.py)."""
+    header = ["Kreis", "Name", "Berichtsmonat", "Erwerbsfähige LB", "Integrationen",
+              "JFW Integrationsquote", "Bemerkung"]  # fmt: skip
+    rows = [
+        ("03358", "Heidekreis", "01/2020", "5.950", "160", "12,5", ""),
+        ("03358", "Heidekreis", "02/2020", "5.900", "170", "13,1", "vorläufig"),
+    ]
+    titles = "Eigene Auswertung Jobcenter Heidekreis;;;;;;\nStand: März 2020;;;;;;\n"
+    write("eigene_kopfzeile.csv", titles + csv_text(header, rows))
+
+
 def zip_bomb():
     """Looks like a workbook; its sheet would unpack to 200 MB of zeros (from 200 kB)."""
     buffer = io.BytesIO()
@@ -491,5 +504,6 @@ BA_EXPECTED = ba_expected()
 if __name__ == "__main__":
     accepted()
     refused()
+    mapped()
     ba_files()
     print(f"Korpus geschrieben: {HERE}")
