@@ -5,7 +5,6 @@ over a BA table's Datenstand."""
 
 import io
 import json
-import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +25,8 @@ from indicators.imports.mapping import (
 )
 from indicators.models import ColumnMapping, DataDelivery, Values
 from indicators.views import PENDING
+from tests import test_import_views
+from tests.test_import_views import token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -82,17 +83,7 @@ def check(name=NAME, mapping=None, **options):
 
 
 def upload(client, name=NAME, **fields):
-    data = {
-        "file": SimpleUploadedFile(name, (CORPUS / name).read_bytes()),
-        "ladestand": "2020-03-17",
-        "waiting_months": "0",
-        **fields,
-    }
-    return client.post(UPLOAD, data)
-
-
-def token_of(response):
-    return re.search(r'name="token" value="([^"]+)"', response.text).group(1)
+    return test_import_views.upload(client, name, **fields)
 
 
 # -- the mapping as data ----------------------------------------------------------------------
