@@ -28,14 +28,17 @@ from zielsteuerung import formats
 
 @dataclass(eq=False)
 class _Keys:
-    """A column of few distinct texts (units, codes, months, sexes, names), factorised: row i
-    is `texts[codes[i]]`, so that each distinct text is looked at once."""
+    """A column factorised: row i is `texts[codes[i]]`, so that each distinct text of units,
+    codes, months and sexes is looked at once. A CSV file's columns are read so, a chunk of
+    rows at a time (textfiles.py): a few bytes per cell instead of pandas' string objects."""
 
     codes: np.ndarray  # one per row, in the smallest integer type for the texts (`compact`)
     texts: list[str]
 
     @classmethod
     def of(cls, column):
+        if isinstance(column, cls):
+            return column
         column = np.asarray(column, dtype=object)
         if _long_runs(column[:1000]):  # a sorted file: units and months repeat row after row
             starts = np.flatnonzero(np.concatenate(([True], column[1:] != column[:-1])))
@@ -48,11 +51,29 @@ class _Keys:
         codes, texts = pd.factorize(column)
         return cls(compact(codes, len(texts)), texts.tolist())
 
+    @classmethod
+    def joined(cls, parts):
+        """One column of the `_Keys` of consecutive pieces of rows, its texts in file order."""
+        if len(parts) == 1:
+            return parts[0]
+        codes, texts = pd.factorize(np.concatenate([np.array(p.texts, object) for p in parts]))
+        codes, pieces, start = compact(codes, len(texts)), [], 0
+        for part in parts:
+            pieces.append(codes[start : start + len(part.texts)][part.codes])
+            start += len(part.texts)
+        return cls(np.concatenate(pieces), texts.tolist())
+
     def __len__(self):
         return len(self.codes)
 
     def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self.texts[code] for code in self.codes[row].tolist()]
         return self.texts[self.codes[row]]
+
+    def tolist(self):
+        """Every row's text, as a list of str (the texts shared, not copied)."""
+        return np.array(self.texts, dtype=object)[self.codes].tolist()
 
     def filled(self, rows):
         """Whether each of `rows` has text other than spaces."""
