@@ -12,7 +12,7 @@ from django.utils import timezone
 from indicators import storage
 from indicators.imports.cells import MARKS, _count
 from indicators.imports.keys import _Keys, read_keys
-from indicators.imports.layout import Sheet, _indicator_codes, _layout, _texts
+from indicators.imports.layout import Sheet, _indicator_codes, _layout
 from indicators.imports.numbers import read_numbers
 from indicators.imports.problems import KEPT_PROBLEMS, ImportCheck, Problem, Refused
 from indicators.imports.rows import collect
@@ -28,7 +28,7 @@ class _Block:
 
     sheet: Sheet
     column: str  # the value column's header, as written
-    values: list[str]
+    values: _Keys  # the cells as written, factorised
     units: _Keys
     months: _Keys
     codes: _Keys | None  # long layout
@@ -251,7 +251,7 @@ class _Checker:
             return [
                 _Block(
                     column=headers["value"],
-                    values=_texts(sheet.columns[roles["value"]]),
+                    values=_Keys.of(sheet.columns[roles["value"]]),
                     codes=column("code"),
                     code=None,
                     **common,
@@ -260,7 +260,7 @@ class _Checker:
         return [
             _Block(
                 column=sheet.header[index],
-                values=_texts(sheet.columns[index]),
+                values=_Keys.of(sheet.columns[index]),
                 codes=None,
                 code=indicator.code,
                 **common,
