@@ -53,15 +53,15 @@ class _Keys:
 
     @classmethod
     def joined(cls, parts):
-        """One column of the `_Keys` of consecutive pieces of rows, its texts in file order."""
-        if len(parts) == 1:
-            return parts[0]
-        codes, texts = pd.factorize(np.concatenate([np.array(p.texts, object) for p in parts]))
-        codes, pieces, start = compact(codes, len(texts)), [], 0
+        """One column of the `_Keys` of consecutive pieces of rows. A text found in several
+        pieces is listed once for each (not hashed again): whoever reads the texts keeps
+        one result per text, and the first text of a kind is still the first such row."""
+        texts, pieces, start = [], [], 0
         for part in parts:
-            pieces.append(codes[start : start + len(part.texts)][part.codes])
+            texts.extend(part.texts)
+            pieces.append(part.codes.astype(np.int64) + start)
             start += len(part.texts)
-        return cls(np.concatenate(pieces), texts.tolist())
+        return cls(compact(np.concatenate(pieces), len(texts)), texts)
 
     def __len__(self):
         return len(self.codes)

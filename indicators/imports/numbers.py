@@ -38,18 +38,14 @@ class _Parsed(NamedTuple):
 def _parse_block(values, marks):
     """Every distinct text of one block's cells (`values`, factorised: keys._Keys) through the
     one parser; statistical marks counted in `marks`, once per cell."""
-    kinds, numbers = [], []
+    kinds, numbers, common = [], [], []
     for text in values.texts:
         kind, number = parse_number(text)
         kinds.append(kind)
         numbers.append(number)
-    common = np.array(
-        [
-            kind == "int" and len(number) <= INTEGER_DIGITS and number.isdigit()
-            for kind, number in zip(kinds, numbers, strict=True)
-        ],
-        dtype=bool,
-    )
+        # a short whole number, the common case: nothing more to look at
+        common.append(kind == "int" and len(number) <= INTEGER_DIGITS and number.isdigit())
+    common = np.array(common, dtype=bool)
     if "missing" in kinds:
         counts = np.bincount(values.codes, minlength=len(kinds))
         for code, kind in enumerate(kinds):
@@ -139,8 +135,7 @@ def read_numbers(checker, blocks):
         bad[list(problems)] = True
         for row in np.flatnonzero(bad[codes]).tolist() if problems else ():
             checker.problem(problems[int(codes[row])], block, row, block.column)
-        present = np.array([kind != "missing" for kind in kinds], dtype=bool)
-        rows_present = present[codes]
+        rows_present = (np.array(kinds, dtype=str) != "missing")[codes]
         result.append(
             _Numbers(
                 np.array(numbers, dtype=object)[codes].tolist(),
