@@ -29,8 +29,9 @@ from zielsteuerung import formats
 @dataclass(eq=False)
 class _Keys:
     """A column factorised: row i is `texts[codes[i]]`, so that each distinct text of units,
-    codes, months and sexes is looked at once. A CSV file's columns are read so, a chunk of
-    rows at a time (textfiles.py): a few bytes per cell instead of pandas' string objects."""
+    codes, months, sexes and values is looked at once. A CSV file's columns are read so, a
+    chunk of rows at a time (textfiles.py, `joined`): a few bytes per cell instead of pandas'
+    string objects; a text may then be listed once per chunk."""
 
     codes: np.ndarray  # one per row, in the smallest integer type for the texts (`compact`)
     texts: list[str]
