@@ -139,7 +139,7 @@ class _Resolver:
             message = self.results[text][1]
             entry = self.problems.setdefault(text, (message, block.headers[role], []))
             entry[2].append((block, int(rows[position])))
-        return compact(ranks, int(ranks.max()))[codes]
+        return compact(ranks, int(ranks.max(initial=0)))[codes]
 
     def report(self):
         sheets = self.checker.sheets
