@@ -1,7 +1,9 @@
 """`make bench`: the product at national scale on PostgreSQL, measured side by side in one run.
 
 1. Import: the national file (622 080 values) through check + store, against pandas' parse of
-   the same file (benchmarks/bench_import.py, unchanged).
+   the same file (benchmarks/bench_import.py, unchanged); the memory one worker needs to check
+   and preview a 40 MB CSV upload, valid and with a wrong number format in every row
+   (benchmarks/bench_upload_memory.py, on SQLite).
 2. Pages: a fresh database with `generate_national_data` (405 Jobcenter, 104 zkT with
    agreements 2026); the overview of the 104 Landkreise and one Landkreis page against a
    trivial logged-in page (the list of deliveries), each the median of repeated requests
@@ -359,6 +361,10 @@ def main():
     if not options.ohne_import:
         print("\n== 1. Import gegen pandas (benchmarks/bench_import.py) ==", flush=True)
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_import.py")], check=True)
+        print("\n== 1b. Speicher beim Hochladen von 40 MB (bench_upload_memory.py) ==", flush=True)
+        memory = str(ROOT / "benchmarks" / "bench_upload_memory.py")
+        subprocess.run([sys.executable, memory], check=True)
+        subprocess.run([sys.executable, memory, "--wrong-number-format"], check=True)
 
     print("\n== Datenbank mit bundesweiten Demodaten ==", flush=True)
     database, drop = bench_import.fresh_database(url)

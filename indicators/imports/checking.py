@@ -12,7 +12,7 @@ from django.utils import timezone
 from indicators import storage
 from indicators.imports.cells import MARKS, _count
 from indicators.imports.keys import _Keys, read_keys
-from indicators.imports.layout import Sheet, _indicator_codes, _layout, _texts
+from indicators.imports.layout import Sheet, _indicator_codes, _layout
 from indicators.imports.mapping import mapped_layout, mapping_note
 from indicators.imports.numbers import read_numbers
 from indicators.imports.problems import KEPT_PROBLEMS, ImportCheck, Problem, Refused
@@ -29,7 +29,7 @@ class _Block:
 
     sheet: Sheet
     column: str  # the value column's header, as written
-    values: list[str]
+    values: _Keys  # the cells as written, factorised
     units: _Keys
     months: _Keys
     codes: _Keys | None  # long layout
@@ -261,7 +261,7 @@ class _Checker:
             return [
                 _Block(
                     column=headers["value"],
-                    values=_texts(sheet.columns[roles["value"]]),
+                    values=_Keys.of(sheet.columns[roles["value"]]),
                     codes=column("code"),
                     code=None,
                     **common,
@@ -270,7 +270,7 @@ class _Checker:
         return [
             _Block(
                 column=sheet.header[index],
-                values=_texts(sheet.columns[index]),
+                values=_Keys.of(sheet.columns[index]),
                 codes=None,
                 code=indicator.code,
                 **{**common, **_mapped_variant(layout, index, sheet)},

@@ -21,36 +21,60 @@ from indicators.imports.cells import (
 )
 from indicators.imports.layout import _known_codes
 from indicators.imports.problems import IndicatorRef
-from indicators.imports.rows import _rows_with_text, _taken
+from indicators.imports.rows import _rank_type, _rows_with_text, _taken, compact
 from indicators.imports.units import SKIP
 from zielsteuerung import formats
 
 
 @dataclass(eq=False)
 class _Keys:
-    """A column of few distinct texts (units, codes, months, sexes, names), factorised: row i
-    is `texts[codes[i]]`, so that each distinct text is looked at once."""
+    """A column factorised: row i is `texts[codes[i]]`, so that each distinct text of units,
+    codes, months, sexes and values is looked at once. A CSV file's columns are read so, a
+    chunk of rows at a time (textfiles.py, `joined`): a few bytes per cell instead of pandas'
+    string objects; a text may then be listed once per chunk."""
 
-    codes: np.ndarray  # int32, one per row (half the memory of int64 for a million rows)
+    codes: np.ndarray  # one per row, in the smallest integer type for the texts (`compact`)
     texts: list[str]
 
     @classmethod
     def of(cls, column):
+        if isinstance(column, cls):
+            return column
         column = np.asarray(column, dtype=object)
         if _long_runs(column[:1000]):  # a sorted file: units and months repeat row after row
             starts = np.flatnonzero(np.concatenate(([True], column[1:] != column[:-1])))
             if len(starts) < len(column) // 4:
                 codes, texts = pd.factorize(column[starts])
-                codes = np.repeat(codes, np.diff(np.append(starts, len(column))))
-                return cls(codes.astype(np.int32), texts.tolist())
+                codes = np.repeat(
+                    compact(codes, len(texts)), np.diff(np.append(starts, len(column)))
+                )
+                return cls(codes, texts.tolist())
         codes, texts = pd.factorize(column)
-        return cls(codes.astype(np.int32), texts.tolist())
+        return cls(compact(codes, len(texts)), texts.tolist())
+
+    @classmethod
+    def joined(cls, parts):
+        """One column of the `_Keys` of consecutive pieces of rows. A text found in several
+        pieces is listed once for each (not hashed again): whoever reads the texts keeps
+        one result per text, and the first text of a kind is still the first such row."""
+        texts, pieces, start = [], [], 0
+        for part in parts:
+            texts.extend(part.texts)
+            pieces.append(part.codes.astype(np.int64) + start)
+            start += len(part.texts)
+        return cls(compact(np.concatenate(pieces), len(texts)), texts)
 
     def __len__(self):
         return len(self.codes)
 
     def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self.texts[code] for code in self.codes[row].tolist()]
         return self.texts[self.codes[row]]
+
+    def tolist(self):
+        """Every row's text, as a list of str (the texts shared, not copied)."""
+        return np.array(self.texts, dtype=object)[self.codes].tolist()
 
     def filled(self, rows):
         """Whether each of `rows` has text other than spaces."""
@@ -95,7 +119,8 @@ class _Resolver:
         return found
 
     def ranks(self, block, role, keys, rows):
-        """The rank of each of `rows` of the `_Keys` column (-1 for a problem)."""
+        """The rank of each of `rows` of the `_Keys` column (-1 for a problem), in the smallest
+        integer type that holds them."""
         if len(rows) == len(keys):  # all rows: pd.factorize numbered the texts in file order
             codes, order = keys.codes, range(len(keys.texts))
         else:
@@ -114,7 +139,7 @@ class _Resolver:
             message = self.results[text][1]
             entry = self.problems.setdefault(text, (message, block.headers[role], []))
             entry[2].append((block, int(rows[position])))
-        return ranks[codes]
+        return compact(ranks, int(ranks.max(initial=0)))[codes]
 
     def report(self):
         sheets = self.checker.sheets
@@ -143,7 +168,7 @@ def read_keys(checker, blocks, numbers):
     with_value = {}  # sheet → rows with a value in some column
     totals = {}  # sheet → rows of totals ("Summe")
     for block, read in zip(blocks, numbers, strict=True):
-        rows = np.flatnonzero(read.present)
+        rows = compact(np.flatnonzero(read.present), len(read.present))
         units = resolvers["unit"].ranks(block, "unit", block.units, rows)
         sheet_rows = with_value.setdefault(id(block.sheet), np.zeros(len(read.present), bool))
         total = units == SKIP
@@ -157,18 +182,18 @@ def read_keys(checker, blocks, numbers):
             sheet_rows[rows] = True
         if block.codes is None:
             code = resolvers["code"].resolve_text(block.code)[0]
-            codes = np.full(len(rows), code, dtype=np.int64)
+            codes = np.full(len(rows), code, dtype=_rank_type(code))
         else:
             codes = resolvers["code"].ranks(block, "code", block.codes, rows)
         months = resolvers["month"].ranks(block, "month", block.months, rows)
         if block.sexes is None:
-            sexes = np.full(len(rows), SEX_ORDER["g"], dtype=np.int64)
+            sexes = np.full(len(rows), SEX_ORDER["g"], dtype=np.int8)
         else:
             sexes = resolvers["sex"].ranks(block, "sex", block.sexes, rows)
-        variants = np.zeros(len(rows), dtype=np.int64)  # base quantities
+        variants = np.zeros(len(rows), dtype=np.int8)  # base quantities
         if block.variants is not None:
             variants = resolvers["variant"].ranks(block, "variant", block.variants, rows)
-        flags = np.zeros(len(rows), dtype=np.int64)  # no flag
+        flags = np.zeros(len(rows), dtype=np.int8)  # no flag
         if block.flags is not None:
             flags = resolvers["flag"].ranks(block, "flag", block.flags, rows)
         if len(rows) == len(read.numbers):

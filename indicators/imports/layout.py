@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from indicators.imports.cells import (
     IGNORED_HEADERS,
     NAME_HEADERS,
@@ -180,7 +178,7 @@ def _layout(header, codes, columns):
 
 def _texts(column):
     """A sheet's column as a list of str."""
-    return column.tolist() if isinstance(column, np.ndarray) else column
+    return column if isinstance(column, list) else column.tolist()
 
 
 def _known_codes(codes):
@@ -193,12 +191,12 @@ class Sheet:
     """One table's cells below the header row, as strings, column by column.
 
     Row i of each column is line `line(i)` of the file (or row of the worksheet). A
-    column is a list of str (XLSX) or a NumPy array of str objects (CSV, as pandas reads it)."""
+    column is a list of str (XLSX) or a factorised column (keys._Keys, CSV)."""
 
     name: str | None  # the worksheet's name (None for CSV)
     header: list[str]  # the header row's cells, as written
     header_line: int
-    columns: list[list[str] | np.ndarray] = field(default_factory=list)
+    columns: list = field(default_factory=list)  # per column a list[str] or a keys._Keys
     notes: list[str] = field(default_factory=list)
     titles: object = None  # a BA table's title rows (ba_layout.Titles), else None
     lines: list[int] | None = None  # a BA table's line of each row (its rows are rewritten)

@@ -27,43 +27,41 @@ class _Numbers(NamedTuple):
 
 
 class _Parsed(NamedTuple):
-    """One block's cells as the parser read them, before the file's format is known."""
+    """One block's distinct texts (`block.values.texts`) as the parser read them, before the
+    file's format is known."""
 
+    kinds: list[str]
     numbers: list[str | None]
-    kinds: dict[int, str]  # row → kind of every cell that is not a short whole number
-    present: np.ndarray
-    whole: np.ndarray
+    common: np.ndarray  # a short whole number: nothing more to look at
 
 
 def _parse_block(values, marks):
-    """Every cell of one block through the one parser; statistical marks counted in `marks`."""
-    numbers = []
-    kinds = {}
-    missing = []
-    for row, text in enumerate(values):
+    """Every distinct text of one block's cells (`values`, factorised: keys._Keys) through the
+    one parser; statistical marks counted in `marks`, once per cell."""
+    kinds, numbers, common = [], [], []
+    for text in values.texts:
         kind, number = parse_number(text)
+        kinds.append(kind)
         numbers.append(number)
-        if kind == "int" and len(number) <= INTEGER_DIGITS and number.isdigit():
-            continue  # the common case: nothing more to look at
-        kinds[row] = kind
-        if kind == "missing":
-            missing.append(row)
-            if text:
+        # a short whole number, the common case: nothing more to look at
+        common.append(kind == "int" and len(number) <= INTEGER_DIGITS and number.isdigit())
+    common = np.array(common, dtype=bool)
+    if "missing" in kinds:
+        counts = np.bincount(values.codes, minlength=len(kinds))
+        for code, kind in enumerate(kinds):
+            if kind == "missing" and counts[code] and (text := values.texts[code]):
                 mark = text.strip()
-                marks[mark] = marks.get(mark, 0) + 1
-    present = np.ones(len(values), dtype=bool)
-    present[missing] = False
-    whole = np.ones(len(values), dtype=bool)
-    whole[list(kinds)] = False
-    return _Parsed(numbers, kinds, present, whole)
+                marks[mark] = marks.get(mark, 0) + int(counts[code])
+    return _Parsed(kinds, numbers, common)
 
 
 def _first(blocks, parsed, kind):
-    """(block, row) of the file's first cell of `kind`, or None."""
+    """(block, row) of the file's first cell of `kind`, or None. The texts are numbered in
+    the order they first occur, so the first text of that kind is the first such cell."""
     for block, read in zip(blocks, parsed, strict=True):
-        for row, found in read.kinds.items():
-            if found == kind:
-                return block, row
+        if kind in read.kinds:
+            code = read.kinds.index(kind)
+            return block, int(np.argmax(block.values.codes == code))
     return None
 
 
@@ -73,7 +71,8 @@ def read_numbers(checker, blocks):
     One number format for the whole file: German (`1.234,5`) when any cell has a decimal
     comma or more than one thousands dot; plain (`1234.5`) when any cell has a decimal
     point that cannot be a thousands dot; German when neither, so that `1.234` is 1234.
-    Excel number cells are exact and need no guessing."""
+    Excel number cells are exact and need no guessing. Each distinct text is read once; a
+    problem is told for every cell that holds it."""
     check = checker.check
     parsed = [_parse_block(block.values, check.skipped_marks) for block in blocks]
     german_at = _first(blocks, parsed, "german")
@@ -91,33 +90,30 @@ def read_numbers(checker, blocks):
         check.notes.append(f"Zahlen mit Dezimalpunkt gelesen (wie „{checker.number_example}“).")
     rounded = 0
     result = []
-    for block, (numbers, kinds, present, whole) in zip(blocks, parsed, strict=True):
-        bad = np.zeros(len(numbers), dtype=bool)
-        for row, kind in kinds.items():
+    for block, (kinds, numbers, common) in zip(blocks, parsed, strict=True):
+        texts, codes = block.values.texts, block.values.codes
+        problems = {}  # text → what is wrong with it
+        counts = None
+        for code in np.flatnonzero(~common).tolist():
+            kind = kinds[code]
             if kind == "missing":
                 continue
             if kind == "bad":
-                text = _shown(block.values[row])
-                checker.problem(f"„{text}“ ist keine Zahl.", block, row, block.column)
-                bad[row] = True
+                problems[code] = f"„{_shown(texts[code])}“ ist keine Zahl."
                 continue
             if kind == "plain" and german_at is not None:
                 example, example_row = german_at
-                checker.problem(
-                    f"„{_shown(block.values[row])}“ ist keine Zahl im deutschen Format dieser "
+                problems[code] = (
+                    f"„{_shown(texts[code])}“ ist keine Zahl im deutschen Format dieser "
                     "Datei (mit Dezimalkomma wie "
                     f"„{_shown(example.values[example_row])}“ in Zeile "
-                    f"{example.sheet.line(example_row)}).",
-                    block,
-                    row,
-                    block.column,
+                    f"{example.sheet.line(example_row)})."
                 )
-                numbers[row] = None
-                bad[row] = True
+                numbers[code] = None
                 continue
             if kind == "either" and german:
-                numbers[row] = numbers[row].replace(".", "")
-            number = numbers[row]
+                numbers[code] = numbers[code].replace(".", "")
+            number = numbers[code]
             dot = number.find(".")
             if len(number) <= INTEGER_DIGITS and (
                 dot < 0 or len(number) - dot - 1 <= DECIMAL_PLACES
@@ -125,19 +121,29 @@ def read_numbers(checker, blocks):
                 continue
             fitted = _fit(number)
             if fitted is None:
-                checker.problem(
-                    f"„{_shown(block.values[row])}“ ist zu groß "
-                    f"(höchstens {INTEGER_DIGITS} Stellen vor dem Komma).",
-                    block,
-                    row,
-                    block.column,
+                problems[code] = (
+                    f"„{_shown(texts[code])}“ ist zu groß "
+                    f"(höchstens {INTEGER_DIGITS} Stellen vor dem Komma)."
                 )
-                numbers[row] = None
-                bad[row] = True
+                numbers[code] = None
             elif fitted != number:
-                rounded += 1
-                numbers[row] = fitted
-        result.append(_Numbers(numbers, present, present & ~bad, whole))
+                if counts is None:
+                    counts = np.bincount(codes, minlength=len(kinds))
+                rounded += int(counts[code])
+                numbers[code] = fitted
+        bad = np.zeros(len(kinds), dtype=bool)
+        bad[list(problems)] = True
+        for row in np.flatnonzero(bad[codes]).tolist() if problems else ():
+            checker.problem(problems[int(codes[row])], block, row, block.column)
+        rows_present = (np.array(kinds, dtype=str) != "missing")[codes]
+        result.append(
+            _Numbers(
+                np.array(numbers, dtype=object)[codes].tolist(),
+                rows_present,
+                rows_present & ~bad[codes],
+                common[codes],
+            )
+        )
     if rounded:
         check.notes.append(
             f"{_count(rounded, 'Wert', 'Werte')} mit mehr als {DECIMAL_PLACES} "

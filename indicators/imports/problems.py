@@ -103,7 +103,8 @@ class ImportCheck:
     indicators: list[IndicatorRef] = field(default_factory=list)
     # The values, one entry per cell, as parallel columns: unit and indicator are ranks into
     # the lists above, month is year * 12 + month - 1, sex 0/1/2 for g/m/w (SEX_ORDER), and
-    # value the exact decimal as text ("1234567.89").
+    # value the exact decimal as text ("1234567.89"). The integer columns are of the smallest
+    # type that holds them (int8, int16 …): compute with them in int64.
     unit_column: np.ndarray | None = None
     indicator_column: np.ndarray | None = None
     month_column: np.ndarray | None = None
@@ -203,7 +204,7 @@ class ImportCheck:
         """Per unit, code and sex: count, first and last month and the sum of the values."""
         if not self.value_count:
             return []
-        groups = self.unit_column * len(self.indicators) + self.indicator_column
+        groups = self.unit_column.astype(np.int64) * len(self.indicators) + self.indicator_column
         variants = self.variant_column
         if variants is None:
             variants = np.zeros(self.value_count, dtype=np.int64)

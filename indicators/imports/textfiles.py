@@ -9,6 +9,7 @@ from django.conf import settings
 
 from indicators.imports.ba_layout import ba_sheet, find_table
 from indicators.imports.cells import _shown
+from indicators.imports.keys import _Keys
 from indicators.imports.layout import (
     HEADER_SCAN_ROWS,
     MAX_COLUMNS,
@@ -164,11 +165,12 @@ def _find_csv_header(lines, codes):
 
 
 def _csv_columns(payload, encoding, separator, header_index, width):
-    """The data rows below the header, as one array of str objects per column; at most one
-    row more than UPLOAD_MAX_ROWS, so that a file too long is not read to its end.
+    """The data rows below the header, one factorised column (keys._Keys) per header cell; at
+    most one row more than UPLOAD_MAX_ROWS, so that a file too long is not read to its end.
 
-    pandas' C parser with dtype=object (the texts as written, like dtype=str, but quicker);
-    blank lines are kept so that row i is line header + 1 + i. Lines with more fields than the
+    pandas' C parser with dtype=object (the texts as written, like dtype=str, but quicker),
+    CHUNK_ROWS rows at a time: only one chunk's strings are held as Python objects. Blank
+    lines are kept so that row i is line header + 1 + i. Lines with more fields than the
     header are refused with their line numbers, except trailing empty fields (Excel writes
     `…;6000;;`)."""
     names = [f"c{i}" for i in range(width)]
@@ -183,25 +185,42 @@ def _csv_columns(payload, encoding, separator, header_index, width):
         encoding=encoding,
         quotechar='"',
         engine="c",
+        chunksize=CHUNK_ROWS,
     )
     try:
-        frame = pd.read_csv(io.BytesIO(payload), names=names, **read)
-        if isinstance(frame.index, pd.RangeIndex):
-            return [frame[name].to_numpy() for name in names]
+        columns = _factorised(pd.read_csv(io.BytesIO(payload), names=names, **read), names)
+        if columns is not None:
+            return columns
     except pd.errors.ParserError as error:
         if "Expected" not in str(error):
             raise Refused(_parser_problem(error)) from None
     # Some lines have more fields than the header: allow empty extra fields, refuse others.
     spare = [f"x{i}" for i in range(16)]
     try:
-        frame = pd.read_csv(io.BytesIO(payload), names=names + spare, **read)
+        chunks = pd.read_csv(io.BytesIO(payload), names=names + spare, **read)
+        columns = _factorised(chunks, names, spare)
     except pd.errors.ParserError:
-        frame = None
-    if frame is not None and isinstance(frame.index, pd.RangeIndex):
-        extra = frame[spare].ne("").any(axis=1)
-        if not extra.any():
-            return [frame[name].to_numpy() for name in names]
+        columns = None
+    if columns is not None:
+        return columns
     raise Refused(*_extra_field_problems(payload, encoding, separator, header_index, width))
+
+
+def _factorised(chunks, names, spare=()):
+    """The columns `names` of pandas' chunks, each as one `_Keys`; None when a line has more
+    fields than `names` and `spare` (pandas then takes the first fields for an index) or a
+    spare field is not empty."""
+    parts = {name: [] for name in names}
+    for chunk in chunks:
+        if not isinstance(chunk.index, pd.RangeIndex):
+            return None
+        if spare and chunk[spare].ne("").to_numpy().any():
+            return None
+        for name in names:
+            parts[name].append(_Keys.of(chunk[name].to_numpy()))
+    if not parts[names[0]]:  # no line below the header
+        return [_Keys.of([]) for _ in names]
+    return [_Keys.joined(parts[name]) for name in names]
 
 
 def _parser_problem(error):
@@ -246,6 +265,8 @@ def _extra_field_problems(payload, encoding, separator, header_index, width):
             break
     return problems or [Problem("Die Datei ist keine lesbare CSV-Tabelle.")]
 
+
+CHUNK_ROWS = 50_000  # rows pandas reads at a time (docs/security.md: the memory of an upload)
 
 SEPARATORS = {";": "Semikolon", "\t": "Tabulator", ",": "Komma"}
 
