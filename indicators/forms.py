@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from indicators.imports import file_size, mapping
+from indicators.imports.layout import HEADER_SCAN_ROWS
 from indicators.models import DeliverySource, Variant
 from zielsteuerung.access import is_ministry
 
@@ -81,7 +82,18 @@ class ColumnMappingForm(forms.Form):
     column, the variant. The rules a whole mapping keeps are those of imports.mapping, the
     same as for `import_indicators --zuordnung`."""
 
-    kopfzeile = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=30)
+    # Chosen in the select above the form; a value outside it comes from an old or altered
+    # page only, and is told with the place to choose it (the field is hidden).
+    kopfzeile = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=HEADER_SCAN_ROWS,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"),
+            f"Die Kopfzeile muss eine der ersten {HEADER_SCAN_ROWS} Zeilen der Datei sein; "
+            "bitte wählen Sie sie oben unter „Kopfzeile“.",
+        ),
+    )
 
     def __init__(self, *args, header, codes, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,6 +119,9 @@ class ColumnMappingForm(forms.Form):
                 initial=variant,
                 required=False,
                 help_text="nur für eine Kennzahl",
+                error_messages={
+                    "invalid_choice": "Diese Variante gibt es nicht; bitte eine der Liste wählen."
+                },
             )
 
     def clean(self):

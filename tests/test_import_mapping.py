@@ -512,3 +512,23 @@ def test_an_unknown_column_of_a_wide_file_leads_to_the_mapping_step_too(as_user,
     response = client.post(MAPPING, {**fields, "rolle_3": "ignorieren"})
     assert "1 Wert für 03358 (ELB), 01/2020 bis 01/2020" in response.text
     assert "Nicht gelesene Spalten: „ELB_AE2“." in response.text
+
+
+@pytest.mark.parametrize(
+    ("change", "told"),
+    [
+        ({"kopfzeile": "99"}, "Die Kopfzeile muss eine der ersten 30 Zeilen der Datei sein"),
+        ({"kopfzeile": "abc"}, "Die Kopfzeile muss eine der ersten 30 Zeilen der Datei sein"),
+        ({"variante_5": "quartal"}, "Diese Variante gibt es nicht; bitte eine der Liste wählen."),
+    ],
+)
+def test_a_tampered_field_of_the_mapping_step_is_told_and_nothing_kept(
+    as_user, heidekreis_user, change, told
+):
+    client = as_user(heidekreis_user)
+    upload(client)
+    response = client.post(MAPPING, {**FIELDS, **change})
+    assert response.status_code == 400
+    assert told in response.text
+    assert "mapping" not in client.session[PENDING]
+    assert ColumnMapping.objects.count() == 0
