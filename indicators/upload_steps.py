@@ -31,6 +31,10 @@ from indicators.models import ColumnMapping, DataDelivery, DeliverySource
 from zielsteuerung import formats
 from zielsteuerung.access import UPLOAD, require
 
+OTHER_FILE = (
+    "Diese Zuordnung galt einer anderen, zuvor hochgeladenen Datei. Bitte ordnen Sie die Spalten "
+    "der Datei zu, die jetzt wartet."
+)
 GONE = "Es wartet keine hochgeladene Datei mehr. Bitte laden Sie die Datei erneut hoch."
 
 
@@ -69,6 +73,10 @@ def upload_mapping(request):
         return redirect("indicators:upload")
     sheet, rows = head.sheet, head.rows
     if request.method == "POST":
+        token = ConfirmForm(request.POST)
+        if not token.is_valid() or _waiting(request, token.cleaned_data["token"]) is None:
+            messages.error(request, OTHER_FILE)  # a page of a file uploaded before this one
+            return redirect("indicators:upload_mapping")
         line = _line(request.POST.get("kopfzeile"), rows, codes)
         form = ColumnMappingForm(request.POST, header=_header(rows, line), codes=codes)
         if form.is_valid():

@@ -86,6 +86,11 @@ def upload(client, name=NAME, **fields):
     return test_import_views.upload(client, name, **fields)
 
 
+def mapped(client, fields):
+    """The mapping step sent for the file that waits (its form carries the upload's token)."""
+    return client.post(MAPPING, {"token": client.session[PENDING]["token"], **fields})
+
+
 # -- the mapping as data ----------------------------------------------------------------------
 
 
@@ -264,7 +269,7 @@ def test_mapping_preview_confirm_stores_the_values_and_the_mapping(
 ):
     client = as_user(heidekreis_user)
     upload(client)
-    response = client.post(MAPPING, FIELDS)
+    response = mapped(client, FIELDS)
     assert response.status_code == 200
     assert "Die Spalten wurden nach Ihrer Zuordnung gelesen" in response.text
     assert "6 Werte für 03358 (K2, ELB, INT), 01/2020 bis 02/2020" in response.text
@@ -286,7 +291,7 @@ def test_mapping_preview_confirm_stores_the_values_and_the_mapping(
 def test_a_wrong_mapping_is_told_on_the_mapping_step(as_user, heidekreis_user):
     client = as_user(heidekreis_user)
     upload(client)
-    response = client.post(MAPPING, {**FIELDS, "rolle_2": "ignorieren"})
+    response = mapped(client, {**FIELDS, "rolle_2": "ignorieren"})
     assert response.status_code == 400
     assert "Keine Spalte ist „Monat“ zugeordnet." in response.text
     assert DataDelivery.objects.count() == 0
@@ -295,7 +300,7 @@ def test_a_wrong_mapping_is_told_on_the_mapping_step(as_user, heidekreis_user):
 def test_the_saved_mapping_is_used_for_the_same_header_with_a_note(as_user, heidekreis_user):
     client = as_user(heidekreis_user)
     upload(client)
-    client.post(CONFIRM, {"token": token_of(client.post(MAPPING, FIELDS))})
+    client.post(CONFIRM, {"token": token_of(mapped(client, FIELDS))})
     # Next month's file: the same header, one title row fewer, other values.
     text = (CORPUS / NAME).read_text().split("\n", 1)[1].replace("5.950", "5.960")
     data = {
@@ -321,7 +326,7 @@ def test_a_saved_mapping_is_not_offered_to_another_organisation(
 ):
     client = as_user(heidekreis_user)
     upload(client)
-    client.post(CONFIRM, {"token": token_of(client.post(MAPPING, FIELDS))})
+    client.post(CONFIRM, {"token": token_of(mapped(client, FIELDS))})
     other = as_user(verden_user)
     text = (CORPUS / NAME).read_text().replace("03358", "03361").replace("Heidekreis", "Verden")
     data = {
@@ -343,7 +348,7 @@ def test_a_jobcenter_cannot_map_another_landkreis_data(as_user, heidekreis_user)
         "waiting_months": "0",
     }
     client.post(UPLOAD, data)
-    response = client.post(MAPPING, FIELDS)
+    response = mapped(client, FIELDS)
     assert "Sie dürfen nur Daten für Landkreis Heidekreis (03358) liefern" in response.text
     assert 'action="/kennzahlen/hochladen/bestaetigen/"' not in response.text
     assert DataDelivery.objects.count() == 0
@@ -369,7 +374,7 @@ def test_the_ministry_maps_a_file_of_several_landkreise(as_user, ministry_user):
         "source": "land",
     }
     client.post(UPLOAD, data)
-    response = client.post(MAPPING, FIELDS)
+    response = mapped(client, FIELDS)
     assert "9 Werte für 2 Träger (K2, ELB, INT)" in response.text
     client.post(CONFIRM, {"token": token_of(response)})
     assert ColumnMapping.objects.get().source == "land"
@@ -448,7 +453,7 @@ def test_a_large_mapped_upload_is_stored_in_the_background_with_its_mapping(
     settings.IMPORT_TASK_MIN_VALUES = 1  # every upload goes to the task (ImmediateBackend)
     client = as_user(heidekreis_user)
     upload(client)
-    response = client.post(CONFIRM, {"token": token_of(client.post(MAPPING, FIELDS))})
+    response = client.post(CONFIRM, {"token": token_of(mapped(client, FIELDS))})
     delivery = DataDelivery.objects.get()
     assert response["Location"] == reverse("indicators:delivery_detail", args=[delivery.pk])
     assert delivery.values.figure_count() == 6
@@ -458,7 +463,7 @@ def test_a_large_mapped_upload_is_stored_in_the_background_with_its_mapping(
 def test_a_saved_mapping_is_kept_per_source_and_replaced_by_a_new_one(as_user, ministry_user):
     client = as_user(ministry_user)
     upload(client, source="land")
-    client.post(CONFIRM, {"token": token_of(client.post(MAPPING, FIELDS))})
+    client.post(CONFIRM, {"token": token_of(mapped(client, FIELDS))})
     text = (CORPUS / NAME).read_text().replace("5.950", "5.970")
     data = {
         "file": SimpleUploadedFile("ba.csv", text.encode()),
@@ -472,7 +477,7 @@ def test_a_saved_mapping_is_kept_per_source_and_replaced_by_a_new_one(as_user, m
     data = {**data, "file": SimpleUploadedFile("land2.csv", text.encode()), "source": "land"}
     response = client.post(UPLOAD, data, follow=True)
     assert "nach der gespeicherten Zuordnung Ihrer Organisation" in response.text
-    client.post(MAPPING, {**FIELDS, "rolle_4": "ignorieren"})  # changed: INT not read
+    mapped(client, {**FIELDS, "rolle_4": "ignorieren"})  # changed: INT not read
     client.post(CONFIRM, {"token": client.session[PENDING]["token"]})
     saved = ColumnMapping.objects.get()  # replaced, not a second one
     assert saved.roles[4] == "ignorieren"
@@ -496,7 +501,7 @@ def test_the_mapping_step_offers_the_worksheets_of_a_workbook(as_user, heidekrei
     assert '<option value="Daten" selected>Daten</option>' in page.text
     assert '<input type="hidden" name="blatt" value="Daten">' in page.text
     fields = {"blatt": "Daten", "kopfzeile": "1", "rolle_0": "traeger", "rolle_1": "monat"}
-    response = client.post(MAPPING, {**fields, "rolle_2": "ELB"})
+    response = mapped(client, {**fields, "rolle_2": "ELB"})
     assert "1 Wert für 03358 (ELB), 01/2020 bis 01/2020" in response.text
     assert "Kopfzeile in Zeile 1 des Blatts „Daten“" in response.text
 
@@ -509,7 +514,7 @@ def test_an_unknown_column_of_a_wide_file_leads_to_the_mapping_step_too(as_user,
     assert "„ELB_AE2“ ist keine bekannte Kennzahl." in page.text
     assert '<option value="ELB" selected>' in page.text  # the known code is preset
     fields = {"kopfzeile": "1", "rolle_0": "traeger", "rolle_1": "monat", "rolle_2": "ELB"}
-    response = client.post(MAPPING, {**fields, "rolle_3": "ignorieren"})
+    response = mapped(client, {**fields, "rolle_3": "ignorieren"})
     assert "1 Wert für 03358 (ELB), 01/2020 bis 01/2020" in response.text
     assert "Nicht gelesene Spalten: „ELB_AE2“." in response.text
 
@@ -527,8 +532,21 @@ def test_a_tampered_field_of_the_mapping_step_is_told_and_nothing_kept(
 ):
     client = as_user(heidekreis_user)
     upload(client)
-    response = client.post(MAPPING, {**FIELDS, **change})
+    response = mapped(client, {**FIELDS, **change})
     assert response.status_code == 400
     assert told in response.text
     assert "mapping" not in client.session[PENDING]
     assert ColumnMapping.objects.count() == 0
+
+
+def test_a_mapping_page_of_an_earlier_file_is_not_applied_to_the_next(as_user, heidekreis_user):
+    client = as_user(heidekreis_user)
+    upload(client)
+    earlier = client.session[PENDING]["token"]
+    upload(client, "breit_unbekannte_spalte.csv")  # in another tab, before sending the first
+    response = client.post(MAPPING, {"token": earlier, **FIELDS})
+    assert response.status_code == 302 and response["Location"] == MAPPING
+    page = client.get(MAPPING)
+    assert "Diese Zuordnung galt einer anderen, zuvor hochgeladenen Datei." in page.text
+    assert "mapping" not in client.session[PENDING]
+    assert client.post(MAPPING, FIELDS).status_code == 302  # no token: the same
