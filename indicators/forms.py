@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from indicators.imports import file_size, mapping
+from indicators.imports.cells import _shown
 from indicators.imports.layout import HEADER_SCAN_ROWS
 from indicators.models import DeliverySource, Variant
 from zielsteuerung.access import is_ministry
@@ -109,7 +110,7 @@ class ColumnMappingForm(forms.Form):
         for index, cell in enumerate(header):
             role = roles[index] if index < len(roles) else "ignorieren"
             code, _, variant = role.partition(":")
-            name = f"„{cell}“" if cell.strip() else "ohne Überschrift"
+            name = f"„{_shown(cell)}“" if cell.strip() else "ohne Überschrift"
             self.fields[f"rolle_{index}"] = forms.ChoiceField(
                 label=f"Rolle der Spalte {index + 1} ({name})", choices=choices, initial=code
             )
@@ -141,8 +142,9 @@ class ColumnMappingForm(forms.Form):
         return self.cleaned_data
 
     def rows(self):
-        """Per column: (number, header, role field, variant field) for the template."""
+        """Per column: (number, header cut short, role field, variant field) for the
+        template."""
         return [
-            (index + 1, cell, self[f"rolle_{index}"], self[f"variante_{index}"])
+            (index + 1, _shown(cell), self[f"rolle_{index}"], self[f"variante_{index}"])
             for index, cell in enumerate(self.header)
         ]

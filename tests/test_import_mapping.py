@@ -550,3 +550,21 @@ def test_a_mapping_page_of_an_earlier_file_is_not_applied_to_the_next(as_user, h
     assert "Diese Zuordnung galt einer anderen, zuvor hochgeladenen Datei." in page.text
     assert "mapping" not in client.session[PENDING]
     assert client.post(MAPPING, FIELDS).status_code == 302  # no token: the same
+
+
+def test_a_very_long_header_cell_is_shown_cut_short(as_user, heidekreis_user):
+    long = "Bemerkung " + "sehr " * 200
+    text = (CORPUS / NAME).read_text().replace("Bemerkung", long)
+    client = as_user(heidekreis_user)
+    client.post(
+        UPLOAD,
+        {
+            "file": SimpleUploadedFile("lang.csv", text.encode()),
+            "ladestand": "2020-03-17",
+            "waiting_months": "0",
+        },
+    )
+    page = client.get(MAPPING)
+    assert page.status_code == 200
+    assert "Bemerkung sehr sehr" in page.text
+    assert long.strip() not in page.text
