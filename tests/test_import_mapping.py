@@ -537,6 +537,7 @@ def test_a_tampered_field_of_the_mapping_step_is_told_and_nothing_kept(
     assert told in response.text
     assert "mapping" not in client.session[PENDING]
     assert ColumnMapping.objects.count() == 0
+    assert '<input type="hidden" name="kopfzeile" value="3">' in response.text  # sent again: read
 
 
 def test_a_mapping_page_of_an_earlier_file_is_not_applied_to_the_next(as_user, heidekreis_user):
