@@ -569,3 +569,18 @@ def test_a_very_long_header_cell_is_shown_cut_short(as_user, heidekreis_user):
     assert page.status_code == 200
     assert "Bemerkung sehr sehr" in page.text
     assert long.strip() not in page.text
+
+
+def test_a_column_named_twice_in_json_differing_in_case_or_spaces_is_told():
+    problems = refusal(
+        {
+            "kopfzeile": 1,
+            "spalten": {
+                "traeger": "traeger",
+                "monat": "monat",
+                "ELB": "ELB",
+                " elb ": "ignorieren",
+            },
+        }
+    )
+    assert problems == ["Spalte „elb“ steht zweimal in der Zuordnung."]

@@ -210,10 +210,10 @@ def parse_json(text, codes):
     seen = set()
     for name, role in spalten:
         where = f"Spalte „{_shown(name)}“"
-        if name.strip() in seen:
+        if _same(name) in seen:  # as a header cell is matched: without case and extra spaces
             problems.append(f"{where} steht zweimal in der Zuordnung.")
             continue
-        seen.add(name.strip())
+        seen.add(_same(name))
         if not isinstance(role, str):
             problems.append(f"{where}: die Rolle muss ein Text sein. {ROLES_TEXT}")
             continue
