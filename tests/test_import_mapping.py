@@ -164,7 +164,7 @@ def test_a_mapping_must_name_unit_month_and_values_once():
     problems = refusal({"kopfzeile": 1, "spalten": {"A": "ELB", "B": "elb", "C": "wert"}})
     assert "Keine Spalte ist „Träger-Schlüssel“ oder „Träger-Name“ zugeordnet." in problems
     assert "Keine Spalte ist „Monat“ zugeordnet." in problems
-    assert "ELB ist zwei Spalten zugeordnet („A“, „B“)." in problems
+    assert "ELB ist 2 Spalten zugeordnet („A“, „B“); erlaubt ist eine." in problems
     assert any("lange Form" in p and "zugleich Spalten einer Kennzahl" in p for p in problems)
     problems = refusal({"kopfzeile": 1, "spalten": {"A": "traeger", "B": "traeger", "C": "monat"}})
     assert "„Träger-Schlüssel“ ist 2 Spalten zugeordnet („A“, „B“); erlaubt ist eine." in problems
@@ -584,3 +584,13 @@ def test_a_column_named_twice_in_json_differing_in_case_or_spaces_is_told():
         }
     )
     assert problems == ["Spalte „elb“ steht zweimal in der Zuordnung."]
+
+
+def test_a_code_given_to_three_columns_is_told_with_their_number():
+    problems = refusal(
+        {
+            "kopfzeile": 1,
+            "spalten": {"T": "traeger", "M": "monat", "A": "ELB", "B": "ELB", "C": "ELB"},
+        }
+    )
+    assert problems == ["ELB ist 3 Spalten zugeordnet („A“, „B“, „C“); erlaubt ist eine."]

@@ -153,7 +153,10 @@ def roles_problems(columns):
         )
     for role, names in coded.items():
         if len(names) > 1:
-            problems.append(f"{role_label(role)} ist zwei Spalten zugeordnet ({_listed(names)}).")
+            problems.append(
+                f"{role_label(role)} ist {len(names)} Spalten zugeordnet ({_listed(names)}); "
+                "erlaubt ist eine."
+            )
     return problems
 
 
