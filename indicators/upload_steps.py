@@ -103,7 +103,7 @@ def upload_mapping(request):
 
 
 def _line(text, rows, codes):
-    """The header row asked for, if it is one of the first 30 non-empty rows; else the row
+    """The header row asked for, if it is a non-empty one of the first 30 rows; else the row
     most like a header."""
     candidates = {line for line, cells in rows[:HEADER_SCAN_ROWS] if any(cells)}
     if text and text.isdigit() and int(text) in candidates:

@@ -211,6 +211,7 @@ class Sheet:
 
 
 HEADER_SCAN_ROWS = 30  # the header row must be among the first 30 rows of a sheet
+HEAD_SAMPLE_ROWS = 10  # rows read below the 30 header candidates, for the mapping step's samples
 
 
 MAX_COLUMNS = 500  # a table of indicators never has more columns than this

@@ -11,6 +11,7 @@ from indicators.imports.ba_layout import ba_sheet, find_table
 from indicators.imports.cells import _shown
 from indicators.imports.keys import _Keys
 from indicators.imports.layout import (
+    HEAD_SAMPLE_ROWS,
     HEADER_SCAN_ROWS,
     MAX_COLUMNS,
     Sheet,
@@ -139,9 +140,6 @@ def _csv_head_rows(data):
         (number, [c.strip() for c in next(csv.reader([line], delimiter=separator), [])])
         for number, line in enumerate(lines, start=1)
     ]
-
-
-HEAD_SAMPLE_ROWS = 10  # rows read below the 30 header candidates, for sample values
 
 
 def _find_csv_header(lines, codes):

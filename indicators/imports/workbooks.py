@@ -12,6 +12,7 @@ from django.conf import settings
 from indicators.imports.ba_layout import ba_sheet, find_table, is_notes_sheet
 from indicators.imports.cells import NATIVE, _shown, file_size
 from indicators.imports.layout import (
+    HEAD_SAMPLE_ROWS,
     HEADER_SCAN_ROWS,
     MAX_COLUMNS,
     Sheet,
@@ -163,9 +164,6 @@ def _xlsx_head_rows(data, sheet_name=None):
     finally:
         workbook.close()
     raise Refused("Die Excel-Datei enthält keine Daten.")
-
-
-HEAD_SAMPLE_ROWS = 10  # rows read below the 30 header candidates, for sample values
 
 
 def _read_worksheet(worksheet, codes, progress, header_row=None):
