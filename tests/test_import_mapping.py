@@ -358,6 +358,7 @@ def test_mapping_step_refuses_readers_wrong_methods_and_no_waiting_file(
     as_user, reader, heidekreis_user
 ):
     assert as_user(reader).get(MAPPING).status_code == 403
+    assert as_user(reader).post(MAPPING, FIELDS).status_code == 403
     client = as_user(heidekreis_user)
     assert client.put(MAPPING).status_code == 405
     response = client.get(MAPPING)
