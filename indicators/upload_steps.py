@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from indicators import imports, preview, views
 from indicators.forms import ColumnMappingForm, ConfirmForm
-from indicators.imports.layout import HEADER_SCAN_ROWS
+from indicators.imports.layout import HEADER_SCAN_ROWS, trimmed
 from indicators.imports.mapping import (
     Mapping,
     default_header_line,
@@ -112,11 +112,7 @@ def _line(text, rows, codes):
 
 
 def _header(rows, line):
-    cells = next((cells for number, cells in rows if number == line), [])
-    cells = list(cells)
-    while cells and not cells[-1]:
-        cells.pop()
-    return cells
+    return trimmed(next((cells for number, cells in rows if number == line), []))
 
 
 def _saved(user, source, rows, sheet):

@@ -181,6 +181,14 @@ def _texts(column):
     return column if isinstance(column, list) else column.tolist()
 
 
+def trimmed(cells):
+    """A row's cells without the empty ones at its end (a header row as the user sees it)."""
+    cells = list(cells)
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
 def _known_codes(codes):
     known = sorted({i for i in codes.values()}, key=lambda i: (i.sort_order, i.code))
     return f"Bekannt sind: {', '.join(i.code for i in known)}."

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from indicators.imports.ba_layout import code_of, variant_of
 from indicators.imports.cells import _shown, code_key
-from indicators.imports.layout import HEADER_SCAN_ROWS, Layout, _header_score, _roles_of, _texts
+from indicators.imports.layout import (
+    HEADER_SCAN_ROWS,
+    Layout,
+    _header_score,
+    _roles_of,
+    _texts,
+    trimmed,
+)
 from indicators.imports.marks import base_code_of
 from indicators.imports.problems import Refused
 from indicators.models import Indicator, Variant
@@ -242,18 +249,11 @@ def _same(text):
     return " ".join(text.split()).casefold()
 
 
-def _trimmed(cells):
-    cells = list(cells)
-    while cells and not cells[-1]:
-        cells.pop()
-    return cells
-
-
 def roles_of_header(mapping, header):
     """The role of each cell of the file's header row; or raise ValueError with the German
     reason why the mapping does not fit this header."""
     names = [name for name, _ in mapping.columns]
-    if _trimmed([_same(n) for n in names]) == _trimmed([_same(c) for c in header]):
+    if trimmed([_same(n) for n in names]) == trimmed([_same(c) for c in header]):
         # the same header in the same order (the web's mapping, or JSON naming every column)
         roles = [role for _, role in mapping.columns][: len(header)]
         return roles + ["ignorieren"] * (len(header) - len(roles))
@@ -337,7 +337,7 @@ def needs_mapping(check):
 
 def fingerprint(header):
     """A header row as a key: its cells without case and extra spaces, trailing empties left."""
-    cells = _trimmed(_same(cell) for cell in header)
+    cells = trimmed(_same(cell) for cell in header)
     return hashlib.sha256("\x1f".join(cells).encode()).hexdigest()
 
 

@@ -19,6 +19,7 @@ from indicators.imports.layout import (
     _header_score,
     _is_header,
     _no_header_problem,
+    trimmed,
 )
 from indicators.imports.problems import Problem, Refused
 from zielsteuerung import formats
@@ -209,8 +210,7 @@ def _read_worksheet(worksheet, codes, progress, header_row=None):
                         "werden nicht angenommen."
                     )
         return ba_sheet(worksheet.title, raw, numbers, table), None, None
-    while header and not header[-1]:
-        header.pop()
+    header = trimmed(header)
     sheet = Sheet(name=worksheet.title, header=header, header_line=numbers[-1])
     width = len(header)
     columns = [[] for _ in range(width)]
